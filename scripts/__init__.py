@@ -1,0 +1,1 @@
+"""Developer and operator scripts of users-service."""

@@ -1,0 +1,334 @@
+"""A MongoDB-compatible server on any machine, for development and tests.
+
+Picks, in order: `MONGODB_URL` if already set -> `mongod` on PATH -> `ferretdb` on PATH ->
+FerretDB 1.24.x built from source with Go (cached) -> `docker run mongo:7`. The chosen
+server listens on a free loopback port, keeps its data in the given directory, answers a
+ping before this returns, and stops cleanly.
+
+    python scripts/localdb.py start --data-dir .local/db   # prints MONGODB_URL, detaches
+    python scripts/localdb.py stop  --data-dir .local/db
+    python scripts/localdb.py build-ferretdb               # prints the binary's path
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+# v1.24.1 first; the Go proxy has refused to serve it at times, so 1.24.2 and 1.24.0 follow.
+FERRETDB_VERSIONS = ("v1.24.1", "v1.24.2", "v1.24.0")
+CACHE_DIR = Path(os.environ.get("USERS_SERVICE_CACHE", Path.home() / ".cache" / "users-service"))
+STATE_FILE = "localdb.json"
+
+
+class LocalDbError(RuntimeError):
+    """No MongoDB-compatible server could be started."""
+
+
+@dataclass
+class LocalServer:
+    """A running (or external) server and how to stop it."""
+
+    url: str
+    kind: str
+    data_dir: Path
+    port: int = 0
+    pid: int | None = None
+    container: str | None = None
+    command: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop the server if this launcher started it; external servers are left alone."""
+        if self.container:
+            subprocess.run(["docker", "rm", "-f", self.container], check=False, capture_output=True)
+        elif self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+                _wait_exit(self.pid, timeout_s=10)
+        self.pid = None
+        self.container = None
+
+    def restart(self) -> None:
+        """Start the same server again on the same port and data directory."""
+        if self.kind == "external":
+            raise LocalDbError("an external MONGODB_URL cannot be restarted")
+        self.pid = _spawn(self.command, self.data_dir / f"{self.kind}.log")
+        wait_until_ready(self.url)
+
+    def to_json(self) -> str:
+        """State to find this server again from another process."""
+        return json.dumps(
+            {
+                "url": self.url,
+                "kind": self.kind,
+                "port": self.port,
+                "pid": self.pid,
+                "container": self.container,
+                "command": self.command,
+            }
+        )
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_exit(pid: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            finished, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # not our child: poll for existence instead
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            finished = 0
+        if finished:
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
+    """Block until the server at `url` answers a ping."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    deadline = time.monotonic() + timeout_s
+    client: MongoClient[dict[str, object]] = MongoClient(url, serverSelectionTimeoutMS=500)
+    try:
+        while True:
+            try:
+                client.admin.command("ping")
+                return
+            except PyMongoError as exc:
+                if time.monotonic() > deadline:
+                    raise LocalDbError(f"server at {url} did not answer a ping: {exc}") from exc
+                time.sleep(0.2)
+    finally:
+        client.close()
+
+
+def _spawn(command: list[str], log_path: Path) -> int:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(  # detached from our terminal so Ctrl-C reaches us first
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return process.pid
+
+
+def _go_env() -> dict[str, str]:
+    return {**os.environ, "GOFLAGS": "-buildvcs=false", "CGO_ENABLED": "0"}
+
+
+def build_ferretdb() -> Path:
+    """Build FerretDB from the Go module proxy into the cache; reuse an earlier build."""
+    for version in FERRETDB_VERSIONS:
+        binary = CACHE_DIR / f"ferretdb-{version}" / "ferretdb"
+        if binary.exists():
+            return binary
+    go = shutil.which("go")
+    if go is None:
+        raise LocalDbError("Go is not installed, so FerretDB cannot be built")
+    errors: list[str] = []
+    for version in FERRETDB_VERSIONS:
+        try:
+            return _build_ferretdb_version(go, version)
+        except LocalDbError as exc:
+            errors.append(f"{version}: {exc}")
+    raise LocalDbError("could not build FerretDB:\n" + "\n".join(errors))
+
+
+def _download_module(go: str, version: str) -> Path:
+    # `go install pkg@version` also fetches the module's version list, which the proxy has
+    # refused (403) for FerretDB; downloading the one version and building it avoids that.
+    for extra_env in ({}, {"GOSUMDB": "off"}):
+        result = subprocess.run(
+            [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{version}"],
+            capture_output=True,
+            text=True,
+            env={**_go_env(), **extra_env},
+            check=False,
+        )
+        try:
+            info = json.loads(result.stdout)
+        except json.JSONDecodeError:
+            info = {"Error": result.stderr.strip() or "no output"}
+        if "Dir" in info and "Error" not in info:
+            return Path(info["Dir"])
+        last_error = str(info.get("Error", result.stderr))
+        if "checksum" not in last_error and "verifying" not in last_error:
+            break
+    raise LocalDbError(last_error)
+
+
+def _build_ferretdb_version(go: str, version: str) -> Path:
+    started = time.monotonic()
+    module_dir = _download_module(go, version)
+    target = CACHE_DIR / f"ferretdb-{version}"
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "src"
+        shutil.copytree(module_dir, source)
+        for path in source.rglob("*"):
+            path.chmod(path.stat().st_mode | 0o200)
+        # The module zip lacks the generated version file that FerretDB's binary insists on.
+        (source / "build" / "version" / "version.txt").write_text(version + "\n")
+        target.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [go, "build", "-trimpath", "-o", str(target / "ferretdb"), "./cmd/ferretdb"],
+            cwd=source,
+            capture_output=True,
+            text=True,
+            env=_go_env(),
+            check=False,
+        )
+    if result.returncode != 0:
+        raise LocalDbError(result.stderr.strip()[-2000:])
+    seconds = time.monotonic() - started
+    print(f"built FerretDB {version} in {seconds:.1f}s", file=sys.stderr)
+    return target / "ferretdb"
+
+
+def _ferretdb_command(binary: Path, data_dir: Path, port: int) -> list[str]:
+    return [
+        str(binary),
+        "--handler=sqlite",
+        f"--sqlite-url=file:{data_dir}/",
+        f"--listen-addr=127.0.0.1:{port}",
+        "--telemetry=disable",
+        "--debug-addr=-",
+        "--log-level=warn",
+    ]
+
+
+def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = None) -> LocalServer:
+    """Start (or find) a server; see the module docstring for the order of choices."""
+    if use_env and os.environ.get("MONGODB_URL"):
+        return LocalServer(url=os.environ["MONGODB_URL"], kind="external", data_dir=data_dir)
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    url = f"mongodb://127.0.0.1:{port}"
+
+    mongod = shutil.which("mongod")
+    if mongod:
+        command = [mongod, "--bind_ip", "127.0.0.1", "--port", str(port), "--dbpath", str(data_dir)]
+        kind = "mongod"
+    else:
+        ferretdb = shutil.which("ferretdb")
+        binary: Path | None = Path(ferretdb) if ferretdb else None
+        build_error = None
+        if binary is None:
+            try:
+                binary = build_ferretdb()
+            except LocalDbError as exc:
+                build_error = exc
+        if binary is not None:
+            command, kind = _ferretdb_command(binary, data_dir, port), "ferretdb"
+        elif shutil.which("docker"):
+            return _start_docker(data_dir, port, url)
+        else:
+            raise LocalDbError(f"no mongod, no ferretdb, and no Docker: {build_error}")
+
+    server = LocalServer(url=url, kind=kind, data_dir=data_dir, port=port, command=command)
+    server.pid = _spawn(command, data_dir / f"{kind}.log")
+    try:
+        wait_until_ready(url)
+    except LocalDbError:
+        server.stop()
+        raise
+    return server
+
+
+def _start_docker(data_dir: Path, port: int, url: str) -> LocalServer:
+    name = f"users-service-mongo-{port}"
+    subprocess.run(
+        [
+            "docker",
+            "run",
+            "-d",
+            "--rm",
+            "--name",
+            name,
+            "-p",
+            f"127.0.0.1:{port}:27017",
+            "-v",
+            f"{data_dir}:/data/db",
+            "mongo:7",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = LocalServer(url=url, kind="docker", data_dir=data_dir, port=port, container=name)
+    wait_until_ready(url, timeout_s=60)
+    return server
+
+
+def _state_path(data_dir: Path) -> Path:
+    return data_dir / STATE_FILE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`start`, `stop` or `build-ferretdb` from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("command", choices=["start", "stop", "build-ferretdb"])
+    parser.add_argument("--data-dir", type=Path, default=Path(".local/db"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build-ferretdb":
+            print(build_ferretdb())
+            return 0
+        state = _state_path(args.data_dir)
+        if args.command == "stop":
+            if state.exists():
+                saved = json.loads(state.read_text())
+                LocalServer(
+                    url=saved["url"],
+                    kind=saved["kind"],
+                    data_dir=args.data_dir,
+                    pid=saved["pid"],
+                    container=saved["container"],
+                ).stop()
+                state.unlink()
+            return 0
+        if state.exists():  # already running from an earlier `start`?
+            saved = json.loads(state.read_text())
+            with contextlib.suppress(LocalDbError):
+                wait_until_ready(saved["url"], timeout_s=1)
+                print(saved["url"])
+                return 0
+        server = start_server(args.data_dir)
+        if server.kind != "external":
+            state.write_text(server.to_json())
+        print(server.url)
+        return 0
+    except LocalDbError as exc:
+        print(f"localdb: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Authentication: password hashing now; tokens, login and roles build on it."""

@@ -1,0 +1,76 @@
+"""Service configuration, read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Values that appear in examples and must never protect a real deployment.
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
+DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # noqa: S105
+
+
+class Environment(StrEnum):
+    """Where the service runs; production-only safety checks key off this."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    mongodb_url: str = "mongodb://127.0.0.1:27017"
+    mongodb_db: str = Field(default="users_service", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
+    health_timeout_ms: int = Field(default=1000, ge=50, le=1000)
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    registration_open: bool = True
+    argon2_time_cost: int = Field(default=3, ge=1, le=10)
+    argon2_memory_cost_kib: int = Field(default=65536, ge=8192, le=1_048_576)
+    argon2_parallelism: int = Field(default=4, ge=1, le=16)
+    request_id_max_length: int = Field(default=128, ge=8, le=256)
+    metrics_enabled: bool = True
+    access_log_enabled: bool = True
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # Operators write CORS_ORIGINS as a comma-separated list, not JSON.
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _require_real_secret_outside_development(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            secret = self.jwt_secret.get_secret_value()
+            if secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET:
+                raise ValueError("JWT_SECRET must be set to a real secret in production")
+            if len(secret.encode()) < 32:
+                raise ValueError("JWT_SECRET must be at least 32 bytes in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read from the environment on first use."""
+    return Settings()

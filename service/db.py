@@ -1,0 +1,82 @@
+"""MongoDB wiring: the document models Beanie manages, the client, and a timed ping."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC
+from typing import Any
+
+from beanie import Document, init_beanie
+from beanie.odm.utils.typing import get_index_attributes
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+
+from service.config import Settings
+from service.users.models import User
+
+DOCUMENT_MODELS: list[type[Document]] = [User]
+
+MongoDatabase = AsyncDatabase[dict[str, Any]]
+
+
+def create_client(settings: Settings) -> AsyncMongoClient[dict[str, Any]]:
+    """Build the one client of this process; it connects lazily, on first use.
+
+    Short selection and connect timeouts make a lost database surface as a quick 503
+    instead of requests hanging for PyMongo's 30 s default.
+    """
+    timeout = settings.mongodb_timeout_ms
+    return AsyncMongoClient(
+        settings.mongodb_url,
+        tz_aware=True,
+        tzinfo=UTC,
+        serverSelectionTimeoutMS=timeout,
+        connectTimeoutMS=timeout,
+        socketTimeoutMS=max(timeout * 5, 10_000),
+        appname="users-service",
+    )
+
+
+def declared_indexes(model: type[Document]) -> list[IndexModel]:
+    """The indexes a model declares: `Indexed(...)` fields plus `Settings.indexes`."""
+    indexes: list[IndexModel] = []
+    for name, field in model.model_fields.items():
+        attributes = get_index_attributes(field)
+        if attributes is not None:
+            direction, options = attributes
+            indexes.append(IndexModel([(field.alias or name, direction)], **options))
+    indexes.extend(getattr(model.Settings, "indexes", []))
+    return indexes
+
+
+async def ensure_indexes(model: type[Document]) -> None:
+    """Create each declared index that is missing, one command per index.
+
+    Beanie sends them in one `createIndexes` batch; FerretDB 1.24 drops the connection
+    when such a batch holds several indexes that already exist (see README), while one
+    index per command works on it and on MongoDB alike.
+    """
+    collection = model.get_pymongo_collection()
+    existing = await collection.index_information()
+    for index in declared_indexes(model):
+        if index.document["name"] not in existing:
+            await collection.create_indexes([index])
+
+
+async def init_models(database: MongoDatabase) -> None:
+    """Bind the document models to the database and create their indexes."""
+    await init_beanie(database=database, document_models=DOCUMENT_MODELS, skip_indexes=True)
+    for model in DOCUMENT_MODELS:
+        await ensure_indexes(model)
+
+
+async def ping(database: MongoDatabase, timeout_s: float) -> float:
+    """Round-trip a `ping` within `timeout_s`; return its latency in milliseconds.
+
+    Raises `TimeoutError` or a PyMongo error when the database does not answer.
+    """
+    started = time.perf_counter()
+    async with asyncio.timeout(timeout_s):
+        await database.command("ping")
+    return (time.perf_counter() - started) * 1000

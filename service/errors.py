@@ -1,0 +1,188 @@
+"""Domain exceptions and the single place that maps every failure to problem+json."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import structlog
+from beanie.exceptions import CollectionWasNotInitialized
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, WTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from service.middleware import current_request_id
+from service.problems import make_problem
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceError(Exception):
+    """Base of every expected failure; carries its HTTP status and problem slug."""
+
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal Server Error"
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.headers = headers
+
+
+class BadRequest(ServiceError):
+    """The request is malformed in a way validation does not describe."""
+
+    status, slug, title = 400, "bad-request", "Bad Request"
+
+
+class Unauthorized(ServiceError):
+    """No valid credentials were presented."""
+
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(ServiceError):
+    """The caller is known but may not do this."""
+
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(ServiceError):
+    """The addressed resource does not exist."""
+
+    status, slug, title = 404, "not-found", "Not Found"
+
+
+class Conflict(ServiceError):
+    """The change clashes with existing state, e.g. a unique field."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(ServiceError):
+    """An `If-Match` precondition did not hold."""
+
+    status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class UnsupportedMediaType(ServiceError):
+    """The request body's content type is not accepted here."""
+
+    status, slug, title = 415, "unsupported-media-type", "Unsupported Media Type"
+
+
+class InvalidParameter(ServiceError):
+    """A query parameter passed schema validation but is still unusable (e.g. a bad cursor)."""
+
+    status, slug, title = 422, "validation-error", "Unprocessable Content"
+
+    def __init__(self, loc: list[str | int], msg: str, kind: str) -> None:
+        super().__init__(msg)
+        self.errors = [{"loc": loc, "msg": msg, "type": kind}]
+
+
+class DatabaseUnavailable(ServiceError):
+    """MongoDB cannot be reached or is not initialised yet."""
+
+    status, slug, title = 503, "database-unavailable", "Service Unavailable"
+
+
+def _instance(request: Request) -> str:
+    return request.url.path
+
+
+async def handle_service_error(request: Request, exc: Exception) -> Response:
+    """Map a domain exception to its problem document."""
+    assert isinstance(exc, ServiceError)  # noqa: S101 - registered for ServiceError only
+    errors = getattr(exc, "errors", None)
+    return make_problem(
+        exc.status,
+        slug=exc.slug,
+        title=exc.title,
+        detail=exc.detail,
+        instance=_instance(request),
+        request_id=current_request_id(),
+        errors=errors,
+        headers=exc.headers,
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Pydantic's `input` and `ctx` can echo the submitted password back; keep only the safe parts.
+    return [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": error.get("msg", ""),
+            "type": error.get("type", ""),
+        }
+        for error in exc.errors()
+    ]
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> Response:
+    """Malformed JSON is a 400; any other schema or parameter failure is a 422."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    errors = _field_errors(exc)
+    if any(error["type"] == "json_invalid" for error in errors):
+        return make_problem(
+            400,
+            slug="malformed-json",
+            title="Malformed JSON",
+            detail="The request body is not valid JSON.",
+            instance=_instance(request),
+            request_id=current_request_id(),
+            errors=errors,
+        )
+    return make_problem(
+        422,
+        slug="validation-error",
+        title="Unprocessable Content",
+        detail="The request did not pass validation; see `errors`.",
+        instance=_instance(request),
+        request_id=current_request_id(),
+        errors=errors,
+    )
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Routing failures (404, 405) and framework HTTP errors as problem documents."""
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return make_problem(
+        exc.status_code,
+        detail=detail,
+        instance=_instance(request),
+        request_id=current_request_id(),
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    """Lost or slow MongoDB means 503 so clients retry; it is never a 500."""
+    log.warning("database.unavailable", error_type=type(exc).__name__)
+    return make_problem(
+        503,
+        slug="database-unavailable",
+        title="Service Unavailable",
+        detail="The database is unavailable; retry later.",
+        instance=_instance(request),
+        request_id=current_request_id(),
+        headers={"Retry-After": "1"},
+    )
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """Install every exception-to-problem mapping on the app."""
+    app.add_exception_handler(ServiceError, handle_service_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_exception)
+    # CollectionWasNotInitialized: the app started while MongoDB was down and is still retrying.
+    for database_error in (
+        ConnectionFailure,
+        ExecutionTimeout,
+        WTimeoutError,
+        CollectionWasNotInitialized,
+    ):
+        app.add_exception_handler(database_error, handle_database_error)

@@ -1,0 +1,93 @@
+"""Liveness, readiness and a detailed health report, for people and for Kubernetes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from pymongo.errors import PyMongoError
+
+from service.db import ping
+from service.lifespan import DatabaseState
+
+router = APIRouter(tags=["operations"])
+
+
+class CheckResult(BaseModel):
+    """The outcome of one dependency probe."""
+
+    status: Literal["ok", "fail"]
+    latency_ms: float | None = Field(default=None, description="Round trip, when it answered.")
+    error: str | None = Field(default=None, description="Kind of failure, without internals.")
+
+
+class HealthReport(BaseModel):
+    """Overall status and each check that decided it."""
+
+    status: Literal["ok", "fail"]
+    checks: dict[str, CheckResult]
+
+
+async def _check_mongodb(request: Request) -> CheckResult:
+    db: DatabaseState = request.state.db
+    timeout_s = request.state.settings.health_timeout_ms / 1000
+    try:
+        latency = await ping(db.database, timeout_s)
+    except TimeoutError:
+        return CheckResult(status="fail", error="timeout")
+    except PyMongoError as exc:
+        return CheckResult(status="fail", error=type(exc).__name__)
+    if not db.initialised.is_set():
+        return CheckResult(status="fail", latency_ms=round(latency, 3), error="initialising")
+    return CheckResult(status="ok", latency_ms=round(latency, 3))
+
+
+def _report(checks: dict[str, CheckResult]) -> JSONResponse:
+    healthy = all(check.status == "ok" for check in checks.values())
+    report = HealthReport(status="ok" if healthy else "fail", checks=checks)
+    return JSONResponse(report.model_dump(), status_code=200 if healthy else 503)
+
+
+_HEALTH_RESPONSES: dict[int | str, dict[str, object]] = {
+    503: {"model": HealthReport, "description": "A dependency is failing."}
+}
+
+
+@router.get(
+    "/health",
+    response_model=HealthReport,
+    summary="Health report",
+    description="Pings MongoDB (timeout at most 1 s) and reports each check with its latency. "
+    "200 when every check passes, 503 otherwise.",
+    responses=_HEALTH_RESPONSES,
+)
+async def health(request: Request) -> JSONResponse:
+    """Every check, with status and latency."""
+    return _report({"mongodb": await _check_mongodb(request)})
+
+
+@router.get(
+    "/health/live",
+    response_model=HealthReport,
+    summary="Liveness probe",
+    description="200 while the process serves requests; it checks no dependency, so a "
+    "database outage never gets the pod restarted.",
+)
+async def live() -> JSONResponse:
+    """The process is up."""
+    return _report({})
+
+
+@router.get(
+    "/health/ready",
+    response_model=HealthReport,
+    summary="Readiness probe",
+    description="200 when MongoDB answers a ping and the models are initialised; 503 "
+    "otherwise, so load balancers stop routing here until it recovers.",
+    responses=_HEALTH_RESPONSES,
+)
+async def ready(request: Request) -> JSONResponse:
+    """Ready to serve traffic."""
+    return _report({"mongodb": await _check_mongodb(request)})

@@ -1,0 +1,91 @@
+"""Start-up and shut-down: connect to MongoDB, initialise Beanie, keep retrying if it is down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+import structlog
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
+
+from service.auth.security import PasswordHasher
+from service.config import Settings
+from service.db import MongoDatabase, create_client, init_models
+
+log = structlog.get_logger(__name__)
+
+_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass
+class DatabaseState:
+    """What the app knows about its database: the handles and whether models are bound."""
+
+    client: AsyncMongoClient[dict[str, Any]]
+    database: MongoDatabase
+    initialised: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class State(TypedDict):
+    """Typed lifespan state, available as `request.state` in handlers."""
+
+    settings: Settings
+    db: DatabaseState
+    hasher: PasswordHasher
+
+
+async def _initialise(db: DatabaseState) -> None:
+    attempt = 0
+    while True:
+        try:
+            await init_models(db.database)
+        except PyMongoError as exc:
+            delay = _RETRY_DELAYS_S[min(attempt, len(_RETRY_DELAYS_S) - 1)]
+            log.warning("database.init_failed", error_type=type(exc).__name__, retry_in_s=delay)
+            attempt += 1
+            await asyncio.sleep(delay)
+        else:
+            db.initialised.set()
+            log.info("database.initialised", database=db.database.name)
+            return
+
+
+def build_hasher(settings: Settings) -> PasswordHasher:
+    """The password hasher with the configured Argon2id cost."""
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost_kib=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
+def build_lifespan(settings: Settings) -> Any:
+    """Return the lifespan context for an app built with these settings."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[State]:
+        client = create_client(settings)
+        db = DatabaseState(client=client, database=client[settings.mongodb_db])
+        # Try once in the foreground so a healthy start is ready at once; if MongoDB is
+        # down, keep serving (readiness says 503) and keep retrying in the background.
+        init_task = asyncio.create_task(_initialise(db))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.shield(init_task), settings.mongodb_timeout_ms / 1000 + 1
+            )
+        log.info("service.started", database_ready=db.initialised.is_set())
+        try:
+            yield {"settings": settings, "db": db, "hasher": build_hasher(settings)}
+        finally:
+            init_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await init_task
+            await client.close()
+            log.info("service.stopped")
+
+    return lifespan

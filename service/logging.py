@@ -1,0 +1,93 @@
+"""structlog configuration: one JSON object per line (or a console renderer for humans)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, TextIO
+
+import orjson
+import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+# Keys whose values must never reach a log line, wherever they come from.
+SECRET_KEYS = frozenset(
+    {
+        "password",
+        "new_password",
+        "current_password",
+        "password_hash",
+        "token",
+        "access_token",
+        "refresh_token",
+        "authorization",
+        "jwt_secret",
+        "secret",
+    }
+)
+
+
+def redact_secrets(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Replace the value of any secret-looking key with a fixed marker."""
+    for key in SECRET_KEYS.intersection(event_dict):
+        event_dict[key] = "[REDACTED]"
+    return event_dict
+
+
+def _orjson_dumps(event_dict: EventDict, **_: Any) -> str:
+    return orjson.dumps(event_dict, default=str).decode()
+
+
+def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | None = None) -> None:
+    """Route structlog and the standard library's loggers to `stream` in one format.
+
+    structlog's own loggers write straight to the stream (the fast path); records from
+    libraries that use `logging` (uvicorn, pymongo) go through the same processors so
+    operators read a single format.
+    """
+    output = stream if stream is not None else sys.stdout
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
+    ]
+    renderer: Processor
+    if fmt == "console":
+        renderer = structlog.dev.ConsoleRenderer(colors=False)
+    else:
+        renderer = structlog.processors.JSONRenderer(serializer=_orjson_dumps)
+
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level]),
+        logger_factory=structlog.WriteLoggerFactory(file=output),
+        cache_logger_on_first_use=False,
+    )
+
+    handler = logging.StreamHandler(output)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # The access middleware logs every request; uvicorn's own access log would duplicate it.
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    # PyMongo's structured debug logs include full commands; keep them out of INFO.
+    logging.getLogger("pymongo").setLevel(max(logging.getLevelNamesMapping()[level], logging.INFO))

@@ -1,0 +1,66 @@
+"""The application factory: middleware order, error handlers, routers, docs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from service import __version__
+from service.config import Settings, get_settings
+from service.docs import add_docs_routes
+from service.errors import register_error_handlers
+from service.health import router as health_router
+from service.lifespan import build_lifespan
+from service.logging import configure_logging
+from service.metrics import setup_metrics
+from service.middleware import RequestContextMiddleware
+from service.users.router import router as users_router
+
+DESCRIPTION = """
+Manage users: register, search, read, update and delete them.
+
+Every error is an RFC 9457 problem document (`application/problem+json`) carrying the
+`request_id` that is also echoed in the `X-Request-ID` response header.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the users-service ASGI app for `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    app = FastAPI(
+        title="users-service",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=build_lifespan(settings),
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": "users", "description": "The users resource."},
+            {"name": "operations", "description": "Health probes and metrics."},
+        ],
+    )
+    register_error_handlers(app)
+    app.include_router(users_router)
+    app.include_router(health_router)
+    add_docs_routes(app)
+
+    # Middleware added last runs first: metrics (outermost) -> request context -> CORS -> app.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_request_id_length=settings.request_id_max_length,
+        access_log=settings.access_log_enabled,
+    )
+    setup_metrics(app, expose=settings.metrics_enabled)
+    return app
+
+
+app = create_app()

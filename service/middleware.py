@@ -1,0 +1,116 @@
+"""Pure-ASGI middleware: request id, access log, and the last-resort 500 handler.
+
+Pure ASGI rather than `BaseHTTPMiddleware`, which runs the app in another task and so
+loses context variables (and costs a task switch per request).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from contextvars import ContextVar
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.problems import make_problem
+
+log = structlog.get_logger(__name__)
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_user_id: ContextVar[str | None] = ContextVar("user_id", default=None)
+# Client-supplied ids are echoed into logs and headers, so only a safe alphabet is accepted.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]+$")
+
+
+def current_request_id() -> str | None:
+    """Return the id of the request being handled, if any."""
+    return _request_id.get()
+
+
+def bind_user_id(user_id: str) -> None:
+    """Record who is calling so the access log line names them."""
+    _user_id.set(user_id)
+    structlog.contextvars.bind_contextvars(user_id=user_id)
+
+
+def _accepted_request_id(raw: bytes | None, max_length: int) -> str:
+    if raw:
+        candidate = raw.decode("latin-1")
+        if len(candidate) <= max_length and _SAFE_REQUEST_ID.match(candidate):
+            return candidate
+    return uuid.uuid4().hex
+
+
+def _route_template(scope: Scope) -> str | None:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else None
+
+
+class RequestContextMiddleware:
+    """Binds a request id to every log line, echoes it, logs one access event per request."""
+
+    def __init__(self, app: ASGIApp, *, max_request_id_length: int = 128, access_log: bool = True):
+        self.app = app
+        self.max_request_id_length = max_request_id_length
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request; other scope types pass straight through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        raw_id = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+        request_id = _accepted_request_id(raw_id, self.max_request_id_length)
+        id_token = _request_id.set(request_id)
+        user_token = _user_id.set(None)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+        encoded_id = request_id.encode()
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", encoded_id)]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            # The app has no handler for this: it is a bug. Log it with the trace, answer
+            # with a problem body that reveals nothing of the internals.
+            log.exception("request.failed")
+            status = 500
+            if not response_started:
+                response = make_problem(
+                    500,
+                    slug="internal-error",
+                    detail="An unexpected error occurred; it has been logged.",
+                    instance=scope.get("path"),
+                    request_id=request_id,
+                )
+                await response(scope, receive, send_with_request_id)
+        finally:
+            if self.access_log:
+                client = scope.get("client")
+                log.info(
+                    "http.request",
+                    method=scope["method"],
+                    route=_route_template(scope),
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    user_id=_user_id.get(),
+                    client=f"{client[0]}:{client[1]}" if client else None,
+                )
+            structlog.contextvars.clear_contextvars()
+            _user_id.reset(user_token)
+            _request_id.reset(id_token)

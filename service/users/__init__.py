@@ -1,0 +1,1 @@
+"""The users domain: document model, schemas, service, dependencies and routes."""

@@ -1,0 +1,94 @@
+"""Dependencies of the users routes: each validates and returns what the handler needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import Message
+from typing import Annotated, Literal
+
+from beanie import PydanticObjectId
+from fastapi import Depends, Header, Path, Query, Request
+
+from service.auth.security import PasswordHasher
+from service.errors import UnsupportedMediaType
+from service.users import service
+from service.users.models import Role, User
+from service.users.schemas import ListQuery
+
+JSON_MEDIA_TYPES = ("application/json", "application/merge-patch+json")
+
+
+async def user_by_id(
+    user_id: Annotated[
+        PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
+    ],
+) -> User:
+    """The user named in the path, or a 404."""
+    return await service.get_user(user_id)
+
+
+def password_hasher(request: Request) -> PasswordHasher:
+    """The app's password hasher, configured from settings at start-up."""
+    hasher: PasswordHasher = request.state.hasher
+    return hasher
+
+
+def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
+    """Refuse bodies that are not JSON with a 415 rather than a confusing 422."""
+    message = Message()
+    message["content-type"] = content_type or ""
+    media_type = message.get_content_type()
+    if content_type is None or media_type not in JSON_MEDIA_TYPES:
+        raise UnsupportedMediaType(
+            "Send the body as application/json (or application/merge-patch+json for PATCH)."
+        )
+
+
+def list_query(
+    username: Annotated[str | None, Query(max_length=32, description="Exact username.")] = None,
+    email: Annotated[str | None, Query(max_length=254, description="Exact email address.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Case-insensitive prefix of username, name or email.",
+        ),
+    ] = None,
+    role: Annotated[Role | None, Query(description="Only users with this role.")] = None,
+    is_active: Annotated[bool | None, Query(description="Only active or inactive users.")] = None,
+    created_after: Annotated[
+        datetime | None, Query(description="Created strictly after this RFC 3339 time.")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="Created strictly before this RFC 3339 time.")
+    ] = None,
+    sort: Annotated[
+        Literal["created_at", "-created_at", "username", "-username"],
+        Query(description="Sort key; a leading '-' sorts descending."),
+    ] = "-created_at",
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=512, description="Opaque cursor from the previous page's Link header."),
+    ] = None,
+) -> ListQuery:
+    """Collect and validate the filters of `GET /users`."""
+    return ListQuery(
+        username=username,
+        email=email,
+        q=q,
+        role=role,
+        is_active=is_active,
+        created_after=created_after,
+        created_before=created_before,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+UserById = Annotated[User, Depends(user_by_id)]
+Hasher = Annotated[PasswordHasher, Depends(password_hasher)]
+UserListQuery = Annotated[ListQuery, Depends(list_query)]
+JsonBody = Depends(require_json_body)

@@ -1,0 +1,47 @@
+"""Failures specific to users, each mapped to its problem document by `service.errors`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from service.errors import Conflict, NotFound, PreconditionFailed
+
+
+class UserNotFound(NotFound):
+    """No user has this id."""
+
+    slug = "user-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("No user has this id.")
+
+
+class DuplicateUserField(Conflict):
+    """A unique field (username or email) is already taken by another user."""
+
+    field: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__(f"This {self.field} is already taken.")
+        self.errors = [{"loc": ["body", self.field], "msg": "already taken", "type": "duplicate"}]
+
+
+class UsernameTaken(DuplicateUserField):
+    """Another user has this username."""
+
+    slug = "username-taken"
+    field = "username"
+
+
+class EmailTaken(DuplicateUserField):
+    """Another user has this email address."""
+
+    slug = "email-taken"
+    field = "email"
+
+
+class StaleVersion(PreconditionFailed):
+    """The client's `If-Match` tag no longer names the current version."""
+
+    def __init__(self) -> None:
+        super().__init__("The user changed since the given ETag; fetch it again and retry.")

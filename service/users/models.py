@@ -1,0 +1,53 @@
+"""The `users` collection as a Beanie document, with its indexes declared in code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from beanie import Document, Indexed
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+
+class Role(StrEnum):
+    """What a user may do: `admin` manages everyone, `user` only themselves."""
+
+    USER = "user"
+    ADMIN = "admin"
+
+
+def utc_now() -> datetime:
+    """Current UTC time truncated to milliseconds, the precision BSON dates keep.
+
+    Truncating up front means the timestamp a client sees is exactly the stored one, so
+    cursors and `created_after` filters built from it round-trip without drift.
+    """
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class User(Document):
+    """A stored user. Username and email are kept lower-case, so unique indexes on them
+    are case-insensitive uniqueness."""
+
+    username: Annotated[str, Indexed(unique=True)]
+    email: Annotated[str, Indexed(unique=True)]
+    name: str | None = None
+    # Lower-cased copy of `name` so a case-insensitive prefix search can use an index.
+    name_lower: Annotated[str | None, Indexed()] = None
+    password_hash: str
+    role: Role = Role.USER
+    is_active: bool = True
+    # Incremented on every change; the ETag derives from it and conditional writes match on it.
+    version: int = 1
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    class Settings:
+        name = "users"
+        use_state_management = False
+        indexes = [  # noqa: RUF012 - Beanie reads this as a class attribute
+            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created_at_id"),
+        ]

@@ -1,0 +1,152 @@
+"""Users business logic: async verbs over the Beanie document. No HTTP in here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from beanie import PydanticObjectId, SortDirection
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from service.auth.security import PasswordHasher
+from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
+from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
+from service.users.models import User, utc_now
+from service.users.schemas import ListQuery, UserCreate
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of users and the cursor of the next page, if there is one."""
+
+    items: list[User]
+    next_cursor: str | None
+
+
+async def _duplicate_field(
+    exc: DuplicateKeyError, username: str | None, user_id: PydanticObjectId | None
+) -> UsernameTaken | EmailTaken:
+    """Name the unique field that clashed; the unique index already refused the write."""
+    pattern = (exc.details or {}).get("keyPattern") or {}
+    if "email" in pattern:
+        return EmailTaken()
+    if "username" in pattern:
+        return UsernameTaken()
+    # FerretDB does not say which index refused the write: find who holds the username.
+    if username is not None:
+        holder = await User.find_one({"username": username, "_id": {"$ne": user_id}})
+        if holder is not None:
+            return UsernameTaken()
+    return EmailTaken()
+
+
+async def create_user(data: UserCreate, hasher: PasswordHasher) -> User:
+    """Store a new user; the database's unique indexes decide duplicates, atomically."""
+    user = User(
+        username=data.username,
+        email=data.email,
+        name=data.name,
+        name_lower=data.name.lower() if data.name else None,
+        password_hash=await hasher.hash(data.password),
+    )
+    try:
+        await user.insert()
+    except DuplicateKeyError as exc:
+        raise await _duplicate_field(exc, user.username, None) from None
+    log.info("user.created", user_id=str(user.id))
+    return user
+
+
+async def get_user(user_id: PydanticObjectId) -> User:
+    """Return the user with this id or raise `UserNotFound`."""
+    user = await User.get(user_id)
+    if user is None:
+        raise UserNotFound
+    return user
+
+
+def _prefix(value: str) -> dict[str, str]:
+    # Anchored and escaped, on lower-cased fields, so MongoDB can walk an index.
+    return {"$regex": "^" + re.escape(value.lower())}
+
+
+def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> dict[str, Any]:
+    """Translate list parameters into one MongoDB filter."""
+    clauses: list[dict[str, Any]] = []
+    if query.username is not None:
+        clauses.append({"username": query.username.lower()})
+    if query.email is not None:
+        clauses.append({"email": query.email.lower()})
+    if query.q:
+        prefix = _prefix(query.q)
+        clauses.append({"$or": [{"username": prefix}, {"email": prefix}, {"name_lower": prefix}]})
+    if query.role is not None:
+        clauses.append({"role": query.role.value})
+    if query.is_active is not None:
+        clauses.append({"is_active": query.is_active})
+    if query.created_after is not None:
+        clauses.append({"created_at": {"$gt": query.created_after}})
+    if query.created_before is not None:
+        clauses.append({"created_at": {"$lt": query.created_before}})
+    if cursor is not None:
+        clauses.append(after_cursor_filter(cursor, sort))
+    if not clauses:
+        return {}
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+async def list_users(query: ListQuery) -> Page:
+    """One page of users matching `query`, in keyset order on (sort key, _id)."""
+    sort = SortOrder.parse(query.sort)
+    cursor = decode_cursor(query.cursor, sort) if query.cursor else None
+    direction = SortDirection.DESCENDING if sort.descending else SortDirection.ASCENDING
+    found = (
+        await User.find(build_list_filter(query, cursor, sort))
+        .sort([(sort.field, direction), ("_id", direction)])
+        .limit(query.limit + 1)
+        .to_list()
+    )
+    items = found[: query.limit]
+    next_cursor = None
+    if len(found) > query.limit:
+        last = items[-1]
+        assert last.id is not None  # noqa: S101 - stored documents always have an id
+        next_cursor = Cursor(sort.token, getattr(last, sort.field), last.id).encode()
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def update_user(user: User, changes: dict[str, Any], *, expected_version: int | None) -> User:
+    """Apply `changes` to `user`, atomically guarded by `expected_version` when given."""
+    if "name" in changes:
+        changes["name_lower"] = changes["name"].lower() if changes["name"] else None
+    match: dict[str, Any] = {"_id": user.id}
+    if expected_version is not None:
+        match["version"] = expected_version
+    try:
+        stored = await User.get_pymongo_collection().find_one_and_update(
+            match,
+            {"$set": {**changes, "updated_at": utc_now()}, "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+    except DuplicateKeyError as exc:
+        raise await _duplicate_field(exc, changes.get("username"), user.id) from None
+    if stored is None:
+        if expected_version is not None and await User.find_one(User.id == user.id) is not None:
+            raise StaleVersion
+        raise UserNotFound
+    updated: User = User.model_validate(stored)
+    log.info("user.updated", user_id=str(user.id), fields=sorted(changes))
+    return updated
+
+
+async def delete_user(user: User) -> None:
+    """Remove the user; deleting one already gone is a `UserNotFound`."""
+    result = await User.get_pymongo_collection().delete_one({"_id": user.id})
+    if result.deleted_count == 0:
+        raise UserNotFound
+    log.info("user.deleted", user_id=str(user.id))
