@@ -48,23 +48,33 @@ class LocalServer:
     pid: int | None = None
     container: str | None = None
     command: list[str] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def stop(self) -> None:
         """Stop the server if this launcher started it; external servers are left alone."""
         if self.container:
             subprocess.run(["docker", "rm", "-f", self.container], check=False, capture_output=True)
+        elif self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         elif self.pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
                 _wait_exit(self.pid, timeout_s=10)
         self.pid = None
+        self.process = None
         self.container = None
 
     def restart(self) -> None:
         """Start the same server again on the same port and data directory."""
         if self.kind == "external":
             raise LocalDbError("an external MONGODB_URL cannot be restarted")
-        self.pid = _spawn(self.command, self.data_dir / f"{self.kind}.log")
+        self.process = _spawn(self.command, self.data_dir / f"{self.kind}.log")
+        self.pid = self.process.pid
         wait_until_ready(self.url)
 
     def to_json(self) -> str:
@@ -127,7 +137,7 @@ def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
         client.close()
 
 
-def _spawn(command: list[str], log_path: Path) -> int:
+def _spawn(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # detached from our terminal so Ctrl-C reaches us first
@@ -137,7 +147,7 @@ def _spawn(command: list[str], log_path: Path) -> int:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    return process.pid
+    return process
 
 
 def _go_env() -> dict[str, str]:
@@ -254,7 +264,8 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
             raise LocalDbError(f"no mongod, no ferretdb, and no Docker: {build_error}")
 
     server = LocalServer(url=url, kind=kind, data_dir=data_dir, port=port, command=command)
-    server.pid = _spawn(command, data_dir / f"{kind}.log")
+    server.process = _spawn(command, data_dir / f"{kind}.log")
+    server.pid = server.process.pid
     try:
         wait_until_ready(url)
     except LocalDbError:
@@ -321,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(saved["url"])
                 return 0
         server = start_server(args.data_dir)
+        if server.process is not None:
+            server.process.returncode = 0  # detached on purpose: it outlives this command
         if server.kind != "external":
             state.write_text(server.to_json())
         print(server.url)

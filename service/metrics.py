@@ -68,7 +68,7 @@ def setup_metrics(app: FastAPI, *, expose: bool = True) -> BusinessMetrics:
     return metrics
 
 
-def get_business_metrics(request: Request) -> BusinessMetrics:
+async def get_business_metrics(request: Request) -> BusinessMetrics:
     """Dependency: the business counters of the app serving this request."""
     metrics: BusinessMetrics = request.app.state.business_metrics
     return metrics

@@ -27,13 +27,13 @@ async def user_by_id(
     return await service.get_user(user_id)
 
 
-def password_hasher(request: Request) -> PasswordHasher:
+async def password_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher, configured from settings at start-up."""
     hasher: PasswordHasher = request.state.hasher
     return hasher
 
 
-def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
+async def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
     """Refuse bodies that are not JSON with a 415 rather than a confusing 422."""
     message = Message()
     message["content-type"] = content_type or ""
@@ -44,7 +44,7 @@ def require_json_body(content_type: Annotated[str | None, Header()] = None) -> N
         )
 
 
-def list_query(
+async def list_query(
     username: Annotated[str | None, Query(max_length=32, description="Exact username.")] = None,
     email: Annotated[str | None, Query(max_length=254, description="Exact email address.")] = None,
     q: Annotated[

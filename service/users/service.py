@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 from beanie import PydanticObjectId, SortDirection
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from service.auth.security import PasswordHasher
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
@@ -28,16 +28,26 @@ class Page:
     next_cursor: str | None
 
 
+# FerretDB reports a unique-index clash on update as InternalError naming its SQLite index.
+_FERRETDB_UNIQUE = re.compile(r"UNIQUE constraint failed: index '\S*_(username|email)_1'")
+
+
+def _is_unique_violation(exc: OperationFailure) -> bool:
+    return isinstance(exc, DuplicateKeyError) or bool(_FERRETDB_UNIQUE.search(str(exc)))
+
+
 async def _duplicate_field(
-    exc: DuplicateKeyError, username: str | None, user_id: PydanticObjectId | None
+    exc: OperationFailure, username: str | None, user_id: PydanticObjectId | None
 ) -> UsernameTaken | EmailTaken:
     """Name the unique field that clashed; the unique index already refused the write."""
     pattern = (exc.details or {}).get("keyPattern") or {}
-    if "email" in pattern:
+    ferretdb = _FERRETDB_UNIQUE.search(str(exc))
+    field = next(iter(pattern), None) or (ferretdb.group(1) if ferretdb else None)
+    if field == "email":
         return EmailTaken()
-    if "username" in pattern:
+    if field == "username":
         return UsernameTaken()
-    # FerretDB does not say which index refused the write: find who holds the username.
+    # FerretDB's insert error does not say which index refused it: find who holds the name.
     if username is not None:
         holder = await User.find_one({"username": username, "_id": {"$ne": user_id}})
         if holder is not None:
@@ -133,7 +143,9 @@ async def update_user(user: User, changes: dict[str, Any], *, expected_version: 
             {"$set": {**changes, "updated_at": utc_now()}, "$inc": {"version": 1}},
             return_document=ReturnDocument.AFTER,
         )
-    except DuplicateKeyError as exc:
+    except OperationFailure as exc:
+        if not _is_unique_violation(exc):
+            raise
         raise await _duplicate_field(exc, changes.get("username"), user.id) from None
     if stored is None:
         if expected_version is not None and await User.find_one(User.id == user.id) is not None:

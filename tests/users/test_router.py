@@ -1,0 +1,219 @@
+"""The users resource over real HTTP semantics, against the real database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+
+from tests.factories import DEFAULT_PASSWORD, create_user, user_payload
+
+PROBLEM = "application/problem+json"
+
+
+async def test_create_returns_201_location_etag_and_no_secret(
+    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    payload = user_payload(username="Ada.Lovelace", email="Ada@Example.COM", name="  Ada  ")
+    response = await client.post("/users", json=payload)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["username"] == "ada.lovelace"
+    assert body["email"] == "ada@example.com"
+    assert body["name"] == "Ada"
+    assert body["role"] == "user"
+    assert body["is_active"] is True
+    assert body["avatar_url"] is None
+    assert body["created_at"].endswith("Z")
+    assert response.headers["location"] == f"http://testserver/users/{body['id']}"
+    assert response.headers["etag"].startswith('"')
+    assert "password" not in response.text and "hash" not in response.text
+
+    stored = await test_db["users"].find_one({"username": "ada.lovelace"})
+    assert stored is not None
+    assert stored["password_hash"].startswith("$argon2id$")
+    assert DEFAULT_PASSWORD not in str(stored)
+
+
+async def test_create_rejects_invalid_fields_with_422_naming_them(
+    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    cases = {
+        "username": user_payload(username="ab"),
+        "email": user_payload(email="not-an-email"),
+        "password": user_payload(password="Zq7#x"),
+        "name": user_payload(name="   "),
+    }
+    for field, payload in cases.items():
+        response = await client.post("/users", json=payload)
+        assert response.status_code == 422, field
+        assert response.headers["content-type"] == PROBLEM
+        problem = response.json()
+        assert ["body", field] in [error["loc"] for error in problem["errors"]]
+        assert problem["request_id"] == response.headers["x-request-id"]
+        assert "Zq7#x" not in response.text  # submitted values are not echoed
+    assert await test_db["users"].count_documents({}) == 0
+
+
+async def test_username_must_start_with_letter_or_digit(client: httpx.AsyncClient) -> None:
+    response = await client.post("/users", json=user_payload(username="_hidden"))
+    assert response.status_code == 422
+    ok = await client.post("/users", json=user_payload(username="9lives.x-y_z"))
+    assert ok.status_code == 201
+
+
+async def test_unknown_fields_are_rejected_and_nothing_is_stored(
+    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    for extra in ({"role": "admin"}, {"password_hash": "x"}, {"id": "0" * 24}, {"is_active": False}):
+        response = await client.post("/users", json=user_payload(**extra))
+        assert response.status_code == 422, extra
+        assert response.json()["errors"][0]["type"] == "extra_forbidden"
+    assert await test_db["users"].count_documents({}) == 0
+
+
+async def test_malformed_json_is_400_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/users", content=b'{"username": "x",', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["title"] == "Malformed JSON"
+
+
+async def test_non_json_body_is_415(client: httpx.AsyncClient) -> None:
+    response = await client.post("/users", content=b"username=x", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+    assert response.headers["content-type"] == PROBLEM
+    missing = await client.post("/users", content=b"{}")
+    assert missing.status_code == 415
+
+
+async def test_duplicate_username_and_email_are_409_naming_the_field(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await create_user(client)
+    same_name = await client.post("/users", json=user_payload(username=first["username"].upper()))
+    assert same_name.status_code == 409
+    assert same_name.json()["errors"][0]["loc"] == ["body", "username"]
+    assert "username" in same_name.json()["detail"]
+
+    same_email = await client.post("/users", json=user_payload(email=first["email"].upper()))
+    assert same_email.status_code == 409
+    assert same_email.json()["errors"][0]["loc"] == ["body", "email"]
+
+
+async def test_get_returns_etag_and_304_when_unchanged(client: httpx.AsyncClient) -> None:
+    user = await create_user(client)
+    response = await client.get(f"/users/{user['id']}")
+    assert response.status_code == 200
+    assert response.json() == user
+    etag = response.headers["etag"]
+
+    cached = await client.get(f"/users/{user['id']}", headers={"if-none-match": etag})
+    assert cached.status_code == 304
+    assert cached.content == b""
+    assert cached.headers["etag"] == etag
+
+    weak = await client.get(f"/users/{user['id']}", headers={"if-none-match": f'"x", W/{etag}'})
+    assert weak.status_code == 304
+    other = await client.get(f"/users/{user['id']}", headers={"if-none-match": '"other"'})
+    assert other.status_code == 200
+
+
+async def test_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/users/" + "a" * 24)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM
+    assert missing.json()["type"].endswith("user-not-found")
+    malformed = await client.get("/users/not-an-id")
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["loc"] == ["path", "user_id"]
+
+
+async def test_patch_is_a_merge_patch(client: httpx.AsyncClient) -> None:
+    user = await create_user(client, name="Grace Hopper")
+    response = await client.patch(
+        f"/users/{user['id']}",
+        json={"email": "Grace@Navy.example"},
+        headers={"content-type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["email"] == "grace@navy.example"
+    assert body["name"] == "Grace Hopper"
+    assert body["username"] == user["username"]
+    assert body["updated_at"] >= user["updated_at"]
+
+    cleared = await client.patch(f"/users/{user['id']}", json={"name": None})
+    assert cleared.json()["name"] is None
+    refused = await client.patch(f"/users/{user['id']}", json={"username": None})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", "username"]
+    empty = await client.patch(f"/users/{user['id']}", json={})
+    assert empty.status_code == 200
+    assert empty.json() == cleared.json()
+
+
+async def test_put_replaces_every_mutable_field(client: httpx.AsyncClient) -> None:
+    user = await create_user(client, name="Old Name")
+    response = await client.put(
+        f"/users/{user['id']}", json={"username": "renamed", "email": "renamed@example.com"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["username"], body["email"], body["name"]) == ("renamed", "renamed@example.com", None)
+    incomplete = await client.put(f"/users/{user['id']}", json={"username": "only"})
+    assert incomplete.status_code == 422
+    fetched = await client.get(f"/users/{user['id']}")
+    assert fetched.json() == body
+
+
+async def test_update_to_a_taken_username_is_409_and_changes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    taken = await create_user(client)
+    user = await create_user(client)
+    response = await client.patch(f"/users/{user['id']}", json={"username": taken["username"]})
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["loc"] == ["body", "username"]
+    response = await client.patch(f"/users/{user['id']}", json={"email": taken["email"]})
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["loc"] == ["body", "email"]
+    assert (await client.get(f"/users/{user['id']}")).json() == user
+
+
+async def test_stale_if_match_is_412_and_changes_nothing(client: httpx.AsyncClient) -> None:
+    user = await create_user(client)
+    first = await client.get(f"/users/{user['id']}")
+    stale_etag = first.headers["etag"]
+    updated = await client.patch(
+        f"/users/{user['id']}", json={"name": "New"}, headers={"if-match": stale_etag}
+    )
+    assert updated.status_code == 200
+    assert updated.headers["etag"] != stale_etag
+
+    for method, body in (("PATCH", {"name": "Lost"}), ("PUT", {"username": "x1y", "email": "a@b.co"})):
+        response = await client.request(
+            method, f"/users/{user['id']}", json=body, headers={"if-match": stale_etag}
+        )
+        assert response.status_code == 412, method
+        assert response.headers["content-type"] == PROBLEM
+    deleted = await client.delete(f"/users/{user['id']}", headers={"if-match": stale_etag})
+    assert deleted.status_code == 412
+    current = await client.get(f"/users/{user['id']}")
+    assert current.json()["name"] == "New"
+    star = await client.patch(f"/users/{user['id']}", json={"name": "Star"}, headers={"if-match": "*"})
+    assert star.status_code == 200
+
+
+async def test_delete_is_204_then_404(client: httpx.AsyncClient) -> None:
+    user = await create_user(client)
+    response = await client.delete(f"/users/{user['id']}")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert (await client.get(f"/users/{user['id']}")).status_code == 404
+    assert (await client.delete(f"/users/{user['id']}")).status_code == 404
+    assert (await client.patch(f"/users/{user['id']}", json={"name": "x"})).status_code == 404
