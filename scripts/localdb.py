@@ -140,14 +140,13 @@ def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
 def _spawn(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        process = subprocess.Popen(  # detached from our terminal so Ctrl-C reaches us first
+        return subprocess.Popen(  # detached from our terminal so Ctrl-C reaches us first
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    return process
 
 
 def _go_env() -> dict[str, str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -22,10 +24,22 @@ def _load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
+def prepare_multiprocess_metrics() -> None:
+    """Create and empty `PROMETHEUS_MULTIPROC_DIR` so counts start from this run's workers."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = _load_settings()
+    prepare_multiprocess_metrics()
     uvicorn.run(
         "service.main:app",
         host=args.host,

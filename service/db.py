@@ -50,14 +50,14 @@ def declared_indexes(model: type[Document]) -> list[IndexModel]:
     return indexes
 
 
-async def ensure_indexes(model: type[Document]) -> None:
+async def ensure_indexes(database: MongoDatabase, model: type[Document]) -> None:
     """Create each declared index that is missing, one command per index.
 
     Beanie sends them in one `createIndexes` batch; FerretDB 1.24 drops the connection
     when such a batch holds several indexes that already exist (see README), while one
     index per command works on it and on MongoDB alike.
     """
-    collection = model.get_pymongo_collection()
+    collection = database[model.Settings.name]
     existing = await collection.index_information()
     for index in declared_indexes(model):
         if index.document["name"] not in existing:
@@ -68,7 +68,7 @@ async def init_models(database: MongoDatabase) -> None:
     """Bind the document models to the database and create their indexes."""
     await init_beanie(database=database, document_models=DOCUMENT_MODELS, skip_indexes=True)
     for model in DOCUMENT_MODELS:
-        await ensure_indexes(model)
+        await ensure_indexes(database, model)
 
 
 async def ping(database: MongoDatabase, timeout_s: float) -> float:

@@ -19,7 +19,7 @@ from service.db import MongoDatabase, create_client, init_models
 
 log = structlog.get_logger(__name__)
 
-_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 5.0)
+_RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0)
 
 
 @dataclass

@@ -10,7 +10,8 @@ from bson import json_util
 from pymongo import UpdateOne
 
 from service.config import Settings
-from service.db import create_client, init_models
+from service.db import create_client, ensure_indexes
+from service.users.models import User
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +34,8 @@ async def seed_users(settings: Settings, path: Path = SEED_FILE) -> int:
     client = create_client(settings)
     try:
         database = client[settings.mongodb_db]
-        await init_models(database)
+        # Indexes first, so seeding an empty database still gets its unique constraints.
+        await ensure_indexes(database, User)
         result = await database["users"].bulk_write(
             [
                 UpdateOne({"_id": user["_id"]}, {"$setOnInsert": user}, upsert=True)

@@ -115,7 +115,14 @@ async def test_filters(client: httpx.AsyncClient) -> None:
 
 
 async def test_invalid_list_parameters_are_422(client: httpx.AsyncClient) -> None:
-    for query in ("limit=0", "limit=101", "sort=name", "created_after=yesterday", "q=", "role=root"):
+    for query in (
+        "limit=0",
+        "limit=101",
+        "sort=name",
+        "created_after=yesterday",
+        "q=",
+        "role=root",
+    ):
         response = await client.get(f"/users?{query}")
         assert response.status_code == 422, query
         assert response.headers["content-type"] == "application/problem+json"

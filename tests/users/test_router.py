@@ -29,7 +29,8 @@ async def test_create_returns_201_location_etag_and_no_secret(
     assert body["created_at"].endswith("Z")
     assert response.headers["location"] == f"http://testserver/users/{body['id']}"
     assert response.headers["etag"].startswith('"')
-    assert "password" not in response.text and "hash" not in response.text
+    assert "password" not in response.text
+    assert "hash" not in response.text
 
     stored = await test_db["users"].find_one({"username": "ada.lovelace"})
     assert stored is not None
@@ -67,7 +68,12 @@ async def test_username_must_start_with_letter_or_digit(client: httpx.AsyncClien
 async def test_unknown_fields_are_rejected_and_nothing_is_stored(
     client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
-    for extra in ({"role": "admin"}, {"password_hash": "x"}, {"id": "0" * 24}, {"is_active": False}):
+    for extra in (
+        {"role": "admin"},
+        {"password_hash": "x"},
+        {"id": "0" * 24},
+        {"is_active": False},
+    ):
         response = await client.post("/users", json=user_payload(**extra))
         assert response.status_code == 422, extra
         assert response.json()["errors"][0]["type"] == "extra_forbidden"
@@ -84,7 +90,9 @@ async def test_malformed_json_is_400_problem(client: httpx.AsyncClient) -> None:
 
 
 async def test_non_json_body_is_415(client: httpx.AsyncClient) -> None:
-    response = await client.post("/users", content=b"username=x", headers={"content-type": "text/plain"})
+    response = await client.post(
+        "/users", content=b"username=x", headers={"content-type": "text/plain"}
+    )
     assert response.status_code == 415
     assert response.headers["content-type"] == PROBLEM
     missing = await client.post("/users", content=b"{}")
@@ -164,7 +172,11 @@ async def test_put_replaces_every_mutable_field(client: httpx.AsyncClient) -> No
     )
     assert response.status_code == 200
     body = response.json()
-    assert (body["username"], body["email"], body["name"]) == ("renamed", "renamed@example.com", None)
+    assert (body["username"], body["email"], body["name"]) == (
+        "renamed",
+        "renamed@example.com",
+        None,
+    )
     incomplete = await client.put(f"/users/{user['id']}", json={"username": "only"})
     assert incomplete.status_code == 422
     fetched = await client.get(f"/users/{user['id']}")
@@ -195,7 +207,10 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: httpx.AsyncClie
     assert updated.status_code == 200
     assert updated.headers["etag"] != stale_etag
 
-    for method, body in (("PATCH", {"name": "Lost"}), ("PUT", {"username": "x1y", "email": "a@b.co"})):
+    for method, body in (
+        ("PATCH", {"name": "Lost"}),
+        ("PUT", {"username": "x1y", "email": "a@b.co"}),
+    ):
         response = await client.request(
             method, f"/users/{user['id']}", json=body, headers={"if-match": stale_etag}
         )
@@ -205,7 +220,9 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: httpx.AsyncClie
     assert deleted.status_code == 412
     current = await client.get(f"/users/{user['id']}")
     assert current.json()["name"] == "New"
-    star = await client.patch(f"/users/{user['id']}", json={"name": "Star"}, headers={"if-match": "*"})
+    star = await client.patch(
+        f"/users/{user['id']}", json={"name": "Star"}, headers={"if-match": "*"}
+    )
     assert star.status_code == 200
 
 

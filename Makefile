@@ -1,0 +1,63 @@
+# The README's commands. Every target works on a fresh clone with Python 3.11+ on PATH.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB_DIR ?= .local/db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV_VERSION := 0.13.9
+
+.PHONY: help install run serve db db-stop seed test lint format lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## create .venv and install the pinned dependencies
+
+db: install ## start the local MongoDB-compatible server (prints MONGODB_URL)
+	@$(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR)
+
+db-stop: ## stop the local database server
+	@$(BIN)/python scripts/localdb.py stop --data-dir $(DB_DIR)
+
+seed: install ## load seed_data/ into the database (idempotent)
+	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
+		$(BIN)/python -m service seed
+
+run: install ## install, start the database, seed, serve on http://127.0.0.1:8000
+	@url="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}"; \
+	echo "MongoDB at $$url"; \
+	MONGODB_URL="$$url" $(BIN)/python -m service seed && \
+	MONGODB_URL="$$url" exec $(BIN)/python -m service serve --host $(HOST) --port $(PORT)
+
+serve: install ## serve with live reload against MONGODB_URL (or the local database)
+	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
+		$(BIN)/python -m service serve --host $(HOST) --port $(PORT) --reload
+
+test: install ## run the test suite against a real database, with coverage (>= 90 %)
+	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml
+
+lint: install ## ruff lint + format check, mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict service
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, hashes only)
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements-dev.txt
+
+clean: db-stop ## stop the database and remove local state
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

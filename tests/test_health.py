@@ -1,0 +1,103 @@
+"""Health probes, and how the service behaves when MongoDB is missing or comes back."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scripts.localdb import LocalServer, free_port, start_server
+from tests.factories import user_payload
+from tests.service_process import running_service
+
+
+async def test_health_reports_mongodb_with_latency(client: httpx.AsyncClient) -> None:
+    for path in ("/health", "/health/ready"):
+        response = await client.get(path)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok"
+        check = body["checks"]["mongodb"]
+        assert check["status"] == "ok"
+        assert 0 < check["latency_ms"] < 1000
+
+
+async def test_liveness_checks_only_the_process(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {}}
+
+
+def _assert_unavailable(base_url: str) -> None:
+    ready = httpx.get(f"{base_url}/health/ready", timeout=5)
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["mongodb"]["status"] == "fail"
+    health = httpx.get(f"{base_url}/health", timeout=5)
+    assert health.status_code == 503
+    for response in (
+        httpx.get(f"{base_url}/users", timeout=5),
+        httpx.get(f"{base_url}/users/{'a' * 24}", timeout=5),
+        httpx.post(f"{base_url}/users", json=user_payload(), timeout=5),
+    ):
+        assert response.status_code == 503, response.request.url
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["retry-after"] == "1"
+        body = response.json()
+        assert body["title"] == "Service Unavailable"
+        assert "Traceback" not in response.text
+        assert "127.0.0.1" not in response.text
+    assert httpx.get(f"{base_url}/health/live", timeout=5).status_code == 200
+
+
+def test_no_database_listening_gives_503_not_500(tmp_path: Path) -> None:
+    dead_url = f"mongodb://127.0.0.1:{free_port()}"
+    with running_service(dead_url, "nowhere", tmp_path / "service.log") as base_url:
+        _assert_unavailable(base_url)
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> LocalServer:
+    """A database server this test may stop and start (never the shared one)."""
+    return start_server(tmp_path / "db", use_env=False)
+
+
+def _wait_ready(base_url: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while httpx.get(f"{base_url}/health/ready", timeout=5).status_code != 200:
+        assert time.monotonic() < deadline, "service did not become ready again"
+        time.sleep(0.2)
+
+
+def test_database_stopped_mid_run_then_back_recovers_without_restart(
+    own_server: LocalServer, tmp_path: Path
+) -> None:
+    try:
+        with running_service(own_server.url, "recovery", tmp_path / "service.log") as base_url:
+            created = httpx.post(f"{base_url}/users", json=user_payload(), timeout=10)
+            assert created.status_code == 201
+
+            own_server.stop()
+            _assert_unavailable(base_url)
+
+            own_server.restart()
+            _wait_ready(base_url)
+            users = httpx.get(f"{base_url}/users", timeout=10)
+            assert users.status_code == 200
+            assert [user["id"] for user in users.json()] == [created.json()["id"]]
+    finally:
+        own_server.stop()
+
+
+def test_service_that_starts_before_its_database_becomes_ready(tmp_path: Path) -> None:
+    port = free_port()
+    with running_service(f"mongodb://127.0.0.1:{port}", "late", tmp_path / "service.log") as url:
+        assert httpx.get(f"{url}/health/ready", timeout=5).status_code == 503
+        server = start_server(tmp_path / "db", use_env=False, port=port)
+        try:
+            _wait_ready(url)
+            created = httpx.post(f"{url}/users", json=user_payload(), timeout=10)
+            assert created.status_code == 201
+        finally:
+            server.stop()

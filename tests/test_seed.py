@@ -1,0 +1,57 @@
+"""Seed data: realistic, loadable, and idempotent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+from pwdlib import PasswordHash
+from pymongo.asynchronous.database import AsyncDatabase
+
+from service.config import Settings
+from service.seed import read_seed_users, seed_users
+from service.users.schemas import UserCreate
+from tests.service_process import REPO_ROOT
+
+
+def test_seed_file_holds_valid_realistic_users() -> None:
+    users = read_seed_users()
+    assert len(users) >= 25
+    assert [u["username"] for u in users if u["role"] == "admin"] == ["admin"]
+    assert len({u["username"] for u in users}) == len(users)
+    assert len({u["email"] for u in users}) == len(users)
+    for user in users:
+        UserCreate(
+            username=user["username"], email=user["email"], name=user["name"], password="x" * 8
+        )
+        assert user["name_lower"] == user["name"].lower()
+        assert user["password_hash"].startswith("$argon2id$")
+    admin = next(u for u in users if u["role"] == "admin")
+    assert PasswordHash.recommended().verify("admin-dev-password", admin["password_hash"])
+
+
+async def test_seeding_twice_inserts_once(
+    settings: Settings, test_db: AsyncDatabase[dict[str, Any]], client: httpx.AsyncClient
+) -> None:
+    expected = len(read_seed_users())
+    assert await seed_users(settings) == expected
+    assert await seed_users(settings) == 0
+    assert await test_db["users"].count_documents({}) == expected
+    listed = await client.get("/users?username=admin")
+    assert listed.json()[0]["role"] == "admin"
+
+
+def test_seed_command_line(settings: Settings) -> None:
+    env = {"MONGODB_URL": settings.mongodb_url, "MONGODB_DB": settings.mongodb_db, "PATH": ""}
+    for expected in (len(read_seed_users()), 0):
+        result = subprocess.run(
+            [sys.executable, "-m", "service", "seed"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert f"seeded {expected} new user(s)" in result.stdout
