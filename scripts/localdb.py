@@ -322,15 +322,20 @@ def main(argv: list[str] | None = None) -> int:
                     pid=saved["pid"],
                     container=saved["container"],
                 ).stop()
-                state.unlink()
+                # Keep the port on record: the next `start` reuses it, so a service that is
+                # still running reconnects on its own.
+                state.write_text(json.dumps({**saved, "pid": None, "container": None}))
             return 0
+        port = None
         if state.exists():  # already running from an earlier `start`?
             saved = json.loads(state.read_text())
             with contextlib.suppress(LocalDbError):
                 wait_until_ready(saved["url"], timeout_s=1)
                 print(saved["url"])
                 return 0
-        server = start_server(args.data_dir)
+            # Stopped since: come back on the same port, so running services reconnect.
+            port = saved.get("port") or None
+        server = start_server(args.data_dir, port=port)
         if server.process is not None:
             server.process.returncode = 0  # detached on purpose: it outlives this command
         if server.kind != "external":
