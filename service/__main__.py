@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -48,7 +49,9 @@ def _serve(args: argparse.Namespace) -> None:
         reload=args.reload,
         loop="uvloop",
         http="httptools",
-        proxy_headers=True,
+        # Forwarded headers are believed only from the configured proxies.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         access_log=False,
         log_config=None,
         log_level=settings.log_level.lower(),
@@ -65,6 +68,37 @@ def _seed(_: argparse.Namespace) -> None:
     print(f"seeded {inserted} new user(s) into {settings.mongodb_db}")
 
 
+def _create_admin(args: argparse.Namespace) -> None:
+    from service.admin import create_or_promote_admin
+    from service.db import create_client, init_models
+    from service.lifespan import build_hasher
+    from service.logging import configure_logging
+    from service.users.schemas import UserCreate
+
+    settings = _load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    # The password comes from the environment or a prompt, never from argv (shell history).
+    password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
+    try:
+        data = UserCreate(username=args.username, email=args.email, password=password)
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"invalid {error['loc'][0]}: {error['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+    async def run() -> tuple[str, bool]:
+        client = create_client(settings)
+        try:
+            await init_models(client[settings.mongodb_db])
+            user, created = await create_or_promote_admin(data, build_hasher(settings))
+            return str(user.id), created
+        finally:
+            await client.close()
+
+    user_id, created = asyncio.run(run())
+    print(f"{'created' if created else 'promoted'} admin {data.username} ({user_id})")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="python -m service", description="users-service")
@@ -77,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load seed_data/users.json (idempotent)")
     seed.set_defaults(run=_seed)
+    admin = commands.add_parser(
+        "create-admin", help="create an admin, or promote an existing user (ADMIN_PASSWORD)"
+    )
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", required=True)
+    admin.set_defaults(run=_create_admin)
     args = parser.parse_args(argv)
     args.run(args)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -35,6 +36,14 @@ class Settings(BaseSettings):
     mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
     health_timeout_ms: int = Field(default=1000, ge=50, le=1000)
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = "users-service"
+    jwt_audience: str = "users-service"
+    access_token_ttl_s: int = Field(default=900, ge=30, le=86_400)
+    refresh_token_ttl_s: int = Field(default=14 * 86_400, ge=300, le=365 * 86_400)
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_window_s: int = Field(default=900, ge=1, le=86_400)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -51,22 +60,29 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        # Operators write CORS_ORIGINS as a comma-separated list, not JSON.
+    def _split_lists(cls, value: object) -> object:
+        # Operators write these lists comma-separated, not as JSON.
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+        return value
+
     @model_validator(mode="after")
     def _require_real_secret_outside_development(self) -> Settings:
-        if self.environment is Environment.PRODUCTION:
-            secret = self.jwt_secret.get_secret_value()
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment is not Environment.DEVELOPMENT:
             if secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET:
-                raise ValueError("JWT_SECRET must be set to a real secret in production")
+                raise ValueError("JWT_SECRET must be set to a real secret outside development")
             if len(secret.encode()) < 32:
-                raise ValueError("JWT_SECRET must be at least 32 bytes in production")
+                raise ValueError("JWT_SECRET must be at least 32 bytes outside development")
         return self
 
 

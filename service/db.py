@@ -7,15 +7,22 @@ import time
 from datetime import UTC
 from typing import Any
 
+import structlog
 from beanie import Document, init_beanie
 from beanie.odm.utils.typing import get_index_attributes
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
+from service.auth.models import LoginFailures, RefreshToken
 from service.config import Settings
 from service.users.models import User
 
-DOCUMENT_MODELS: list[type[Document]] = [User]
+log = structlog.get_logger(__name__)
+
+NOT_IMPLEMENTED = 238  # server error code for a feature the server lacks
+
+DOCUMENT_MODELS: list[type[Document]] = [User, RefreshToken, LoginFailures]
 
 MongoDatabase = AsyncDatabase[dict[str, Any]]
 
@@ -61,7 +68,18 @@ async def ensure_indexes(database: MongoDatabase, model: type[Document]) -> None
     existing = await collection.index_information()
     for index in declared_indexes(model):
         if index.document["name"] not in existing:
-            await collection.create_indexes([index])
+            try:
+                await collection.create_indexes([index])
+            except OperationFailure as exc:
+                # FerretDB 1.24 has no TTL indexes. Expiry is also checked in every query,
+                # so only the clean-up of expired documents is lost (see README).
+                if exc.code != NOT_IMPLEMENTED or "expireAfterSeconds" not in index.document:
+                    raise
+                log.warning(
+                    "database.index_unsupported",
+                    collection=collection.name,
+                    index=index.document["name"],
+                )
 
 
 async def init_models(database: MongoDatabase) -> None:

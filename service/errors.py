@@ -38,9 +38,12 @@ class BadRequest(ServiceError):
 
 
 class Unauthorized(ServiceError):
-    """No valid credentials were presented."""
+    """No valid credentials were presented; the answer names the Bearer scheme."""
 
     status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 class Forbidden(ServiceError):
@@ -81,6 +84,15 @@ class InvalidParameter(ServiceError):
     def __init__(self, loc: list[str | int], msg: str, kind: str) -> None:
         super().__init__(msg)
         self.errors = [{"loc": loc, "msg": msg, "type": kind}]
+
+
+class TooManyRequests(ServiceError):
+    """The caller must wait `retry_after_s` seconds before trying again."""
+
+    status, slug, title = 429, "too-many-requests", "Too Many Requests"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
 
 
 class DatabaseUnavailable(ServiceError):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypedDict
 
 import structlog
@@ -13,7 +14,8 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from service.auth.security import PasswordHasher
+from service.auth.security import PasswordHasher, TokenCodec
+from service.auth.service import LoginPolicy
 from service.config import Settings
 from service.db import MongoDatabase, create_client, init_models
 
@@ -37,6 +39,8 @@ class State(TypedDict):
     settings: Settings
     db: DatabaseState
     hasher: PasswordHasher
+    tokens: TokenCodec
+    login_policy: LoginPolicy
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -46,7 +50,12 @@ async def _initialise(db: DatabaseState) -> None:
             await init_models(db.database)
         except PyMongoError as exc:
             delay = _RETRY_DELAYS_S[min(attempt, len(_RETRY_DELAYS_S) - 1)]
-            log.warning("database.init_failed", error_type=type(exc).__name__, retry_in_s=delay)
+            log.warning(
+                "database.init_failed",
+                error_type=type(exc).__name__,
+                error_code=getattr(exc, "code", None),
+                retry_in_s=delay,
+            )
             attempt += 1
             await asyncio.sleep(delay)
         else:
@@ -61,6 +70,17 @@ def build_hasher(settings: Settings) -> PasswordHasher:
         time_cost=settings.argon2_time_cost,
         memory_cost_kib=settings.argon2_memory_cost_kib,
         parallelism=settings.argon2_parallelism,
+    )
+
+
+def build_token_codec(settings: Settings) -> TokenCodec:
+    """The access-token signer and verifier for these settings."""
+    return TokenCodec(
+        secret=settings.jwt_secret.get_secret_value(),
+        algorithm=settings.jwt_algorithm,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=timedelta(seconds=settings.access_token_ttl_s),
     )
 
 
@@ -80,7 +100,17 @@ def build_lifespan(settings: Settings) -> Any:
             )
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
-            yield {"settings": settings, "db": db, "hasher": build_hasher(settings)}
+            yield {
+                "settings": settings,
+                "db": db,
+                "hasher": build_hasher(settings),
+                "tokens": build_token_codec(settings),
+                "login_policy": LoginPolicy(
+                    refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
+                    max_failures=settings.login_max_failures,
+                    window_s=settings.login_window_s,
+                ),
+            }
         finally:
             init_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

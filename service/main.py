@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
+from service.auth.router import router as auth_router
 from service.config import Settings, get_settings
 from service.docs import add_docs_routes
 from service.errors import register_error_handlers
@@ -37,10 +38,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_tags=[
             {"name": "users", "description": "The users resource."},
+            {"name": "auth", "description": "Log in, rotate tokens, log out."},
             {"name": "operations", "description": "Health probes and metrics."},
         ],
     )
     register_error_handlers(app)
+    app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(health_router)
     add_docs_routes(app)

@@ -19,6 +19,10 @@ from scripts.localdb import LocalServer, start_server
 from service.config import Environment, Settings
 from service.logging import configure_logging
 from service.main import create_app
+from tests.factories import make_admin
+
+
+TEST_JWT_SECRET = "test-secret-" + "x" * 40  # noqa: S105 - test-only signing key
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +45,7 @@ def settings(mongo_server: LocalServer) -> Settings:
         argon2_parallelism=1,
         log_level="INFO",
         log_format="json",
+        jwt_secret=TEST_JWT_SECRET,
     )
 
 
@@ -74,6 +79,15 @@ async def test_db(settings: Settings) -> AsyncIterator[AsyncDatabase[dict[str, A
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_url, tz_aware=True)
     yield client[settings.mongodb_db]
     await client.close()
+
+
+@pytest.fixture
+async def admin_client(started_app: LifespanManager) -> AsyncIterator[httpx.AsyncClient]:
+    """A client logged in as a freshly created admin."""
+    transport = httpx.ASGITransport(app=started_app.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        await make_admin(http)
+        yield http
 
 
 @pytest.fixture(autouse=True)

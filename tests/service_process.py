@@ -19,6 +19,7 @@ import httpx
 from scripts.localdb import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32  # noqa: S105
 
 
 @contextlib.contextmanager
@@ -42,6 +43,7 @@ def running_service(
         "ARGON2_PARALLELISM": "1",
         "LOG_LEVEL": "WARNING",
         "ENVIRONMENT": "test",
+        "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
         **(extra_env or {}),
     }
     with log_path.open("wb") as log:

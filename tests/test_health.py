@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from bson import ObjectId
 
 from scripts.localdb import LocalServer, free_port, start_server
-from tests.factories import user_payload
-from tests.service_process import running_service
+from service.auth.security import TokenCodec
+from tests.factories import DEFAULT_PASSWORD, bearer, user_payload
+from tests.service_process import SERVICE_PROCESS_JWT_SECRET, running_service
 
 
 async def test_health_reports_mongodb_with_latency(client: httpx.AsyncClient) -> None:
@@ -30,16 +33,30 @@ async def test_liveness_checks_only_the_process(client: httpx.AsyncClient) -> No
     assert response.json() == {"status": "ok", "checks": {}}
 
 
+def _valid_token() -> dict[str, str]:
+    # Signed with the service process's real secret, so only the database can refuse it.
+    codec = TokenCodec(
+        secret=SERVICE_PROCESS_JWT_SECRET,
+        algorithm="HS256",
+        issuer="users-service",
+        audience="users-service",
+        ttl=timedelta(minutes=5),
+    )
+    return {"Authorization": f"Bearer {codec.encode(str(ObjectId()), 0, 'session')}"}
+
+
 def _assert_unavailable(base_url: str) -> None:
     ready = httpx.get(f"{base_url}/health/ready", timeout=5)
     assert ready.status_code == 503
     assert ready.json()["checks"]["mongodb"]["status"] == "fail"
     health = httpx.get(f"{base_url}/health", timeout=5)
     assert health.status_code == 503
+    token = _valid_token()
     for response in (
-        httpx.get(f"{base_url}/users", timeout=5),
-        httpx.get(f"{base_url}/users/{'a' * 24}", timeout=5),
+        httpx.get(f"{base_url}/users", headers=token, timeout=5),
+        httpx.get(f"{base_url}/users/{'a' * 24}", headers=token, timeout=5),
         httpx.post(f"{base_url}/users", json=user_payload(), timeout=5),
+        httpx.post(f"{base_url}/auth/token", data={"username": "x", "password": "y"}, timeout=5),
     ):
         assert response.status_code == 503, response.request.url
         assert response.headers["content-type"] == "application/problem+json"
@@ -83,9 +100,15 @@ def test_database_stopped_mid_run_then_back_recovers_without_restart(
 
             own_server.restart()
             _wait_ready(base_url)
-            users = httpx.get(f"{base_url}/users", timeout=10)
+            user = created.json()
+            tokens = httpx.post(
+                f"{base_url}/auth/token",
+                data={"username": user["username"], "password": DEFAULT_PASSWORD},
+                timeout=10,
+            ).json()
+            users = httpx.get(f"{base_url}/users", headers=bearer(tokens), timeout=10)
             assert users.status_code == 200
-            assert [user["id"] for user in users.json()] == [created.json()["id"]]
+            assert [found["id"] for found in users.json()] == [user["id"]]
     finally:
         own_server.stop()
 

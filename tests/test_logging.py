@@ -18,8 +18,9 @@ def _lines(buffer: io.StringIO) -> list[dict[str, Any]]:
 
 
 async def test_create_update_delete_journey_is_logged_without_the_password(
-    client: httpx.AsyncClient, log_output: io.StringIO
+    admin_client: httpx.AsyncClient, log_output: io.StringIO
 ) -> None:
+    client = admin_client
     created = await client.post(
         "/users", json=user_payload(password=SECRET_PASSWORD), headers={"x-request-id": "journey-1"}
     )

@@ -20,8 +20,9 @@ def _sample(text: str, name: str, **labels: str) -> float:
 
 
 async def test_metrics_use_route_templates_and_count_business_events(
-    client: httpx.AsyncClient,
+    admin_client: httpx.AsyncClient,
 ) -> None:
+    client = admin_client
     before = (await client.get("/metrics")).text
     user = await create_user(client)
     await client.get(f"/users/{user['id']}")

@@ -31,7 +31,8 @@ def test_two_workers_share_exact_request_counts(
     ):
         for _ in range(requests):
             # A new connection each time lets the kernel hand requests to either worker.
-            assert httpx.get(f"{base_url}/users?limit=1", timeout=10).status_code == 200
+            assert httpx.get(f"{base_url}/health/ready", timeout=10).status_code == 200
+            assert httpx.get(f"{base_url}/users", timeout=10).status_code == 401
         worker_files = {p.name for p in metrics_dir.glob("counter_*.db")}
         assert "counter_999999.db" not in worker_files  # wiped at start
         assert len(worker_files) == 2, f"expected one file per worker, got {worker_files}"
@@ -39,3 +40,5 @@ def test_two_workers_share_exact_request_counts(
             text = client.get("/metrics").text
             total = _sample(text, "http_requests_total", handler="/users", method="GET")
             assert total == requests
+            ready = _sample(text, "http_requests_total", handler="/health/ready")
+            assert ready == 0  # probes are not counted

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from service.config import Settings
 from service.seed import read_seed_users, seed_users
 from service.users.schemas import UserCreate
+from tests.factories import bearer, login
 from tests.service_process import REPO_ROOT
 
 
@@ -39,8 +40,10 @@ async def test_seeding_twice_inserts_once(
     assert await seed_users(settings) == expected
     assert await seed_users(settings) == 0
     assert await test_db["users"].count_documents({}) == expected
-    listed = await client.get("/users?username=admin")
-    assert listed.json()[0]["role"] == "admin"
+    # The seeded admin can log in with the password the README states.
+    tokens = await login(client, "admin", "admin-dev-password")
+    me = await client.get("/users/me", headers=bearer(tokens))
+    assert me.json()["role"] == "admin"
 
 
 def test_seed_command_line(settings: Settings) -> None:

@@ -1,23 +1,38 @@
-"""Password hashing with Argon2id; the CPU-heavy work runs in a worker thread."""
+"""Passwords (Argon2id, bcrypt still verified) and tokens (JWT access, opaque refresh).
+
+Pure functions and small classes; nothing here touches the database or HTTP.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import anyio.to_thread
+import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+
+REFRESH_TOKEN_BYTES = 32
 
 
 class PasswordHasher:
     """Hashes and verifies passwords without blocking the event loop."""
 
     def __init__(self, *, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
-        self._hash = PasswordHash(
-            (
-                Argon2Hasher(
-                    time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
-                ),
-            )
+        argon2 = Argon2Hasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
         )
+        # Argon2id hashes new passwords; bcrypt hashes from an older system still verify
+        # and are upgraded on the next successful login.
+        self._hash = PasswordHash((argon2, BcryptHasher()))
+        # Verified against when a login names nobody, so timing does not reveal who exists.
+        self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
         """Return the Argon2id hash of `password`."""
@@ -26,3 +41,81 @@ class PasswordHasher:
     async def verify(self, password: str, password_hash: str) -> bool:
         """Tell whether `password` matches `password_hash`."""
         return await anyio.to_thread.run_sync(self._hash.verify, password, password_hash)
+
+    async def verify_and_update(self, password: str, password_hash: str) -> tuple[bool, str | None]:
+        """Verify; when valid but hashed with outdated parameters, also return a new hash."""
+        return await anyio.to_thread.run_sync(self._hash.verify_and_update, password, password_hash)
+
+    async def burn(self, password: str) -> None:
+        """Spend the time of one verification, for logins that name no user."""
+        await self.verify(password, self._dummy_hash)
+
+
+class InvalidToken(Exception):
+    """The access token is malformed, forged, expired or not meant for this service."""
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """What a valid access token says."""
+
+    user_id: str
+    token_version: int
+    session_id: str
+    jti: str
+
+
+@dataclass(frozen=True)
+class TokenCodec:
+    """Signs and verifies access tokens with one key, algorithm, issuer and audience."""
+
+    secret: str
+    algorithm: str
+    issuer: str
+    audience: str
+    ttl: timedelta
+
+    def encode(self, user_id: str, token_version: int, session_id: str) -> str:
+        """A signed access token for this user and session."""
+        now = datetime.now(UTC)
+        claims: dict[str, Any] = {
+            "sub": user_id,
+            "iat": now,
+            "exp": now + self.ttl,
+            "jti": uuid.uuid4().hex,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "ver": token_version,
+            "sid": session_id,
+        }
+        return jwt.encode(claims, self.secret, algorithm=self.algorithm)
+
+    def decode(self, token: str) -> AccessClaims:
+        """Verify signature, algorithm, `exp`, `iss` and `aud`; return the claims."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=[self.algorithm],  # pinned: `none` and algorithm swaps fail
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["sub", "exp", "iat", "jti", "iss", "aud"]},
+            )
+            return AccessClaims(
+                user_id=str(claims["sub"]),
+                token_version=int(claims.get("ver", 0)),
+                session_id=str(claims.get("sid", "")),
+                jti=str(claims["jti"]),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise InvalidToken(type(exc).__name__) from None
+
+
+def new_refresh_token() -> str:
+    """A fresh opaque refresh token (256 random bits, URL-safe)."""
+    return secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
+
+
+def refresh_token_digest(token: str) -> str:
+    """The stored form of a refresh token: its SHA-256, so a database leak yields no tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -7,10 +7,10 @@ from email.message import Message
 from typing import Annotated, Literal
 
 from beanie import PydanticObjectId
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Header, Path, Query
 
-from service.auth.security import PasswordHasher
-from service.errors import UnsupportedMediaType
+from service.auth.dependencies import CurrentUser
+from service.errors import Forbidden, UnsupportedMediaType
 from service.users import service
 from service.users.models import Role, User
 from service.users.schemas import ListQuery
@@ -25,12 +25,6 @@ async def user_by_id(
 ) -> User:
     """The user named in the path, or a 404."""
     return await service.get_user(user_id)
-
-
-async def password_hasher(request: Request) -> PasswordHasher:
-    """The app's password hasher, configured from settings at start-up."""
-    hasher: PasswordHasher = request.state.hasher
-    return hasher
 
 
 async def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
@@ -88,7 +82,14 @@ async def list_query(
     )
 
 
+async def owned_user(user: Annotated[User, Depends(user_by_id)], caller: CurrentUser) -> User:
+    """The user in the path, if the caller is that user or an admin; else a 403."""
+    if caller.id != user.id and caller.role is not Role.ADMIN:
+        raise Forbidden("Only this user or an admin may do this.")
+    return user
+
+
 UserById = Annotated[User, Depends(user_by_id)]
-Hasher = Annotated[PasswordHasher, Depends(password_hasher)]
+OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
 JsonBody = Depends(require_json_body)

@@ -42,6 +42,8 @@ class User(Document):
     is_active: bool = True
     # Incremented on every change; the ETag derives from it and conditional writes match on it.
     version: int = 1
+    # Carried in access tokens; bumping it (logout-all, password change) voids them all.
+    token_version: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 

@@ -1,4 +1,4 @@
-"""HTTP routes of the users resource."""
+"""HTTP routes of the users resource, including the `/users/me` aliases."""
 
 from __future__ import annotations
 
@@ -6,16 +6,26 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response, status
 
+from service.auth import service as auth_service
+from service.auth.dependencies import Claims, CurrentUser, Hasher, OptionalUser
+from service.auth.errors import AdminOnly
+from service.auth.schemas import PasswordChange
 from service.config import Settings
 from service.errors import Forbidden
 from service.http_caching import match_fails, none_match, strong_etag
-from service.metrics import Metrics
+from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.users import service
-from service.users.dependencies import Hasher, JsonBody, UserById, UserListQuery
+from service.users.dependencies import JsonBody, OwnedUser, UserById, UserListQuery
 from service.users.errors import StaleVersion
-from service.users.models import User
-from service.users.schemas import UserCreate, UserRead, UserReplace, UserUpdate
+from service.users.models import Role, User
+from service.users.schemas import (
+    ADMIN_ONLY_FIELDS,
+    UserCreate,
+    UserRead,
+    UserReplace,
+    UserUpdate,
+)
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -33,6 +43,8 @@ _MERGE_PATCH_BODY = {
         }
     }
 }
+_READ_ERRORS = problem_responses(401, 404, 422, 503)
+_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 503)
 
 
 def etag_of(user: User) -> str:
@@ -51,24 +63,37 @@ def _expected_version(user: User, if_match: str | None) -> int | None:
     return user.version if if_match is not None else None
 
 
+def _check_admin_fields(caller: User | None, sent: set[str]) -> None:
+    if sent and (caller is None or caller.role is not Role.ADMIN):
+        raise AdminOnly(f"Only an admin may set {', '.join(sorted(sent))}.")
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
     dependencies=[JsonBody],
     summary="Register a user",
-    description="Creates a user. Username and email are stored lower-case and must be unique "
-    "(409 names the taken field). The password is stored only as an Argon2id hash and is "
-    "never returned. Answers 201 with `Location` and `ETag`.",
-    responses=problem_responses(400, 403, 409, 415, 422, 503),
+    description="Creates a user; open to anyone unless registration is closed (then admins "
+    "only). Username and email are stored lower-case and must be unique (409 names the taken "
+    "field). The password is stored only as an Argon2id hash and never returned. Only an "
+    "admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`.",
+    responses=problem_responses(400, 401, 403, 409, 415, 422, 503),
 )
 async def create_user(
-    data: UserCreate, request: Request, response: Response, hasher: Hasher, metrics: Metrics
+    data: UserCreate,
+    request: Request,
+    response: Response,
+    hasher: Hasher,
+    metrics: Metrics,
+    caller: OptionalUser,
 ) -> UserRead:
     """Register a new user."""
     settings: Settings = request.state.settings
-    if not settings.registration_open:
+    is_admin = caller is not None and caller.role is Role.ADMIN
+    if not settings.registration_open and not is_admin:
         raise Forbidden("Registration is closed.")
+    _check_admin_fields(caller, data.admin_fields_sent())
     user = await service.create_user(data, hasher)
     metrics.users_created.inc()
     response.headers["Location"] = str(request.url_for("get_user", user_id=str(user.id)))
@@ -80,12 +105,14 @@ async def create_user(
     "",
     response_model=list[UserRead],
     summary="List and search users",
-    description="Filters combine with AND. Results are ordered by `sort` then id, and paged "
-    'with an opaque cursor: the next page\'s URL is in the `Link: <…>; rel="next"` header, '
-    "absent on the last page.",
-    responses=problem_responses(422, 503),
+    description="Needs a token. Filters combine with AND. Results are ordered by `sort` then "
+    'id, and paged with an opaque cursor: the next page\'s URL is in the `Link: <…>; rel="next"` '
+    "header, absent on the last page.",
+    responses=problem_responses(401, 422, 503),
 )
-async def list_users(query: UserListQuery, request: Request, response: Response) -> list[UserRead]:
+async def list_users(
+    query: UserListQuery, request: Request, response: Response, _: CurrentUser
+) -> list[UserRead]:
     """One page of users."""
     page = await service.list_users(query)
     if page.next_cursor is not None:
@@ -94,18 +121,9 @@ async def list_users(query: UserListQuery, request: Request, response: Response)
     return [to_read(user) for user in page.items]
 
 
-@router.get(
-    "/{user_id}",
-    response_model=UserRead,
-    summary="Get a user",
-    description="Returns the user with an `ETag`; with a matching `If-None-Match` the answer "
-    "is 304 Not Modified and no body.",
-    responses={304: {"description": "Not Modified"}, **problem_responses(404, 422, 503)},
-)
-async def get_user(
-    user: UserById, response: Response, if_none_match: IfNoneMatch = None
+def _read_with_etag(
+    user: User, response: Response, if_none_match: str | None
 ) -> UserRead | Response:
-    """One user by id."""
     etag = etag_of(user)
     if none_match(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
@@ -113,25 +131,144 @@ async def get_user(
     return to_read(user)
 
 
+async def _patch(
+    user: User,
+    patch: UserUpdate,
+    caller: User,
+    response: Response,
+    metrics: BusinessMetrics,
+    if_match: str | None,
+) -> UserRead:
+    _check_admin_fields(caller, patch.admin_fields_sent())
+    expected = _expected_version(user, if_match)
+    changes = patch.model_dump(exclude_unset=True)
+    updated = (
+        await service.update_user(user, changes, expected_version=expected) if changes else user
+    )
+    if changes:
+        metrics.users_updated.inc()
+    response.headers["ETag"] = etag_of(updated)
+    return to_read(updated)
+
+
+async def _delete(user: User, metrics: BusinessMetrics, if_match: str | None) -> Response:
+    _expected_version(user, if_match)
+    await service.delete_user(user)
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    await auth_service.forget_user(user.id)
+    metrics.users_deleted.inc()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/me",
+    response_model=UserRead,
+    summary="Get the caller",
+    description="The user the access token belongs to, with `ETag` / `If-None-Match`.",
+    responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
+)
+async def get_me(
+    caller: CurrentUser, response: Response, if_none_match: IfNoneMatch = None
+) -> UserRead | Response:
+    """The caller's own user."""
+    return _read_with_etag(caller, response, if_none_match)
+
+
+@router.patch(
+    "/me",
+    response_model=UserRead,
+    dependencies=[JsonBody],
+    summary="Update the caller",
+    description="Same as `PATCH /users/{user_id}` for the caller's own user.",
+    responses=_WRITE_ERRORS,
+    openapi_extra=_MERGE_PATCH_BODY,
+)
+async def update_me(
+    patch: UserUpdate,
+    caller: CurrentUser,
+    response: Response,
+    metrics: Metrics,
+    if_match: IfMatch = None,
+) -> UserRead:
+    """Partial update of the caller."""
+    return await _patch(caller, patch, caller, response, metrics, if_match)
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete the caller",
+    description="Deletes the caller's own user and ends all of their sessions.",
+    responses=problem_responses(401, 412, 503),
+)
+async def delete_me(caller: CurrentUser, metrics: Metrics, if_match: IfMatch = None) -> Response:
+    """Remove the caller."""
+    return await _delete(caller, metrics, if_match)
+
+
+@router.put(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[JsonBody],
+    summary="Change the caller's password",
+    description="Needs the current password. Every other session ends: their refresh tokens "
+    "are revoked and all access tokens issued so far stop working; this session's refresh "
+    "token keeps working and yields a fresh access token.",
+    responses=problem_responses(400, 401, 403, 415, 422, 503),
+)
+async def change_password(
+    body: PasswordChange, caller: CurrentUser, claims: Claims, hasher: Hasher
+) -> Response:
+    """Set a new password."""
+    await auth_service.change_password(
+        caller,
+        body.current_password,
+        body.new_password,
+        session_id=claims.session_id,
+        hasher=hasher,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="Get a user",
+    description="Needs a token. Returns the user with an `ETag`; with a matching "
+    "`If-None-Match` the answer is 304 Not Modified and no body.",
+    responses={304: {"description": "Not Modified"}, **_READ_ERRORS},
+)
+async def get_user(
+    user: UserById, _: CurrentUser, response: Response, if_none_match: IfNoneMatch = None
+) -> UserRead | Response:
+    """One user by id."""
+    return _read_with_etag(user, response, if_none_match)
+
+
 @router.put(
     "/{user_id}",
     response_model=UserRead,
     dependencies=[JsonBody],
     summary="Replace a user's fields",
-    description="Replaces every mutable field (`username`, `email`, `name`; an omitted `name` "
-    "is cleared). With `If-Match`, a stale ETag gives 412 and changes nothing.",
-    responses=problem_responses(400, 404, 409, 412, 415, 422, 503),
+    description="The user or an admin. Replaces `username`, `email` and `name` (an omitted "
+    "`name` is cleared); `role` and `is_active` are admin-only and kept when omitted. With "
+    "`If-Match`, a stale ETag gives 412 and changes nothing.",
+    responses=_WRITE_ERRORS,
 )
 async def replace_user(
-    user: UserById,
+    user: OwnedUser,
     data: UserReplace,
+    caller: CurrentUser,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Full replacement of the mutable fields."""
+    sent_admin_fields = data.admin_fields_sent()
+    _check_admin_fields(caller, sent_admin_fields)
     expected = _expected_version(user, if_match)
-    updated = await service.update_user(user, data.model_dump(), expected_version=expected)
+    changes = data.model_dump(exclude=set(ADMIN_ONLY_FIELDS - sent_admin_fields))
+    updated = await service.update_user(user, changes, expected_version=expected)
     metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)
     return to_read(updated)
@@ -142,41 +279,33 @@ async def replace_user(
     response_model=UserRead,
     dependencies=[JsonBody],
     summary="Update some of a user's fields",
-    description='JSON merge patch (RFC 7396): members present are set, `"name": null` clears '
-    "the name, absent members are kept. Accepts application/merge-patch+json or "
-    "application/json. With `If-Match`, a stale ETag gives 412 and changes nothing.",
-    responses=problem_responses(400, 404, 409, 412, 415, 422, 503),
+    description="The user or an admin. JSON merge patch (RFC 7396): members present are set, "
+    '`"name": null` clears the name, absent members are kept. Accepts '
+    "application/merge-patch+json or application/json. `role` and `is_active` are admin-only. "
+    "With `If-Match`, a stale ETag gives 412 and changes nothing.",
+    responses=_WRITE_ERRORS,
     openapi_extra=_MERGE_PATCH_BODY,
 )
 async def update_user(
-    user: UserById,
+    user: OwnedUser,
     patch: UserUpdate,
+    caller: CurrentUser,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update."""
-    expected = _expected_version(user, if_match)
-    changes = patch.changes()
-    updated = (
-        await service.update_user(user, changes, expected_version=expected) if changes else user
-    )
-    if changes:
-        metrics.users_updated.inc()
-    response.headers["ETag"] = etag_of(updated)
-    return to_read(updated)
+    return await _patch(user, patch, caller, response, metrics, if_match)
 
 
 @router.delete(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a user",
-    description="Deletes the user. With `If-Match`, a stale ETag gives 412.",
-    responses=problem_responses(404, 412, 422, 503),
+    description="The user or an admin. Deletes the user and every session of theirs. With "
+    "`If-Match`, a stale ETag gives 412.",
+    responses=problem_responses(401, 403, 404, 412, 422, 503),
 )
-async def delete_user(user: UserById, metrics: Metrics, if_match: IfMatch = None) -> Response:
+async def delete_user(user: OwnedUser, metrics: Metrics, if_match: IfMatch = None) -> Response:
     """Remove a user."""
-    _expected_version(user, if_match)
-    await service.delete_user(user)
-    metrics.users_deleted.inc()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return await _delete(user, metrics, if_match)

@@ -59,8 +59,28 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class UserCreate(_Input):
-    """Registration: the new user's identity and password."""
+ADMIN_ONLY_FIELDS = frozenset({"role", "is_active"})
+
+
+class _AdminFields(_Input):
+    role: Role | None = Field(default=None, description="Admin only.")
+    is_active: bool | None = Field(default=None, description="Admin only.")
+
+    @field_validator("role", "is_active")
+    @classmethod
+    def _no_null(cls, value: object) -> object:
+        # Only runs for members the client sent: these have no "cleared" state.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    def admin_fields_sent(self) -> set[str]:
+        """The admin-only members present in the body."""
+        return set(ADMIN_ONLY_FIELDS & self.model_fields_set)
+
+
+class UserCreate(_AdminFields):
+    """Registration: the new user's identity and password (`role`/`is_active`: admins)."""
 
     username: Username
     email: Email
@@ -68,15 +88,16 @@ class UserCreate(_Input):
     name: DisplayName | None = None
 
 
-class UserReplace(_Input):
-    """PUT body: every mutable field; an omitted `name` clears it."""
+class UserReplace(_AdminFields):
+    """PUT body: every mutable field; an omitted `name` clears it. `role` and `is_active`
+    (admins only) are kept when omitted."""
 
     username: Username
     email: Email
     name: DisplayName | None = None
 
 
-class UserUpdate(_Input):
+class UserUpdate(_AdminFields):
     """PATCH body with JSON merge-patch semantics: absent means keep, `null` clears `name`."""
 
     username: Username | None = None

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 from service.auth.security import PasswordHasher
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
-from service.users.models import User, utc_now
+from service.users.models import Role, User, utc_now
 from service.users.schemas import ListQuery, UserCreate
 
 log = structlog.get_logger(__name__)
@@ -63,6 +63,8 @@ async def create_user(data: UserCreate, hasher: PasswordHasher) -> User:
         name=data.name,
         name_lower=data.name.lower() if data.name else None,
         password_hash=await hasher.hash(data.password),
+        role=data.role or Role.USER,
+        is_active=True if data.is_active is None else data.is_active,
     )
     try:
         await user.insert()
@@ -148,7 +150,7 @@ async def update_user(user: User, changes: dict[str, Any], *, expected_version: 
             raise
         raise await _duplicate_field(exc, changes.get("username"), user.id) from None
     if stored is None:
-        if expected_version is not None and await User.find_one(User.id == user.id) is not None:
+        if expected_version is not None and await User.find_one({"_id": user.id}) is not None:
             raise StaleVersion
         raise UserNotFound
     updated: User = User.model_validate(stored)

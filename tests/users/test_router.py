@@ -13,10 +13,10 @@ PROBLEM = "application/problem+json"
 
 
 async def test_create_returns_201_location_etag_and_no_secret(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    admin_client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
     payload = user_payload(username="Ada.Lovelace", email="Ada@Example.COM", name="  Ada  ")
-    response = await client.post("/users", json=payload)
+    response = await admin_client.post("/users", json=payload)
 
     assert response.status_code == 201
     body = response.json()
@@ -39,7 +39,7 @@ async def test_create_returns_201_location_etag_and_no_secret(
 
 
 async def test_create_rejects_invalid_fields_with_422_naming_them(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    admin_client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
     cases = {
         "username": user_payload(username="ab"),
@@ -48,40 +48,43 @@ async def test_create_rejects_invalid_fields_with_422_naming_them(
         "name": user_payload(name="   "),
     }
     for field, payload in cases.items():
-        response = await client.post("/users", json=payload)
+        response = await admin_client.post("/users", json=payload)
         assert response.status_code == 422, field
         assert response.headers["content-type"] == PROBLEM
         problem = response.json()
         assert ["body", field] in [error["loc"] for error in problem["errors"]]
         assert problem["request_id"] == response.headers["x-request-id"]
         assert "Zq7#x" not in response.text  # submitted values are not echoed
-    assert await test_db["users"].count_documents({}) == 0
+    assert await test_db["users"].count_documents({"role": "user"}) == 0
 
 
-async def test_username_must_start_with_letter_or_digit(client: httpx.AsyncClient) -> None:
-    response = await client.post("/users", json=user_payload(username="_hidden"))
+async def test_username_must_start_with_letter_or_digit(admin_client: httpx.AsyncClient) -> None:
+    response = await admin_client.post("/users", json=user_payload(username="_hidden"))
     assert response.status_code == 422
-    ok = await client.post("/users", json=user_payload(username="9lives.x-y_z"))
+    ok = await admin_client.post("/users", json=user_payload(username="9lives.x-y_z"))
     assert ok.status_code == 201
 
 
-async def test_unknown_fields_are_rejected_and_nothing_is_stored(
+async def test_mass_assignment_is_refused_and_nothing_is_stored(
     client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
-    for extra in (
-        {"role": "admin"},
+    for unknown in (
         {"password_hash": "x"},
         {"id": "0" * 24},
-        {"is_active": False},
+        {"created_at": "2020-01-01T00:00:00Z"},
     ):
-        response = await client.post("/users", json=user_payload(**extra))
-        assert response.status_code == 422, extra
+        response = await client.post("/users", json=user_payload(**unknown))
+        assert response.status_code == 422, unknown
         assert response.json()["errors"][0]["type"] == "extra_forbidden"
+    for admin_only in ({"role": "admin"}, {"is_active": False}):
+        response = await client.post("/users", json=user_payload(**admin_only))
+        assert response.status_code == 403, admin_only
+        assert response.json()["type"].endswith("admin-only")
     assert await test_db["users"].count_documents({}) == 0
 
 
-async def test_malformed_json_is_400_problem(client: httpx.AsyncClient) -> None:
-    response = await client.post(
+async def test_malformed_json_is_400_problem(admin_client: httpx.AsyncClient) -> None:
+    response = await admin_client.post(
         "/users", content=b'{"username": "x",', headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
@@ -89,61 +92,65 @@ async def test_malformed_json_is_400_problem(client: httpx.AsyncClient) -> None:
     assert response.json()["title"] == "Malformed JSON"
 
 
-async def test_non_json_body_is_415(client: httpx.AsyncClient) -> None:
-    response = await client.post(
+async def test_non_json_body_is_415(admin_client: httpx.AsyncClient) -> None:
+    response = await admin_client.post(
         "/users", content=b"username=x", headers={"content-type": "text/plain"}
     )
     assert response.status_code == 415
     assert response.headers["content-type"] == PROBLEM
-    missing = await client.post("/users", content=b"{}")
+    missing = await admin_client.post("/users", content=b"{}")
     assert missing.status_code == 415
 
 
 async def test_duplicate_username_and_email_are_409_naming_the_field(
-    client: httpx.AsyncClient,
+    admin_client: httpx.AsyncClient,
 ) -> None:
-    first = await create_user(client)
-    same_name = await client.post("/users", json=user_payload(username=first["username"].upper()))
+    first = await create_user(admin_client)
+    same_name = await admin_client.post(
+        "/users", json=user_payload(username=first["username"].upper())
+    )
     assert same_name.status_code == 409
     assert same_name.json()["errors"][0]["loc"] == ["body", "username"]
     assert "username" in same_name.json()["detail"]
 
-    same_email = await client.post("/users", json=user_payload(email=first["email"].upper()))
+    same_email = await admin_client.post("/users", json=user_payload(email=first["email"].upper()))
     assert same_email.status_code == 409
     assert same_email.json()["errors"][0]["loc"] == ["body", "email"]
 
 
-async def test_get_returns_etag_and_304_when_unchanged(client: httpx.AsyncClient) -> None:
-    user = await create_user(client)
-    response = await client.get(f"/users/{user['id']}")
+async def test_get_returns_etag_and_304_when_unchanged(admin_client: httpx.AsyncClient) -> None:
+    user = await create_user(admin_client)
+    response = await admin_client.get(f"/users/{user['id']}")
     assert response.status_code == 200
     assert response.json() == user
     etag = response.headers["etag"]
 
-    cached = await client.get(f"/users/{user['id']}", headers={"if-none-match": etag})
+    cached = await admin_client.get(f"/users/{user['id']}", headers={"if-none-match": etag})
     assert cached.status_code == 304
     assert cached.content == b""
     assert cached.headers["etag"] == etag
 
-    weak = await client.get(f"/users/{user['id']}", headers={"if-none-match": f'"x", W/{etag}'})
+    weak = await admin_client.get(
+        f"/users/{user['id']}", headers={"if-none-match": f'"x", W/{etag}'}
+    )
     assert weak.status_code == 304
-    other = await client.get(f"/users/{user['id']}", headers={"if-none-match": '"other"'})
+    other = await admin_client.get(f"/users/{user['id']}", headers={"if-none-match": '"other"'})
     assert other.status_code == 200
 
 
-async def test_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
-    missing = await client.get("/users/" + "a" * 24)
+async def test_unknown_and_malformed_ids(admin_client: httpx.AsyncClient) -> None:
+    missing = await admin_client.get("/users/" + "a" * 24)
     assert missing.status_code == 404
     assert missing.headers["content-type"] == PROBLEM
     assert missing.json()["type"].endswith("user-not-found")
-    malformed = await client.get("/users/not-an-id")
+    malformed = await admin_client.get("/users/not-an-id")
     assert malformed.status_code == 422
     assert malformed.json()["errors"][0]["loc"] == ["path", "user_id"]
 
 
-async def test_patch_is_a_merge_patch(client: httpx.AsyncClient) -> None:
-    user = await create_user(client, name="Grace Hopper")
-    response = await client.patch(
+async def test_patch_is_a_merge_patch(admin_client: httpx.AsyncClient) -> None:
+    user = await create_user(admin_client, name="Grace Hopper")
+    response = await admin_client.patch(
         f"/users/{user['id']}",
         json={"email": "Grace@Navy.example"},
         headers={"content-type": "application/merge-patch+json"},
@@ -155,19 +162,19 @@ async def test_patch_is_a_merge_patch(client: httpx.AsyncClient) -> None:
     assert body["username"] == user["username"]
     assert body["updated_at"] >= user["updated_at"]
 
-    cleared = await client.patch(f"/users/{user['id']}", json={"name": None})
+    cleared = await admin_client.patch(f"/users/{user['id']}", json={"name": None})
     assert cleared.json()["name"] is None
-    refused = await client.patch(f"/users/{user['id']}", json={"username": None})
+    refused = await admin_client.patch(f"/users/{user['id']}", json={"username": None})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["loc"] == ["body", "username"]
-    empty = await client.patch(f"/users/{user['id']}", json={})
+    empty = await admin_client.patch(f"/users/{user['id']}", json={})
     assert empty.status_code == 200
     assert empty.json() == cleared.json()
 
 
-async def test_put_replaces_every_mutable_field(client: httpx.AsyncClient) -> None:
-    user = await create_user(client, name="Old Name")
-    response = await client.put(
+async def test_put_replaces_every_mutable_field(admin_client: httpx.AsyncClient) -> None:
+    user = await create_user(admin_client, name="Old Name")
+    response = await admin_client.put(
         f"/users/{user['id']}", json={"username": "renamed", "email": "renamed@example.com"}
     )
     assert response.status_code == 200
@@ -177,31 +184,33 @@ async def test_put_replaces_every_mutable_field(client: httpx.AsyncClient) -> No
         "renamed@example.com",
         None,
     )
-    incomplete = await client.put(f"/users/{user['id']}", json={"username": "only"})
+    incomplete = await admin_client.put(f"/users/{user['id']}", json={"username": "only"})
     assert incomplete.status_code == 422
-    fetched = await client.get(f"/users/{user['id']}")
+    fetched = await admin_client.get(f"/users/{user['id']}")
     assert fetched.json() == body
 
 
 async def test_update_to_a_taken_username_is_409_and_changes_nothing(
-    client: httpx.AsyncClient,
+    admin_client: httpx.AsyncClient,
 ) -> None:
-    taken = await create_user(client)
-    user = await create_user(client)
-    response = await client.patch(f"/users/{user['id']}", json={"username": taken["username"]})
+    taken = await create_user(admin_client)
+    user = await create_user(admin_client)
+    response = await admin_client.patch(
+        f"/users/{user['id']}", json={"username": taken["username"]}
+    )
     assert response.status_code == 409
     assert response.json()["errors"][0]["loc"] == ["body", "username"]
-    response = await client.patch(f"/users/{user['id']}", json={"email": taken["email"]})
+    response = await admin_client.patch(f"/users/{user['id']}", json={"email": taken["email"]})
     assert response.status_code == 409
     assert response.json()["errors"][0]["loc"] == ["body", "email"]
-    assert (await client.get(f"/users/{user['id']}")).json() == user
+    assert (await admin_client.get(f"/users/{user['id']}")).json() == user
 
 
-async def test_stale_if_match_is_412_and_changes_nothing(client: httpx.AsyncClient) -> None:
-    user = await create_user(client)
-    first = await client.get(f"/users/{user['id']}")
+async def test_stale_if_match_is_412_and_changes_nothing(admin_client: httpx.AsyncClient) -> None:
+    user = await create_user(admin_client)
+    first = await admin_client.get(f"/users/{user['id']}")
     stale_etag = first.headers["etag"]
-    updated = await client.patch(
+    updated = await admin_client.patch(
         f"/users/{user['id']}", json={"name": "New"}, headers={"if-match": stale_etag}
     )
     assert updated.status_code == 200
@@ -211,26 +220,26 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: httpx.AsyncClie
         ("PATCH", {"name": "Lost"}),
         ("PUT", {"username": "x1y", "email": "a@b.co"}),
     ):
-        response = await client.request(
+        response = await admin_client.request(
             method, f"/users/{user['id']}", json=body, headers={"if-match": stale_etag}
         )
         assert response.status_code == 412, method
         assert response.headers["content-type"] == PROBLEM
-    deleted = await client.delete(f"/users/{user['id']}", headers={"if-match": stale_etag})
+    deleted = await admin_client.delete(f"/users/{user['id']}", headers={"if-match": stale_etag})
     assert deleted.status_code == 412
-    current = await client.get(f"/users/{user['id']}")
+    current = await admin_client.get(f"/users/{user['id']}")
     assert current.json()["name"] == "New"
-    star = await client.patch(
+    star = await admin_client.patch(
         f"/users/{user['id']}", json={"name": "Star"}, headers={"if-match": "*"}
     )
     assert star.status_code == 200
 
 
-async def test_delete_is_204_then_404(client: httpx.AsyncClient) -> None:
-    user = await create_user(client)
-    response = await client.delete(f"/users/{user['id']}")
+async def test_delete_is_204_then_404(admin_client: httpx.AsyncClient) -> None:
+    user = await create_user(admin_client)
+    response = await admin_client.delete(f"/users/{user['id']}")
     assert response.status_code == 204
     assert response.content == b""
-    assert (await client.get(f"/users/{user['id']}")).status_code == 404
-    assert (await client.delete(f"/users/{user['id']}")).status_code == 404
-    assert (await client.patch(f"/users/{user['id']}", json={"name": "x"})).status_code == 404
+    assert (await admin_client.get(f"/users/{user['id']}")).status_code == 404
+    assert (await admin_client.delete(f"/users/{user['id']}")).status_code == 404
+    assert (await admin_client.patch(f"/users/{user['id']}", json={"name": "x"})).status_code == 404

@@ -1,0 +1,56 @@
+"""Authentication failures, each mapped to its problem document by `service.errors`."""
+
+from __future__ import annotations
+
+from service.errors import Forbidden, TooManyRequests, Unauthorized
+
+
+class NotAuthenticated(Unauthorized):
+    """No bearer token, or one that is invalid, expired or revoked."""
+
+    slug = "not-authenticated"
+
+    def __init__(self, detail: str = "A valid bearer token is required.") -> None:
+        super().__init__(detail)
+
+
+class InvalidCredentials(Unauthorized):
+    """Wrong login or password, or an inactive account: deliberately indistinguishable."""
+
+    slug = "invalid-credentials"
+
+    def __init__(self) -> None:
+        super().__init__("Incorrect username or password.")
+
+
+class InvalidRefreshToken(Unauthorized):
+    """The refresh token is unknown, expired, revoked or already used."""
+
+    slug = "invalid-refresh-token"
+
+    def __init__(self) -> None:
+        super().__init__("The refresh token is invalid or has been revoked; log in again.")
+
+
+class LoginThrottled(TooManyRequests):
+    """Too many failed logins for this name from this address."""
+
+    slug = "login-throttled"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("Too many failed logins; try again later.", retry_after_s)
+
+
+class WrongCurrentPassword(Forbidden):
+    """A password change named the wrong current password."""
+
+    slug = "wrong-current-password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is incorrect.")
+
+
+class AdminOnly(Forbidden):
+    """Only an admin may do this."""
+
+    slug = "admin-only"

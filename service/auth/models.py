@@ -1,0 +1,49 @@
+"""Stored refresh tokens and login-failure counters, both expiring through TTL indexes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from beanie import Document, Indexed, PydanticObjectId
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+from service.users.models import utc_now
+
+
+class RefreshToken(Document):
+    """One refresh token, stored only as its SHA-256. Tokens rotated from one login share
+    a `family_id`, which is also the session id carried by access tokens."""
+
+    token_hash: Annotated[str, Indexed(unique=True)]
+    user_id: Annotated[PydanticObjectId, Indexed()]
+    family_id: Annotated[str, Indexed()]
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    class Settings:
+        name = "refresh_tokens"
+        use_state_management = False
+        indexes = [  # noqa: RUF012 - Beanie reads this as a class attribute
+            # MongoDB deletes expired tokens itself; the code also checks `expires_at`, so
+            # correctness never waits for the TTL monitor.
+            IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+        ]
+
+
+class LoginFailures(Document):
+    """Failed logins of one (login name, client address) pair within the current window."""
+
+    key: Annotated[str, Indexed(unique=True)]
+    failures: int = 0
+    expires_at: datetime
+
+    class Settings:
+        name = "login_failures"
+        use_state_management = False
+        indexes = [  # noqa: RUF012
+            IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+        ]

@@ -1,0 +1,89 @@
+"""HTTP routes of authentication: login, refresh, logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from service.auth import service
+from service.auth.dependencies import ClientAddress, Codec, CurrentUser, Hasher, Policy
+from service.auth.schemas import RefreshRequest, TokenPair
+from service.problems import problem_responses
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.post(
+    "/token",
+    response_model=TokenPair,
+    summary="Log in (OAuth2 password flow)",
+    description="Form fields `username` (a username or an email address) and `password`. "
+    "Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated "
+    "failures for one name from one address are throttled with 429 and `Retry-After`. "
+    "This is the endpoint Swagger UI's Authorize button uses.",
+    responses=problem_responses(401, 422, 429, 503),
+)
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    response: Response,
+    hasher: Hasher,
+    codec: Codec,
+    policy: Policy,
+    client: ClientAddress,
+) -> TokenPair:
+    """Exchange a password for tokens."""
+    tokens = await service.login(
+        form.username, form.password, client, hasher=hasher, codec=codec, policy=policy
+    )
+    response.headers.update(NO_STORE)
+    return tokens
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    summary="Rotate a refresh token",
+    description="Returns a new token pair; the presented refresh token stops working. "
+    "Presenting one that was already used revokes every token of that session.",
+    responses=problem_responses(401, 422, 503),
+)
+async def refresh(
+    body: RefreshRequest, response: Response, codec: Codec, policy: Policy
+) -> TokenPair:
+    """New tokens for a refresh token."""
+    tokens = await service.refresh(body.refresh_token, codec=codec, policy=policy)
+    response.headers.update(NO_STORE)
+    return tokens
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End this session",
+    description="Revokes the given refresh token and the rest of its session. The access "
+    "token in hand expires on its own within its short lifetime.",
+    responses=problem_responses(401, 422, 503),
+)
+async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
+    """Revoke one session."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    await service.logout(user.id, body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End every session",
+    description="Revokes every refresh token of the caller and invalidates every access "
+    "token issued so far, including the one used for this call.",
+    responses=problem_responses(401, 503),
+)
+async def logout_all(user: CurrentUser) -> Response:
+    """Revoke all sessions."""
+    await service.logout_all(user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,190 @@
+"""Login, token rotation, logout and password changes. No HTTP in here."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from beanie import PydanticObjectId
+from pymongo import ReturnDocument
+
+from service.auth import throttle
+from service.auth.errors import InvalidCredentials, InvalidRefreshToken, WrongCurrentPassword
+from service.auth.models import RefreshToken
+from service.auth.schemas import TokenPair
+from service.auth.security import (
+    PasswordHasher,
+    TokenCodec,
+    new_refresh_token,
+    refresh_token_digest,
+)
+from service.users.models import User, utc_now
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Limits that shape logins and refresh tokens."""
+
+    refresh_ttl: timedelta
+    max_failures: int
+    window_s: int
+
+
+async def _find_login(login: str) -> User | None:
+    name = login.strip().lower()
+    field = "email" if "@" in name else "username"
+    return await User.find_one({field: name})
+
+
+async def issue_tokens(
+    user: User, codec: TokenCodec, policy: LoginPolicy, family_id: str | None = None
+) -> TokenPair:
+    """A new access token and refresh token; a new login starts a new family (session)."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    family = family_id or uuid.uuid4().hex
+    refresh = new_refresh_token()
+    await RefreshToken(
+        token_hash=refresh_token_digest(refresh),
+        user_id=user.id,
+        family_id=family,
+        expires_at=utc_now() + policy.refresh_ttl,
+    ).insert()
+    return TokenPair(
+        access_token=codec.encode(str(user.id), user.token_version, family),
+        refresh_token=refresh,
+        expires_in=int(codec.ttl.total_seconds()),
+    )
+
+
+async def login(
+    login_name: str,
+    password: str,
+    client_ip: str,
+    *,
+    hasher: PasswordHasher,
+    codec: TokenCodec,
+    policy: LoginPolicy,
+) -> TokenPair:
+    """Check the password (throttled per name and address) and open a session."""
+    key = throttle.failure_key(login_name, client_ip)
+    await throttle.check_allowed(key, policy.max_failures)
+    user = await _find_login(login_name)
+    if user is None:
+        await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
+        valid, new_hash = False, None
+    else:
+        valid, new_hash = await hasher.verify_and_update(password, user.password_hash)
+    if not valid or user is None or not user.is_active:
+        failures = await throttle.record_failure(key, policy.window_s)
+        reason = "inactive" if valid else "bad_credentials"
+        log.info(
+            "auth.login_failed",
+            user_id=str(user.id) if user else None,
+            reason=reason,
+            client_ip=client_ip,
+            failures=failures,
+        )
+        raise InvalidCredentials
+    if new_hash is not None:  # bcrypt or outdated Argon2 parameters: upgrade in place
+        await User.get_pymongo_collection().update_one(
+            {"_id": user.id}, {"$set": {"password_hash": new_hash}}
+        )
+        log.info("auth.password_rehashed", user_id=str(user.id))
+    await throttle.clear_failures(key)
+    tokens = await issue_tokens(user, codec, policy)
+    log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
+    return tokens
+
+
+async def _revoke_family(family_id: str) -> None:
+    await RefreshToken.get_pymongo_collection().update_many(
+        {"family_id": family_id, "revoked_at": None}, {"$set": {"revoked_at": utc_now()}}
+    )
+
+
+async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> TokenPair:
+    """Rotate: the presented token dies and a new pair in the same family is issued.
+
+    Presenting a token that was already used means it leaked (or a client raced itself):
+    the whole family is revoked, so the thief's copy dies with the owner's.
+    """
+    collection = RefreshToken.get_pymongo_collection()
+    now = utc_now()
+    stored = await collection.find_one_and_update(
+        {"token_hash": refresh_token_digest(token), "used_at": None, "revoked_at": None},
+        {"$set": {"used_at": now}},
+        return_document=ReturnDocument.BEFORE,
+    )
+    if stored is None:
+        known = await RefreshToken.find_one({"token_hash": refresh_token_digest(token)})
+        if known is not None and known.used_at is not None:
+            await _revoke_family(known.family_id)
+            log.warning(
+                "auth.token_reuse_detected", user_id=str(known.user_id), family_id=known.family_id
+            )
+        raise InvalidRefreshToken
+    if stored["expires_at"] <= now:
+        raise InvalidRefreshToken
+    user = await User.get(stored["user_id"])
+    if user is None or not user.is_active:
+        await _revoke_family(stored["family_id"])
+        raise InvalidRefreshToken
+    log.info("auth.token_refreshed", user_id=str(user.id))
+    return await issue_tokens(user, codec, policy, family_id=stored["family_id"])
+
+
+async def logout(user_id: PydanticObjectId, token: str) -> None:
+    """End the session this refresh token belongs to (only if it is the caller's)."""
+    known = await RefreshToken.find_one(
+        {"token_hash": refresh_token_digest(token), "user_id": user_id}
+    )
+    if known is not None:
+        await _revoke_family(known.family_id)
+    log.info("auth.logout", user_id=str(user_id))
+
+
+async def revoke_sessions(user: User, *, keep_family: str | None = None) -> None:
+    """Revoke the user's refresh tokens (but `keep_family`) and every access token."""
+    query: dict[str, object] = {"user_id": user.id, "revoked_at": None}
+    if keep_family:
+        query["family_id"] = {"$ne": keep_family}
+    await RefreshToken.get_pymongo_collection().update_many(
+        query, {"$set": {"revoked_at": utc_now()}}
+    )
+    # Access tokens carry the version they were issued under; bumping it voids them all.
+    await User.get_pymongo_collection().update_one({"_id": user.id}, {"$inc": {"token_version": 1}})
+
+
+async def logout_all(user: User) -> None:
+    """End every session of the user, outstanding access tokens included."""
+    await revoke_sessions(user)
+    log.info("auth.logout_all", user_id=str(user.id))
+
+
+async def change_password(
+    user: User, current: str, new: str, *, session_id: str, hasher: PasswordHasher
+) -> None:
+    """Set a new password after checking the current one; other sessions end.
+
+    The caller's own session survives: its refresh token still works and yields an access
+    token under the new token version.
+    """
+    if not await hasher.verify(current, user.password_hash):
+        log.info("auth.password_change_failed", user_id=str(user.id))
+        raise WrongCurrentPassword
+    new_hash = await hasher.hash(new)
+    await User.get_pymongo_collection().update_one(
+        {"_id": user.id},
+        {"$set": {"password_hash": new_hash, "updated_at": utc_now()}, "$inc": {"version": 1}},
+    )
+    await revoke_sessions(user, keep_family=session_id)
+    log.info("auth.password_changed", user_id=str(user.id))
+
+
+async def forget_user(user_id: PydanticObjectId) -> None:
+    """Delete every refresh token of a deleted user."""
+    await RefreshToken.get_pymongo_collection().delete_many({"user_id": user_id})
