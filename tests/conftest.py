@@ -21,8 +21,7 @@ from service.logging import configure_logging
 from service.main import create_app
 from tests.factories import make_admin
 
-
-TEST_JWT_SECRET = "test-secret-" + "x" * 40  # noqa: S105 - test-only signing key
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
 
 @pytest.fixture(scope="session")

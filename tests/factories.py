@@ -12,8 +12,8 @@ from service.auth.security import PasswordHasher
 from service.users.schemas import UserCreate
 
 _counter = itertools.count(1)
-DEFAULT_PASSWORD = "test-password-1234"  # noqa: S105 - test users only
-ADMIN_PASSWORD = "admin-test-password-5678"  # noqa: S105
+DEFAULT_PASSWORD = "test-password-1234"
+ADMIN_PASSWORD = "admin-test-password-5678"
 _cheap_hasher = PasswordHasher(time_cost=1, memory_cost_kib=8192, parallelism=1)
 
 

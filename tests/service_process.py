@@ -19,7 +19,7 @@ import httpx
 from scripts.localdb import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32  # noqa: S105
+SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32
 
 
 @contextlib.contextmanager
