@@ -81,8 +81,10 @@ class Settings(BaseSettings):
         if self.environment is not Environment.DEVELOPMENT:
             if secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET:
                 raise ValueError("JWT_SECRET must be set to a real secret outside development")
-            if len(secret.encode()) < 32:
-                raise ValueError("JWT_SECRET must be at least 32 bytes outside development")
+        # RFC 7518: an HMAC key at least as long as the hash output.
+        minimum = {"HS256": 32, "HS384": 48, "HS512": 64}[self.jwt_algorithm]
+        if len(secret.encode()) < minimum:
+            raise ValueError(f"JWT_SECRET must be at least {minimum} bytes for {self.jwt_algorithm}")
         return self
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from service.config import Environment, Settings
 from service.logging import configure_logging
 from service.main import create_app
 from tests.factories import make_admin
+from tests.secret_scan import SecretLedger, Tee
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -55,7 +57,22 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture(scope="session")
-async def started_app(app: FastAPI, settings: Settings) -> AsyncIterator[LifespanManager]:
+def ledger(settings: Settings) -> Iterator[SecretLedger]:
+    """Everything the suite saw; at the end, no password, hash or token may have leaked."""
+    record = SecretLedger()
+    configure_logging(settings.log_level, settings.log_format, stream=Tee(sys.stdout, record.log))
+    yield record
+    leaks = record.leaks()
+    assert record.tokens, "the scan saw no issued token"
+    assert record.passwords, "the scan saw no password"
+    assert record.hashes, "the scan saw no stored hash"
+    assert not leaks, "secrets leaked:\n" + "\n".join(leaks[:20])
+
+
+@pytest.fixture(scope="session")
+async def started_app(
+    app: FastAPI, settings: Settings, ledger: SecretLedger
+) -> AsyncIterator[LifespanManager]:
     """The app, started through its real lifespan; the test database is dropped after."""
     async with LifespanManager(app) as manager:
         yield manager
@@ -64,11 +81,19 @@ async def started_app(app: FastAPI, settings: Settings) -> AsyncIterator[Lifespa
     await client.close()
 
 
+def _client(manager: LifespanManager, ledger: SecretLedger) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=manager.app)
+    return httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=ledger.hooks()
+    )
+
+
 @pytest.fixture
-async def client(started_app: LifespanManager) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    started_app: LifespanManager, ledger: SecretLedger
+) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client that talks to the app in-process over ASGI, with lifespan state."""
-    transport = httpx.ASGITransport(app=started_app.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with _client(started_app, ledger) as http:
         yield http
 
 
@@ -81,31 +106,36 @@ async def test_db(settings: Settings) -> AsyncIterator[AsyncDatabase[dict[str, A
 
 
 @pytest.fixture
-async def admin_client(started_app: LifespanManager) -> AsyncIterator[httpx.AsyncClient]:
+async def admin_client(
+    started_app: LifespanManager, ledger: SecretLedger
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client logged in as a freshly created admin."""
-    transport = httpx.ASGITransport(app=started_app.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with _client(started_app, ledger) as http:
         await make_admin(http)
         yield http
 
 
 @pytest.fixture(autouse=True)
 async def clean_collections(
-    started_app: LifespanManager, test_db: AsyncDatabase[dict[str, Any]]
+    started_app: LifespanManager, test_db: AsyncDatabase[dict[str, Any]], ledger: SecretLedger
 ) -> AsyncIterator[None]:
-    """Every test starts with empty collections (indexes stay)."""
+    """Every test starts with empty collections (indexes stay); stored hashes are noted."""
     yield
+    async for user in test_db["users"].find({}, {"password_hash": 1}):
+        ledger.hashes.add(user["password_hash"])
+    async for token in test_db["refresh_tokens"].find({}, {"token_hash": 1}):
+        ledger.hashes.add(token["token_hash"])
     for name in await test_db.list_collection_names():
         await test_db[name].delete_many({})
 
 
 @pytest.fixture
-def log_output(settings: Settings) -> Iterator[io.StringIO]:
+def log_output(settings: Settings, ledger: SecretLedger) -> Iterator[io.StringIO]:
     """Everything the service logs during the test, one JSON object per line."""
     buffer = io.StringIO()
-    configure_logging(settings.log_level, settings.log_format, stream=buffer)
+    configure_logging(settings.log_level, settings.log_format, stream=Tee(buffer, ledger.log))
     yield buffer
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, stream=Tee(sys.stdout, ledger.log))
 
 
 @pytest.fixture(scope="session")

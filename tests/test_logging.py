@@ -77,34 +77,28 @@ async def test_validation_errors_do_not_log_submitted_values(
     assert access["status"] == 422
 
 
-def test_console_format_renders_plain_text() -> None:
+def test_console_format_renders_plain_text(log_output: io.StringIO) -> None:
     import structlog
 
     from service.logging import configure_logging
 
     buffer = io.StringIO()
     configure_logging("INFO", "console", stream=buffer)
-    try:
-        structlog.get_logger("test").info("console.check", password="hidden-value")
-    finally:
-        configure_logging("INFO", "json")
+    structlog.get_logger("test").info("console.check", password="hidden-value")
     text = buffer.getvalue()
     assert "console.check" in text
     assert "hidden-value" not in text
     assert not text.lstrip().startswith("{")
 
 
-def test_standard_library_records_share_the_json_format() -> None:
+def test_standard_library_records_share_the_json_format(log_output: io.StringIO) -> None:
     import logging
 
     from service.logging import configure_logging
 
     buffer = io.StringIO()
     configure_logging("INFO", "json", stream=buffer)
-    try:
-        logging.getLogger("uvicorn.error").warning("from stdlib")
-    finally:
-        configure_logging("INFO", "json")
+    logging.getLogger("uvicorn.error").warning("from stdlib")
     (line,) = _lines(buffer)
     assert line["event"] == "from stdlib"
     assert line["logger"] == "uvicorn.error"

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -41,8 +42,17 @@ def _check_username(value: str) -> str:
 Username = Annotated[
     str,
     BeforeValidator(_lower),
-    Field(min_length=3, max_length=32, examples=["ada.lovelace"]),
     AfterValidator(_check_username),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 3,
+            "maxLength": 32,
+            "pattern": USERNAME_PATTERN.pattern,
+            "description": "Stored lower-case.",
+            "examples": ["ada.lovelace"],
+        }
+    ),
 ]
 Email = Annotated[EmailStr, AfterValidator(str.lower), Field(examples=["ada@example.com"])]
 DisplayName = Annotated[

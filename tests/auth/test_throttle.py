@@ -1,0 +1,64 @@
+"""Failed logins are throttled per (name, client address), across workers via MongoDB."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+
+from service.auth.client_address import client_address, parse_networks
+from tests.factories import DEFAULT_PASSWORD, user_session
+
+
+async def _attempt(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
+    return await client.post("/auth/token", data={"username": username, "password": password})
+
+
+async def test_sixth_failure_is_429_then_success_after_the_window(
+    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    user, _ = await user_session(client)
+    for _ in range(5):
+        assert (await _attempt(client, user["username"], "wrong-password")).status_code == 401
+    throttled = await _attempt(client, user["username"], "wrong-password")
+    assert throttled.status_code == 429
+    assert throttled.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(throttled.headers["retry-after"]) <= 900
+    # Even the right password waits out the window.
+    assert (await _attempt(client, user["username"], DEFAULT_PASSWORD)).status_code == 429
+
+    # The window passes.
+    await test_db["login_failures"].update_many(
+        {}, {"$set": {"expires_at": datetime.now(UTC) - timedelta(seconds=1)}}
+    )
+    assert (await _attempt(client, user["username"], DEFAULT_PASSWORD)).status_code == 200
+    assert await test_db["login_failures"].count_documents({}) == 0
+
+
+async def test_a_success_resets_the_count(client: httpx.AsyncClient) -> None:
+    user, _ = await user_session(client)
+    for _ in range(4):
+        await _attempt(client, user["username"], "wrong-password")
+    assert (await _attempt(client, user["username"], DEFAULT_PASSWORD)).status_code == 200
+    for _ in range(4):
+        assert (await _attempt(client, user["username"], "wrong-password")).status_code == 401
+
+
+async def test_throttle_is_per_name(client: httpx.AsyncClient) -> None:
+    victim, _ = await user_session(client)
+    other, _ = await user_session(client)
+    for _ in range(6):
+        await _attempt(client, victim["username"], "wrong-password")
+    assert (await _attempt(client, other["username"], DEFAULT_PASSWORD)).status_code == 200
+
+
+async def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
+    proxies = parse_networks(["10.0.0.0/8", "127.0.0.1"])
+    assert client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"
+    assert client_address("10.1.2.3", "198.51.100.7", proxies) == "198.51.100.7"
+    assert client_address("10.1.2.3", "6.6.6.6, 198.51.100.7, 10.9.9.9", proxies) == "198.51.100.7"
+    assert client_address("127.0.0.1", None, proxies) == "127.0.0.1"
+    assert client_address(None, "1.2.3.4", proxies) == "unknown"
+    assert client_address("10.1.2.3", "not-an-ip", proxies) == "not-an-ip"
