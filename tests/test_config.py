@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -28,7 +29,7 @@ def test_invalid_setting_stops_start_up_naming_the_variable() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "service", "serve"],
         cwd=REPO_ROOT,
-        env={"MONGODB_TIMEOUT_MS": "nope", "PATH": ""},
+        env={**os.environ, "MONGODB_TIMEOUT_MS": "nope"},
         capture_output=True,
         text=True,
         check=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -47,7 +48,7 @@ async def test_seeding_twice_inserts_once(
 
 
 def test_seed_command_line(settings: Settings) -> None:
-    env = {"MONGODB_URL": settings.mongodb_url, "MONGODB_DB": settings.mongodb_db, "PATH": ""}
+    env = {**os.environ, "MONGODB_URL": settings.mongodb_url, "MONGODB_DB": settings.mongodb_db}
     for expected in (len(read_seed_users()), 0):
         result = subprocess.run(
             [sys.executable, "-m", "service", "seed"],

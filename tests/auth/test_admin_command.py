@@ -1,0 +1,113 @@
+"""`python -m service create-admin`, and registration closed to all but admins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+
+from scripts.localdb import LocalServer
+from tests.service_process import REPO_ROOT, running_service
+
+
+def _create_admin(url: str, database: str, username: str, password: str) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "create-admin",
+            "--username",
+            username,
+            "--email",
+            f"{username}@example.com",
+        ],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "MONGODB_URL": url,
+            "MONGODB_DB": database,
+            "ADMIN_PASSWORD": password,
+            "LOG_LEVEL": "WARNING",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert password not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_create_admin_then_promote_and_closed_registration(
+    mongo_server: LocalServer, tmp_path: Path
+) -> None:
+    database = f"admin_cmd_{uuid.uuid4().hex[:8]}"
+    assert "created admin root" in _create_admin(
+        mongo_server.url, database, "root", "root-password-1"
+    )
+    with (
+        running_service(
+            mongo_server.url,
+            database,
+            tmp_path / "service.log",
+            extra_env={"REGISTRATION_OPEN": "false"},
+        ) as base_url,
+        httpx.Client(base_url=base_url, timeout=10) as http,
+    ):
+        anonymous = http.post(
+            "/users",
+            json={"username": "walkin", "email": "w@example.com", "password": "walkin-password"},
+        )
+        assert anonymous.status_code == 403
+        assert "closed" in anonymous.json()["detail"]
+        tokens = http.post("/auth/token", data={"username": "root", "password": "root-password-1"})
+        assert tokens.status_code == 200
+        auth = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+        created = http.post(
+            "/users",
+            headers=auth,
+            json={"username": "invited", "email": "i@example.com", "password": "invited-password"},
+        )
+        assert created.status_code == 201
+        assert created.json()["role"] == "user"
+
+        # Promotion keeps the user's password and makes them an admin.
+        assert "promoted admin invited" in _create_admin(
+            mongo_server.url, database, "invited", "ignored-on-promotion"
+        )
+        login = http.post(
+            "/auth/token", data={"username": "invited", "password": "invited-password"}
+        )
+        me = http.get(
+            "/users/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
+        assert me.json()["role"] == "admin"
+
+
+def test_create_admin_rejects_a_weak_password(mongo_server: LocalServer) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "create-admin",
+            "--username",
+            "weak",
+            "--email",
+            "weak@example.com",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "MONGODB_URL": mongo_server.url, "ADMIN_PASSWORD": "short"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "password" in result.stderr
+    assert "Traceback" not in result.stderr
