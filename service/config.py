@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     argon2_memory_cost_kib: int = Field(default=65536, ge=8192, le=1_048_576)
     argon2_parallelism: int = Field(default=4, ge=1, le=16)
     request_id_max_length: int = Field(default=128, ge=8, le=256)
+    avatar_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    json_max_bytes: int = Field(default=1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    avatar_max_side: int = Field(default=4096, ge=16, le=16384)
+    avatar_output_side: int = Field(default=512, ge=16, le=2048)
+    avatar_cache_max_age_s: int = Field(default=3600, ge=0, le=31_536_000)
     metrics_enabled: bool = True
     access_log_enabled: bool = True
 
@@ -78,13 +83,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _require_real_secret_outside_development(self) -> Settings:
         secret = self.jwt_secret.get_secret_value()
-        if self.environment is not Environment.DEVELOPMENT:
-            if secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET:
-                raise ValueError("JWT_SECRET must be set to a real secret outside development")
+        placeholder = secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET
+        if self.environment is not Environment.DEVELOPMENT and placeholder:
+            raise ValueError("JWT_SECRET must be set to a real secret outside development")
         # RFC 7518: an HMAC key at least as long as the hash output.
         minimum = {"HS256": 32, "HS384": 48, "HS512": 64}[self.jwt_algorithm]
         if len(secret.encode()) < minimum:
-            raise ValueError(f"JWT_SECRET must be at least {minimum} bytes for {self.jwt_algorithm}")
+            raise ValueError(
+                f"JWT_SECRET must be at least {minimum} bytes for {self.jwt_algorithm}"
+            )
         return self
 
 

@@ -158,12 +158,16 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+_HTTP_SLUGS = {413: "payload-too-large"}
+
+
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
     """Routing failures (404, 405) and framework HTTP errors as problem documents."""
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101
     detail = exc.detail if isinstance(exc.detail, str) else None
     return make_problem(
         exc.status_code,
+        slug=_HTTP_SLUGS.get(exc.status_code),
         detail=detail,
         instance=_instance(request),
         request_id=current_request_id(),

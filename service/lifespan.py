@@ -16,6 +16,8 @@ from pymongo.errors import PyMongoError
 
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
+from service.avatars.images import ImageLimits
+from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import MongoDatabase, create_client, init_models
 
@@ -41,6 +43,8 @@ class State(TypedDict):
     hasher: PasswordHasher
     tokens: TokenCodec
     login_policy: LoginPolicy
+    avatars: AvatarStorage
+    image_limits: ImageLimits
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -105,6 +109,10 @@ def build_lifespan(settings: Settings) -> Any:
                 "db": db,
                 "hasher": build_hasher(settings),
                 "tokens": build_token_codec(settings),
+                "avatars": GridFSAvatarStorage(db.database),
+                "image_limits": ImageLimits(
+                    max_side=settings.avatar_max_side, output_side=settings.avatar_output_side
+                ),
                 "login_policy": LoginPolicy(
                     refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
                     max_failures=settings.login_max_failures,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
 from service.auth.router import router as auth_router
+from service.avatars.router import router as avatars_router
+from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
 from service.docs import add_docs_routes
 from service.errors import register_error_handlers
@@ -16,6 +21,7 @@ from service.logging import configure_logging
 from service.metrics import setup_metrics
 from service.middleware import RequestContextMiddleware
 from service.users.router import router as users_router
+from service.users.schemas import UserCreate
 
 DESCRIPTION = """
 Manage users: register, search, read, update and delete them.
@@ -39,16 +45,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "users", "description": "The users resource."},
             {"name": "auth", "description": "Log in, rotate tokens, log out."},
+            {"name": "avatars", "description": "Upload, serve and remove user avatars."},
             {"name": "operations", "description": "Health probes and metrics."},
         ],
     )
     register_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(avatars_router)
     app.include_router(health_router)
     add_docs_routes(app)
 
-    # Middleware added last runs first: metrics (outermost) -> request context -> CORS -> app.
+    # Middleware added last runs first:
+    # metrics (outermost) -> request context -> body size limit -> CORS -> app.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -58,12 +67,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Retry-After"],
         )
     app.add_middleware(
+        BodySizeLimitMiddleware,
+        json_max_bytes=settings.json_max_bytes,
+        avatar_max_bytes=settings.avatar_max_bytes,
+    )
+    app.add_middleware(
         RequestContextMiddleware,
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
     )
     setup_metrics(app, expose=settings.metrics_enabled)
+    document_schemas(app, [UserCreate])
     return app
+
+
+def document_schemas(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Add schemas that routes reference by `$ref` but FastAPI cannot see (manual bodies)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 app = create_app()

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
 
 # Finer than the library default so dashboards can read p50/p95/p99 per route.
 LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BYTE_BUCKETS = (1024, 8192, 32768, 131072, 524288, 1048576, 2097152, 4194304)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class BusinessMetrics:
     users_created: Counter
     users_updated: Counter
     users_deleted: Counter
+    avatar_uploads: Counter
+    avatar_rejections: Counter
+    avatar_upload_bytes: Histogram
+    avatar_stored_bytes: Histogram
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -33,6 +38,30 @@ class BusinessMetrics:
             users_created=Counter("users_created", "Users registered.", registry=registry),
             users_updated=Counter("users_updated", "User updates applied.", registry=registry),
             users_deleted=Counter("users_deleted", "Users deleted.", registry=registry),
+            avatar_uploads=Counter(
+                "avatar_uploads",
+                "Avatars accepted, by source format.",
+                ["format"],
+                registry=registry,
+            ),
+            avatar_rejections=Counter(
+                "avatar_rejections",
+                "Avatar uploads refused, by reason.",
+                ["reason"],
+                registry=registry,
+            ),
+            avatar_upload_bytes=Histogram(
+                "avatar_upload_bytes",
+                "Size of accepted uploads.",
+                buckets=BYTE_BUCKETS,
+                registry=registry,
+            ),
+            avatar_stored_bytes=Histogram(
+                "avatar_stored_bytes",
+                "Size of re-encoded avatars.",
+                buckets=BYTE_BUCKETS,
+                registry=registry,
+            ),
         )
 
 

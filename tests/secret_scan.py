@@ -50,7 +50,10 @@ class SecretLedger:
 
     async def on_request(self, request: httpx.Request) -> None:
         """Collect passwords from JSON and form bodies."""
-        content = request.content
+        try:
+            content = request.content
+        except httpx.RequestNotRead:  # a streamed body: reading it here would consume it
+            return
         if not content:
             return
         values: dict[str, Any] = {}

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.message import Message
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from beanie import PydanticObjectId
-from fastapi import Depends, Header, Path, Query
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from service.auth.dependencies import CurrentUser
-from service.errors import Forbidden, UnsupportedMediaType
+from service.errors import Forbidden, InvalidParameter, UnsupportedMediaType
 from service.users import service
 from service.users.models import Role, User
-from service.users.schemas import ListQuery
+from service.users.schemas import ListQuery, UserCreate
 
 JSON_MEDIA_TYPES = ("application/json", "application/merge-patch+json")
 
@@ -93,3 +96,65 @@ UserById = Annotated[User, Depends(user_by_id)]
 OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
 JsonBody = Depends(require_json_body)
+
+
+_MULTIPART_FIELDS = ("username", "email", "password", "name")
+_REGISTRATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["username", "email", "password"],
+    "properties": {
+        "username": {"type": "string", "minLength": 3, "maxLength": 32},
+        "email": {"type": "string", "format": "email"},
+        "password": {"type": "string", "format": "password", "minLength": 8, "maxLength": 128},
+        "name": {"type": "string", "maxLength": 100},
+        "avatar": {"type": "string", "format": "binary", "description": "Optional image."},
+    },
+}
+CREATE_USER_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/UserCreate"}},
+            "multipart/form-data": {"schema": _REGISTRATION_SCHEMA},
+        },
+    }
+}
+
+
+def _as_request_error(exc: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+    )
+
+
+async def registration(request: Request) -> tuple[UserCreate, bytes | None]:
+    """Parse `POST /users`: a JSON body, or multipart fields plus an optional `avatar` file."""
+    message = Message()
+    message["content-type"] = request.headers.get("content-type", "")
+    media_type = message.get_content_type()
+    if media_type in JSON_MEDIA_TYPES:
+        try:
+            return UserCreate.model_validate_json(await request.body()), None
+        except ValidationError as exc:
+            raise _as_request_error(exc) from None
+    if media_type != "multipart/form-data":
+        raise UnsupportedMediaType("Send application/json, or multipart/form-data with an avatar.")
+    async with request.form(max_files=1, max_fields=len(_MULTIPART_FIELDS) + 1) as form:
+        fields: dict[str, Any] = {}
+        avatar: bytes | None = None
+        for key, value in form.multi_items():
+            if isinstance(value, StarletteUploadFile):
+                if key != "avatar":
+                    raise InvalidParameter(
+                        ["body", key], "only `avatar` may be a file", "extra_forbidden"
+                    )
+                avatar = await value.read()
+            else:
+                fields[key] = value
+    try:
+        return UserCreate.model_validate(fields), avatar
+    except ValidationError as exc:
+        raise _as_request_error(exc) from None
+
+
+Registration = Annotated[tuple[UserCreate, bytes | None], Depends(registration)]

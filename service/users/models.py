@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from beanie import Document, Indexed
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
 
@@ -28,6 +28,17 @@ def utc_now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+class AvatarInfo(BaseModel):
+    """Where a user's avatar is stored and what it is."""
+
+    blob_id: str
+    etag: str
+    media_type: str
+    size: int
+    width: int
+    height: int
+
+
 class User(Document):
     """A stored user. Username and email are kept lower-case, so unique indexes on them
     are case-insensitive uniqueness."""
@@ -40,6 +51,7 @@ class User(Document):
     password_hash: str
     role: Role = Role.USER
     is_active: bool = True
+    avatar: AvatarInfo | None = None
     # Incremented on every change; the ETag derives from it and conditional writes match on it.
     version: int = 1
     # Carried in access tokens; bumping it (logout-all, password change) voids them all.

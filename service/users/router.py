@@ -10,18 +10,28 @@ from service.auth import service as auth_service
 from service.auth.dependencies import Claims, CurrentUser, Hasher, OptionalUser
 from service.auth.errors import AdminOnly
 from service.auth.schemas import PasswordChange
+from service.avatars import service as avatar_service
+from service.avatars.dependencies import Limits, Storage
+from service.avatars.storage import AvatarStorage
 from service.config import Settings
 from service.errors import Forbidden
 from service.http_caching import match_fails, none_match, strong_etag
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.users import service
-from service.users.dependencies import JsonBody, OwnedUser, UserById, UserListQuery
+from service.users.dependencies import (
+    CREATE_USER_BODY,
+    JsonBody,
+    OwnedUser,
+    Registration,
+    UserById,
+    UserListQuery,
+)
 from service.users.errors import StaleVersion
 from service.users.models import Role, User
+from service.users.read import to_read
 from service.users.schemas import (
     ADMIN_ONLY_FIELDS,
-    UserCreate,
     UserRead,
     UserReplace,
     UserUpdate,
@@ -52,11 +62,6 @@ def etag_of(user: User) -> str:
     return strong_etag(f"{user.id}.{user.version}")
 
 
-def to_read(user: User) -> UserRead:
-    """The public view of a stored user."""
-    return UserRead.model_validate(user)
-
-
 def _expected_version(user: User, if_match: str | None) -> int | None:
     if match_fails(if_match, etag_of(user)):
         raise StaleVersion
@@ -72,33 +77,43 @@ def _check_admin_fields(caller: User | None, sent: set[str]) -> None:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    dependencies=[JsonBody],
     summary="Register a user",
     description="Creates a user; open to anyone unless registration is closed (then admins "
-    "only). Username and email are stored lower-case and must be unique (409 names the taken "
-    "field). The password is stored only as an Argon2id hash and never returned. Only an "
-    "admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`.",
-    responses=problem_responses(400, 401, 403, 409, 415, 422, 503),
+    "only). Send JSON, or multipart/form-data with the same fields plus an optional `avatar` "
+    "image to create user and avatar in one request. Username and email are stored "
+    "lower-case and must be unique (409 names the taken field). The password is stored only "
+    "as an Argon2id hash and never returned. Only an admin may set `role` or `is_active`. "
+    "Answers 201 with `Location` and `ETag`.",
+    responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
+    openapi_extra=CREATE_USER_BODY,
 )
 async def create_user(
-    data: UserCreate,
+    registration: Registration,
     request: Request,
     response: Response,
     hasher: Hasher,
     metrics: Metrics,
     caller: OptionalUser,
+    storage: Storage,
+    limits: Limits,
 ) -> UserRead:
-    """Register a new user."""
+    """Register a new user, with an avatar when one is sent."""
+    data, avatar = registration
     settings: Settings = request.state.settings
     is_admin = caller is not None and caller.role is Role.ADMIN
     if not settings.registration_open and not is_admin:
         raise Forbidden("Registration is closed.")
     _check_admin_fields(caller, data.admin_fields_sent())
+    # Validate the image before creating anyone, so a bad image leaves nothing behind.
+    image = await avatar_service.prepare_avatar(avatar, limits) if avatar is not None else None
     user = await service.create_user(data, hasher)
     metrics.users_created.inc()
+    if image is not None:
+        user = await avatar_service.set_avatar(user, image, storage)
+        metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
     response.headers["Location"] = str(request.url_for("get_user", user_id=str(user.id)))
     response.headers["ETag"] = etag_of(user)
-    return to_read(user)
+    return to_read(user, request)
 
 
 @router.get(
@@ -118,23 +133,24 @@ async def list_users(
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return [to_read(user) for user in page.items]
+    return [to_read(user, request) for user in page.items]
 
 
 def _read_with_etag(
-    user: User, response: Response, if_none_match: str | None
+    user: User, request: Request, response: Response, if_none_match: str | None
 ) -> UserRead | Response:
     etag = etag_of(user)
     if none_match(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    return to_read(user)
+    return to_read(user, request)
 
 
 async def _patch(
     user: User,
     patch: UserUpdate,
     caller: User,
+    request: Request,
     response: Response,
     metrics: BusinessMetrics,
     if_match: str | None,
@@ -148,14 +164,17 @@ async def _patch(
     if changes:
         metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)
-    return to_read(updated)
+    return to_read(updated, request)
 
 
-async def _delete(user: User, metrics: BusinessMetrics, if_match: str | None) -> Response:
+async def _delete(
+    user: User, metrics: BusinessMetrics, storage: AvatarStorage, if_match: str | None
+) -> Response:
     _expected_version(user, if_match)
     await service.delete_user(user)
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await auth_service.forget_user(user.id)
+    await avatar_service.forget_avatar(str(user.id), storage)
     metrics.users_deleted.inc()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -168,10 +187,10 @@ async def _delete(user: User, metrics: BusinessMetrics, if_match: str | None) ->
     responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
 )
 async def get_me(
-    caller: CurrentUser, response: Response, if_none_match: IfNoneMatch = None
+    caller: CurrentUser, request: Request, response: Response, if_none_match: IfNoneMatch = None
 ) -> UserRead | Response:
     """The caller's own user."""
-    return _read_with_etag(caller, response, if_none_match)
+    return _read_with_etag(caller, request, response, if_none_match)
 
 
 @router.patch(
@@ -186,12 +205,13 @@ async def get_me(
 async def update_me(
     patch: UserUpdate,
     caller: CurrentUser,
+    request: Request,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update of the caller."""
-    return await _patch(caller, patch, caller, response, metrics, if_match)
+    return await _patch(caller, patch, caller, request, response, metrics, if_match)
 
 
 @router.delete(
@@ -201,9 +221,11 @@ async def update_me(
     description="Deletes the caller's own user and ends all of their sessions.",
     responses=problem_responses(401, 412, 503),
 )
-async def delete_me(caller: CurrentUser, metrics: Metrics, if_match: IfMatch = None) -> Response:
+async def delete_me(
+    caller: CurrentUser, metrics: Metrics, storage: Storage, if_match: IfMatch = None
+) -> Response:
     """Remove the caller."""
-    return await _delete(caller, metrics, if_match)
+    return await _delete(caller, metrics, storage, if_match)
 
 
 @router.put(
@@ -239,10 +261,14 @@ async def change_password(
     responses={304: {"description": "Not Modified"}, **_READ_ERRORS},
 )
 async def get_user(
-    user: UserById, _: CurrentUser, response: Response, if_none_match: IfNoneMatch = None
+    user: UserById,
+    _: CurrentUser,
+    request: Request,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
 ) -> UserRead | Response:
     """One user by id."""
-    return _read_with_etag(user, response, if_none_match)
+    return _read_with_etag(user, request, response, if_none_match)
 
 
 @router.put(
@@ -259,6 +285,7 @@ async def replace_user(
     user: OwnedUser,
     data: UserReplace,
     caller: CurrentUser,
+    request: Request,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
@@ -271,7 +298,7 @@ async def replace_user(
     updated = await service.update_user(user, changes, expected_version=expected)
     metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)
-    return to_read(updated)
+    return to_read(updated, request)
 
 
 @router.patch(
@@ -290,12 +317,13 @@ async def update_user(
     user: OwnedUser,
     patch: UserUpdate,
     caller: CurrentUser,
+    request: Request,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update."""
-    return await _patch(user, patch, caller, response, metrics, if_match)
+    return await _patch(user, patch, caller, request, response, metrics, if_match)
 
 
 @router.delete(
@@ -306,6 +334,8 @@ async def update_user(
     "`If-Match`, a stale ETag gives 412.",
     responses=problem_responses(401, 403, 404, 412, 422, 503),
 )
-async def delete_user(user: OwnedUser, metrics: Metrics, if_match: IfMatch = None) -> Response:
+async def delete_user(
+    user: OwnedUser, metrics: Metrics, storage: Storage, if_match: IfMatch = None
+) -> Response:
     """Remove a user."""
-    return await _delete(user, metrics, if_match)
+    return await _delete(user, metrics, storage, if_match)

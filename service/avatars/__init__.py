@@ -1,0 +1,1 @@
+"""Avatars: safe image upload, stored in GridFS, served with caching headers."""

@@ -1,0 +1,119 @@
+"""HTTP routes of avatars: upload (PUT), fetch (GET, public, cacheable), remove (DELETE)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Header, Request, Response, UploadFile, status
+
+from service.avatars import service
+from service.avatars.dependencies import Limits, MultipartBody, Storage
+from service.avatars.errors import InvalidImage, UnsupportedImage
+from service.config import Settings
+from service.http_caching import none_match, strong_etag
+from service.metrics import BusinessMetrics, Metrics
+from service.problems import problem_responses
+from service.users.dependencies import OwnedUser, UserById
+from service.users.models import User
+from service.users.read import to_read
+from service.users.schemas import UserRead
+
+router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"])
+
+AvatarFile = Annotated[
+    UploadFile,
+    File(description="PNG, JPEG, WebP or GIF; re-encoded to WebP, at most 512 px a side."),
+]
+
+
+async def store_upload(
+    user: User, upload: UploadFile, storage: Storage, limits: Limits, metrics: BusinessMetrics
+) -> User:
+    """Check, re-encode and store an uploaded image as `user`'s avatar; count the outcome."""
+    data = await upload.read()
+    try:
+        image = await service.prepare_avatar(data, limits)
+    except (UnsupportedImage, InvalidImage) as exc:
+        metrics.avatar_rejections.labels(reason=exc.slug).inc()
+        raise
+    updated = await service.set_avatar(user, image, storage)
+    metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
+    metrics.avatar_upload_bytes.observe(len(data))
+    metrics.avatar_stored_bytes.observe(len(image.data))
+    return updated
+
+
+@router.put(
+    "",
+    response_model=UserRead,
+    dependencies=[MultipartBody],
+    summary="Upload an avatar",
+    description="The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF "
+    "(detected from the bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image "
+    "is re-encoded as WebP (longest side 512 px, first frame of an animation) with all "
+    "metadata, EXIF and GPS included, removed. Replaces any previous avatar.",
+    responses=problem_responses(401, 403, 404, 413, 415, 422, 503),
+)
+async def upload_avatar(
+    user: OwnedUser,
+    file: AvatarFile,
+    request: Request,
+    storage: Storage,
+    limits: Limits,
+    metrics: Metrics,
+) -> UserRead:
+    """Set the avatar."""
+    updated = await store_upload(user, file, storage, limits, metrics)
+    return to_read(updated, request)
+
+
+@router.get(
+    "",
+    response_class=Response,
+    summary="Get an avatar",
+    description="Public. The image bytes with `ETag` and `Cache-Control`; `If-None-Match` "
+    "gives 304. 404 when the user has no avatar.",
+    responses={
+        200: {"content": {"image/webp": {}}, "description": "The avatar image."},
+        304: {"description": "Not Modified"},
+        **problem_responses(404, 422, 503),
+    },
+)
+async def get_avatar(
+    user: UserById,
+    request: Request,
+    storage: Storage,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The avatar image."""
+    settings: Settings = request.state.settings
+    headers = {
+        "Cache-Control": f"public, max-age={settings.avatar_cache_max_age_s}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if user.avatar is not None:
+        etag = strong_etag(user.avatar.etag)
+        if none_match(if_none_match, etag):
+            return Response(
+                status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag, **headers}
+            )
+    avatar = await service.load_avatar(user, storage)
+    return Response(
+        avatar.data,
+        media_type=avatar.media_type,
+        headers={"ETag": strong_etag(avatar.etag), **headers},
+    )
+
+
+@router.delete(
+    "",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an avatar",
+    description="The user or an admin. Removes the avatar (and its stored bytes); 204 also "
+    "when there was none.",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def delete_avatar(user: OwnedUser, storage: Storage) -> Response:
+    """Remove the avatar."""
+    await service.remove_avatar(user, storage)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,98 @@
+"""Avatar business logic: process in a thread, store, point the user at it. No HTTP here."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import anyio.to_thread
+import structlog
+from pymongo import ReturnDocument
+
+from service.avatars.errors import AvatarNotFound
+from service.avatars.images import ImageLimits, ProcessedImage, process_avatar
+from service.avatars.storage import AvatarStorage
+from service.users.errors import UserNotFound
+from service.users.models import AvatarInfo, User, utc_now
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredAvatar:
+    """Bytes to serve and the validators that go with them."""
+
+    data: bytes
+    media_type: str
+    etag: str
+
+
+async def prepare_avatar(upload: bytes, limits: ImageLimits) -> ProcessedImage:
+    """Check and re-encode an upload in a worker thread (CPU-bound work)."""
+    return await anyio.to_thread.run_sync(process_avatar, upload, limits)
+
+
+async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) -> User:
+    """Store `image` as the user's only avatar and return the updated user."""
+    owner = str(user.id)
+    blob_id = await storage.put(owner, image.data, image.media_type)
+    info = AvatarInfo(
+        blob_id=blob_id,
+        etag=hashlib.sha256(image.data).hexdigest()[:32],
+        media_type=image.media_type,
+        size=len(image.data),
+        width=image.width,
+        height=image.height,
+    )
+    stored = await User.get_pymongo_collection().find_one_and_update(
+        {"_id": user.id},
+        {"$set": {"avatar": info.model_dump(), "updated_at": utc_now()}, "$inc": {"version": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if stored is None:  # the user was deleted meanwhile: leave nothing behind
+        await storage.delete_for_owner(owner)
+        raise UserNotFound
+    # The new blob is referenced; now the previous one can go without a window of 404s.
+    await storage.delete_for_owner(owner, keep=blob_id)
+    log.info(
+        "avatar.uploaded",
+        user_id=owner,
+        size=info.size,
+        format=image.source_format,
+        width=info.width,
+        height=info.height,
+    )
+    updated: User = User.model_validate(stored)
+    return updated
+
+
+async def remove_avatar(user: User, storage: AvatarStorage) -> User:
+    """Drop the user's avatar (a no-op when there is none)."""
+    if user.avatar is None:
+        return user
+    stored = await User.get_pymongo_collection().find_one_and_update(
+        {"_id": user.id},
+        {"$set": {"avatar": None, "updated_at": utc_now()}, "$inc": {"version": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    await storage.delete_for_owner(str(user.id))
+    log.info("avatar.deleted", user_id=str(user.id), size=user.avatar.size)
+    if stored is None:
+        raise UserNotFound
+    updated: User = User.model_validate(stored)
+    return updated
+
+
+async def load_avatar(user: User, storage: AvatarStorage) -> StoredAvatar:
+    """The user's avatar bytes, or `AvatarNotFound`."""
+    if user.avatar is None:
+        raise AvatarNotFound
+    data = await storage.get(user.avatar.blob_id)
+    if data is None:
+        raise AvatarNotFound
+    return StoredAvatar(data=data, media_type=user.avatar.media_type, etag=user.avatar.etag)
+
+
+async def forget_avatar(user_id: str, storage: AvatarStorage) -> None:
+    """Delete every stored avatar blob of a deleted user."""
+    await storage.delete_for_owner(user_id)
