@@ -106,7 +106,12 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="worker processes (default: WEB_CONCURRENCY or 1)",
+    )
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load seed_data/users.json (idempotent)")

@@ -19,11 +19,12 @@ from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
-from service.db import MongoDatabase, create_client, init_models
+from service.db import MongoDatabase, create_client, init_models, ping
 
 log = structlog.get_logger(__name__)
 
 _RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0)
+DATABASE_WATCH_INTERVAL_S = 10.0
 
 
 @dataclass
@@ -77,6 +78,20 @@ def build_hasher(settings: Settings) -> PasswordHasher:
     )
 
 
+async def _watch_database(
+    db: DatabaseState, app: FastAPI, interval_s: float, timeout_s: float
+) -> None:
+    # Keeps the `database_up` gauge current between probes, for dashboards and alerts.
+    gauge = app.state.business_metrics.database_up
+    while True:
+        try:
+            await ping(db.database, timeout_s)
+            gauge.set(1 if db.initialised.is_set() else 0)
+        except (PyMongoError, TimeoutError):
+            gauge.set(0)
+        await asyncio.sleep(interval_s)
+
+
 def build_token_codec(settings: Settings) -> TokenCodec:
     """The access-token signer and verifier for these settings."""
     return TokenCodec(
@@ -92,7 +107,7 @@ def build_lifespan(settings: Settings) -> Any:
     """Return the lifespan context for an app built with these settings."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[State]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         client = create_client(settings)
         db = DatabaseState(client=client, database=client[settings.mongodb_db])
         # Try once in the foreground so a healthy start is ready at once; if MongoDB is
@@ -102,6 +117,9 @@ def build_lifespan(settings: Settings) -> Any:
             await asyncio.wait_for(
                 asyncio.shield(init_task), settings.mongodb_timeout_ms / 1000 + 1
             )
+        watch_task = asyncio.create_task(
+            _watch_database(db, app, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000)
+        )
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
@@ -120,9 +138,10 @@ def build_lifespan(settings: Settings) -> Any:
                 ),
             }
         finally:
-            init_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await init_task
+            for task in (init_task, watch_task):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await client.close()
             log.info("service.stopped")
 

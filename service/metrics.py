@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
 
 # Finer than the library default so dashboards can read p50/p95/p99 per route.
@@ -30,6 +30,7 @@ class BusinessMetrics:
     avatar_rejections: Counter
     avatar_upload_bytes: Histogram
     avatar_stored_bytes: Histogram
+    database_up: Gauge
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -54,6 +55,12 @@ class BusinessMetrics:
                 "avatar_upload_bytes",
                 "Size of accepted uploads.",
                 buckets=BYTE_BUCKETS,
+                registry=registry,
+            ),
+            database_up=Gauge(
+                "database_up",
+                "1 when MongoDB answered the last readiness ping, else 0.",
+                multiprocess_mode="mostrecent",
                 registry=registry,
             ),
             avatar_stored_bytes=Histogram(
