@@ -1,0 +1,61 @@
+# The service itself: its namespace, the Secret it reads, and the Helm release of the chart.
+
+resource "random_password" "jwt" {
+  length  = 64
+  special = false
+}
+
+locals {
+  # mongodb+srv://user:password@host/?retryWrites=true&w=majority
+  atlas_host  = trimprefix(mongodbatlas_advanced_cluster.this.connection_strings[0].standard_srv, "mongodb+srv://")
+  mongodb_url = "mongodb+srv://${mongodbatlas_database_user.service.username}:${random_password.mongodb.result}@${local.atlas_host}/?retryWrites=true&w=majority"
+}
+
+resource "kubernetes_namespace" "service" {
+  metadata {
+    name = var.kubernetes_namespace
+    labels = {
+      "pod-security.kubernetes.io/enforce" = "restricted"
+    }
+  }
+
+  depends_on = [aws_eks_node_group.default]
+}
+
+resource "kubernetes_secret" "service" {
+  metadata {
+    name      = "users-service"
+    namespace = kubernetes_namespace.service.metadata[0].name
+  }
+
+  data = {
+    MONGODB_URL = local.mongodb_url
+    JWT_SECRET  = random_password.jwt.result
+  }
+}
+
+resource "helm_release" "service" {
+  name             = "users-service"
+  namespace        = kubernetes_namespace.service.metadata[0].name
+  chart            = var.chart_path
+  create_namespace = false
+  atomic           = true
+  wait             = true
+  timeout          = 600
+
+  values = [yamlencode({
+    image = {
+      repository = var.image_repository
+      tag        = var.image_tag
+    }
+    secret = {
+      existingSecret = kubernetes_secret.service.metadata[0].name
+    }
+    config = {
+      ENVIRONMENT = "production"
+      MONGODB_DB  = var.mongodb_database
+    }
+  })]
+
+  depends_on = [mongodbatlas_database_user.service, mongodbatlas_project_ip_access_list.cluster_egress]
+}
