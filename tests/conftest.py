@@ -20,6 +20,7 @@ from scripts.localdb import LocalServer, start_server
 from service.config import Environment, Settings
 from service.logging import configure_logging
 from service.main import create_app
+from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.secret_scan import SecretLedger, Tee
 
@@ -133,6 +134,12 @@ def log_output(settings: Settings, ledger: SecretLedger) -> Iterator[io.StringIO
     configure_logging(settings.log_level, settings.log_format, stream=Tee(buffer, ledger.log))
     yield buffer
     configure_logging(settings.log_level, settings.log_format, stream=Tee(sys.stdout, ledger.log))
+
+
+@pytest.fixture
+def commands() -> CommandRecorder:
+    """The recorder of every command PyMongo sends (switch it on with `.recording()`)."""
+    return RECORDER
 
 
 @pytest.fixture(scope="session")

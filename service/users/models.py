@@ -63,5 +63,7 @@ class User(Document):
         name = "users"
         use_state_management = False
         indexes = [  # noqa: RUF012 - Beanie reads this as a class attribute
+            # Keyset pagination walks (sort key, _id): one compound index per sort key.
             IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created_at_id"),
+            IndexModel([("username", ASCENDING), ("_id", ASCENDING)], name="username_id"),
         ]
