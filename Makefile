@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
 
-.PHONY: help install run serve db db-stop seed test lint format lock clean
+.PHONY: help install run serve db db-stop seed test lint format lock clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -61,3 +61,6 @@ lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, 
 
 clean: db-stop ## stop the database and remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
+
+bench: install ## benchmark the service against a bare app and the raw driver (writes bench/RESULTS.md)
+	$(BIN)/python -m bench.harness

@@ -1,0 +1,132 @@
+"""Variant B of the benchmark: a bare FastAPI app doing the service's database work.
+
+Same queries through PyMongo's AsyncMongoClient, same JSON out, same uvicorn settings; no
+middleware, no auth, no Beanie, no response models. What the service costs on top of
+this is the price of everything this app leaves out.
+
+    python -m bench.bare_app --port 8100   # MONGODB_URL and MONGODB_DB from the environment
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio.to_thread
+import orjson
+import uvicorn
+from bson import ObjectId
+from fastapi import FastAPI, Request, Response
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pymongo import DESCENDING, AsyncMongoClient
+
+# The service's Argon2id cost, so POST compares like with like.
+HASHER = PasswordHash((Argon2Hasher(),))
+
+
+def _public(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(doc["_id"]),
+        "username": doc["username"],
+        "email": doc["email"],
+        "name": doc.get("name"),
+        "role": doc["role"],
+        "is_active": doc["is_active"],
+        "avatar_url": None,
+        "created_at": doc["created_at"],
+        "updated_at": doc["updated_at"],
+    }
+
+
+def _json(payload: Any) -> Response:
+    body = orjson.dumps(payload, option=orjson.OPT_UTC_Z)
+    return Response(body, media_type="application/json")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        os.environ["MONGODB_URL"], tz_aware=True, tzinfo=UTC
+    )
+    app.state.users = client[os.environ["MONGODB_DB"]]["users"]
+    yield
+    await client.close()
+
+
+app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+
+
+@app.get("/users/{user_id}")
+async def get_user(user_id: str, request: Request) -> Response:
+    doc = await request.app.state.users.find_one({"_id": ObjectId(user_id)})
+    return _json(_public(doc))
+
+
+@app.get("/users")
+async def list_users(request: Request, limit: int = 20, q: str | None = None) -> Response:
+    query: dict[str, Any] = {}
+    if q:
+        prefix = {"$regex": "^" + re.escape(q.lower())}
+        query = {"$or": [{"username": prefix}, {"email": prefix}, {"name_lower": prefix}]}
+    cursor = request.app.state.users.find(query)
+    docs = (
+        await cursor.sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+        .limit(limit + 1)
+        .to_list()
+    )
+    return _json([_public(doc) for doc in docs[:limit]])
+
+
+@app.post("/users")
+async def create_user(request: Request) -> Response:
+    data = orjson.loads(await request.body())
+    now = datetime.now(UTC)
+    doc = {
+        "username": data["username"].lower(),
+        "email": data["email"].lower(),
+        "name": data.get("name"),
+        "name_lower": data["name"].lower() if data.get("name") else None,
+        "password_hash": await anyio.to_thread.run_sync(HASHER.hash, data["password"]),
+        "role": "user",
+        "is_active": True,
+        "version": 1,
+        "token_version": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    result = await request.app.state.users.insert_one(doc)
+    doc["_id"] = result.inserted_id
+    response = _json(_public(doc))
+    response.status_code = 201
+    return response
+
+
+@app.get("/health/ready")
+async def ready() -> Response:
+    return _json({"status": "ok"})
+
+
+def main() -> None:
+    """Serve with the service's uvicorn settings."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+if __name__ == "__main__":
+    main()
