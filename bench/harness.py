@@ -5,7 +5,8 @@ The server under test runs one worker pinned to core 0; wrk and the database run
 figure that matters is the CPU time of the server process per request, read from
 /proc/<pid>/stat before and after each run. Results go to bench/RESULTS.md.
 
-Environment: BENCH_USERS (10000), BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (16).
+Environment: BENCH_USERS (10000), BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (16),
+BENCH_ONLY (a subset of get,list50,q,post, for a quick look; the report then has only those).
 """
 
 from __future__ import annotations
@@ -293,6 +294,10 @@ def main() -> None:
                 f"GET /users?q={prefix}&limit=20": (f"/users?q={prefix}&limit=20", None, "q"),
                 "POST /users": ("/users", str(ROOT / "bench/post_users.lua"), "post"),
             }
+            only = os.environ.get("BENCH_ONLY")  # e.g. "get,list50" for a quick look
+            if only:
+                kinds = set(only.split(","))
+                endpoints = {e: spec for e, spec in endpoints.items() if spec[2] in kinds}
             results: dict[str, dict[str, list[dict[str, float]]]] = {e: {} for e in endpoints}
             for server in servers:  # warm every code path once
                 for path, script, kind in endpoints.values():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import structlog
 
 from service.auth.security import PasswordHasher
+from service.users.cache import CALLERS
 from service.users.models import Role, User, utc_now
 from service.users.schemas import UserCreate
+from service.users.service import find_user
 
 log = structlog.get_logger(__name__)
 
@@ -25,7 +27,9 @@ async def create_or_promote_admin(data: UserCreate, hasher: PasswordHasher) -> t
                 "$inc": {"version": 1},
             },
         )
-        promoted = await User.get(existing.id)
+        assert existing.id is not None  # noqa: S101 - stored users always have an id
+        CALLERS.forget(existing.id)
+        promoted = await find_user(existing.id)
         assert promoted is not None  # noqa: S101 - it was there a moment ago
         log.info("user.promoted_to_admin", user_id=str(promoted.id))
         return promoted, False

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1, le=10)
     argon2_memory_cost_kib: int = Field(default=65536, ge=8192, le=1_048_576)
     argon2_parallelism: int = Field(default=4, ge=1, le=16)
+    auth_cache_ttl_s: float = Field(default=1.0, ge=0.0, le=60.0)
     request_id_max_length: int = Field(default=128, ge=8, le=256)
     avatar_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
     json_max_bytes: int = Field(default=1024 * 1024, ge=1024, le=50 * 1024 * 1024)

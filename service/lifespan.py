@@ -20,6 +20,7 @@ from service.avatars.images import ImageLimits
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import MongoDatabase, create_client, init_models, ping
+from service.users.cache import CALLERS
 
 log = structlog.get_logger(__name__)
 
@@ -109,6 +110,7 @@ def build_lifespan(settings: Settings) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         client = create_client(settings)
+        CALLERS.ttl_s = settings.auth_cache_ttl_s
         db = DatabaseState(client=client, database=client[settings.mongodb_db])
         # Try once in the foreground so a healthy start is ready at once; if MongoDB is
         # down, keep serving (readiness says 503) and keep retrying in the background.

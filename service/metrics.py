@@ -7,12 +7,14 @@ that directory and `/metrics` aggregates all worker processes from them.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Finer than the library default so dashboards can read p50/p95/p99 per route.
 LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -72,6 +74,47 @@ class BusinessMetrics:
         )
 
 
+# Routes that are not the API: probes, scrapes and documentation are not counted.
+UNCOUNTED_PREFIXES = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json", "/static")
+
+
+class HttpMetricsMiddleware:
+    """Counts requests and observes latency, labelled by route template, method and status.
+
+    Pure ASGI and deliberately small: the route template comes from the `route` the
+    router put in the scope, so no per-request route matching is repeated here, and paths
+    that matched no route (untemplated) are not counted at all.
+    """
+
+    def __init__(self, app: ASGIApp, *, requests: Counter, latency: Histogram) -> None:
+        self.app = app
+        self.requests = requests
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Time the request and count it once it has answered."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            template = getattr(scope.get("route"), "path", None)
+            if isinstance(template, str) and not template.startswith(UNCOUNTED_PREFIXES):
+                method = scope["method"]
+                self.requests.labels(template, method, str(status)).inc()
+                self.latency.labels(template, method).observe(time.perf_counter() - started)
+
+
 def setup_metrics(app: FastAPI, *, expose: bool = True) -> BusinessMetrics:
     """Create the business counters; with `expose`, also instrument HTTP and serve `/metrics`."""
     registry = CollectorRegistry()
@@ -79,20 +122,24 @@ def setup_metrics(app: FastAPI, *, expose: bool = True) -> BusinessMetrics:
     app.state.business_metrics = metrics
     if not expose:
         return metrics
-    instrumentator = Instrumentator(
-        should_group_status_codes=False,
-        should_ignore_untemplated=True,
-        excluded_handlers=[
-            "/metrics",
-            "/health.*",
-            "/docs.*",
-            "/redoc",
-            "/openapi.json",
-            "/static.*",
-        ],
-        registry=registry,
+    app.add_middleware(
+        HttpMetricsMiddleware,
+        requests=Counter(
+            "http_requests",
+            "HTTP requests by route template, method and status.",
+            ["handler", "method", "status"],
+            registry=registry,
+        ),
+        latency=Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency by route template and method.",
+            ["handler", "method"],
+            buckets=LATENCY_BUCKETS_S,
+            registry=registry,
+        ),
     )
-    instrumentator.instrument(app, latency_lowr_buckets=LATENCY_BUCKETS_S)
+    # The instrumentator serves /metrics, aggregating worker files in multiprocess mode.
+    instrumentator = Instrumentator(registry=registry)
     instrumentator.expose(
         app,
         include_in_schema=True,

@@ -15,7 +15,9 @@ from service.auth.security import AccessClaims, InvalidToken, PasswordHasher, To
 from service.auth.service import LoginPolicy
 from service.config import Settings
 from service.middleware import bind_user_id
+from service.users.cache import CALLERS
 from service.users.models import Role, User
+from service.users.service import find_user
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
 bearer_scheme = OAuth2PasswordBearer(
@@ -72,7 +74,11 @@ async def current_user(claims: Annotated[AccessClaims, Depends(access_claims)]) 
         user_id = PydanticObjectId(claims.user_id)
     except InvalidId:
         raise NotAuthenticated("The access token is invalid or expired.") from None
-    user = await User.get(user_id)
+    user = CALLERS.get(user_id)
+    if user is None:
+        user = await find_user(user_id)
+        if user is not None:
+            CALLERS.put(user)
     if user is None or not user.is_active or user.token_version != claims.token_version:
         raise NotAuthenticated("The access token has been revoked.")
     bind_user_id(str(user.id))

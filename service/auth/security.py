@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +21,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
 REFRESH_TOKEN_BYTES = 32
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class PasswordHasher:
@@ -67,13 +70,21 @@ class AccessClaims:
 
 @dataclass(frozen=True)
 class TokenCodec:
-    """Signs and verifies access tokens with one key, algorithm, issuer and audience."""
+    """Signs and verifies access tokens with one key, algorithm, issuer and audience.
+
+    Verified tokens are remembered (bounded, per process): a client sends the same token
+    with every request for its lifetime, and re-checking the signature each time costs
+    more CPU than the rest of the authentication. Expiry is still checked on every use.
+    """
 
     secret: str
     algorithm: str
     issuer: str
     audience: str
     ttl: timedelta
+    _verified: OrderedDict[str, tuple[AccessClaims, float]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     def encode(self, user_id: str, token_version: int, session_id: str) -> str:
         """A signed access token for this user and session."""
@@ -92,6 +103,20 @@ class TokenCodec:
 
     def decode(self, token: str) -> AccessClaims:
         """Verify signature, algorithm, `exp`, `iss` and `aud`; return the claims."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            claims, expires_at = remembered
+            if time.time() < expires_at:
+                self._verified.move_to_end(token)
+                return claims
+            del self._verified[token]
+        claims, expires_at = self._verify(token)
+        self._verified[token] = (claims, expires_at)
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> tuple[AccessClaims, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -101,12 +126,13 @@ class TokenCodec:
                 issuer=self.issuer,
                 options={"require": ["sub", "exp", "iat", "jti", "iss", "aud"]},
             )
-            return AccessClaims(
+            access = AccessClaims(
                 user_id=str(claims["sub"]),
                 token_version=int(claims.get("ver", 0)),
                 session_id=str(claims.get("sid", "")),
                 jti=str(claims["jti"]),
             )
+            return access, float(claims["exp"])
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise InvalidToken(type(exc).__name__) from None
 

@@ -20,7 +20,9 @@ from service.auth.security import (
     new_refresh_token,
     refresh_token_digest,
 )
+from service.users.cache import CALLERS
 from service.users.models import User, utc_now
+from service.users.service import find_user
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +95,7 @@ async def login(
         await User.get_pymongo_collection().update_one(
             {"_id": user.id}, {"$set": {"password_hash": new_hash}}
         )
+        CALLERS.forget(user.id)
         log.info("auth.password_rehashed", user_id=str(user.id))
     await throttle.clear_failures(key)
     tokens = await issue_tokens(user, codec, policy)
@@ -129,7 +132,7 @@ async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> Toke
         raise InvalidRefreshToken
     if stored["expires_at"] <= now:
         raise InvalidRefreshToken
-    user = await User.get(stored["user_id"])
+    user = await find_user(stored["user_id"])
     if user is None or not user.is_active:
         await _revoke_family(stored["family_id"])
         raise InvalidRefreshToken
@@ -157,6 +160,7 @@ async def revoke_sessions(user: User, *, keep_family: str | None = None) -> None
     )
     # Access tokens carry the version they were issued under; bumping it voids them all.
     await User.get_pymongo_collection().update_one({"_id": user.id}, {"$inc": {"token_version": 1}})
+    CALLERS.forget(user.id)
 
 
 async def logout_all(user: User) -> None:

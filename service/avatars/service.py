@@ -12,6 +12,7 @@ from pymongo import ReturnDocument
 from service.avatars.errors import AvatarNotFound
 from service.avatars.images import ImageLimits, ProcessedImage, process_avatar
 from service.avatars.storage import AvatarStorage
+from service.users.cache import CALLERS
 from service.users.errors import UserNotFound
 from service.users.models import AvatarInfo, User, utc_now
 
@@ -52,6 +53,7 @@ async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) 
     if stored is None:  # the user was deleted meanwhile: leave nothing behind
         await storage.delete_for_owner(owner)
         raise UserNotFound
+    CALLERS.forget(user.id)
     # The new blob is referenced; now the previous one can go without a window of 404s.
     await storage.delete_for_owner(owner, keep=blob_id)
     log.info(
@@ -75,6 +77,7 @@ async def remove_avatar(user: User, storage: AvatarStorage) -> User:
         {"$set": {"avatar": None, "updated_at": utc_now()}, "$inc": {"version": 1}},
         return_document=ReturnDocument.AFTER,
     )
+    CALLERS.forget(user.id)
     await storage.delete_for_owner(str(user.id))
     log.info("avatar.deleted", user_id=str(user.id), size=user.avatar.size)
     if stored is None:
