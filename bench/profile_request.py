@@ -76,7 +76,7 @@ async def main() -> None:
         profiler.stop()
     sys.stdout = real_stdout
     print(f"{plain_us:.0f} µs per request (wall, one request at a time, unprofiled)")
-    print(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+    print(profiler.output_text(unicode=True, show_all=True, short_mode=False))
 
 
 if __name__ == "__main__":

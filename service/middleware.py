@@ -14,6 +14,7 @@ from contextvars import ContextVar
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.logging import log_access
 from service.problems import make_problem
 
 log = structlog.get_logger(__name__)
@@ -101,8 +102,8 @@ class RequestContextMiddleware:
         finally:
             if self.access_log:
                 client = scope.get("client")
-                log.info(
-                    "http.request",
+                log_access(
+                    request_id=request_id,
                     method=scope["method"],
                     route=_route_template(scope),
                     path=scope["path"],

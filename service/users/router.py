@@ -29,7 +29,7 @@ from service.users.dependencies import (
 )
 from service.users.errors import StaleVersion
 from service.users.models import Role, User
-from service.users.read import to_read
+from service.users.read import json_response, to_read
 from service.users.schemas import (
     ADMIN_ONLY_FIELDS,
     UserRead,
@@ -125,25 +125,21 @@ async def create_user(
     "header, absent on the last page.",
     responses=problem_responses(401, 422, 503),
 )
-async def list_users(
-    query: UserListQuery, request: Request, response: Response, _: CurrentUser
-) -> list[UserRead]:
+async def list_users(query: UserListQuery, request: Request, _: CurrentUser) -> Response:
     """One page of users."""
     page = await service.list_users(query)
+    headers = {}
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return [to_read(user, request) for user in page.items]
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return json_response([to_read(user, request) for user in page.items], headers=headers)
 
 
-def _read_with_etag(
-    user: User, request: Request, response: Response, if_none_match: str | None
-) -> UserRead | Response:
+def _read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
     etag = etag_of(user)
     if none_match(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-    response.headers["ETag"] = etag
-    return to_read(user, request)
+    return json_response(to_read(user, request), headers={"ETag": etag})
 
 
 async def _patch(
@@ -187,10 +183,10 @@ async def _delete(
     responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
 )
 async def get_me(
-    caller: CurrentUser, request: Request, response: Response, if_none_match: IfNoneMatch = None
-) -> UserRead | Response:
+    caller: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
+) -> Response:
     """The caller's own user."""
-    return _read_with_etag(caller, request, response, if_none_match)
+    return _read_with_etag(caller, request, if_none_match)
 
 
 @router.patch(
@@ -261,14 +257,10 @@ async def change_password(
     responses={304: {"description": "Not Modified"}, **_READ_ERRORS},
 )
 async def get_user(
-    user: UserById,
-    _: CurrentUser,
-    request: Request,
-    response: Response,
-    if_none_match: IfNoneMatch = None,
-) -> UserRead | Response:
+    user: UserById, _: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
+) -> Response:
     """One user by id."""
-    return _read_with_etag(user, request, response, if_none_match)
+    return _read_with_etag(user, request, if_none_match)
 
 
 @router.put(
