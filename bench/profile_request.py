@@ -3,7 +3,8 @@
     python -m bench.profile_request /users/<id>     # MONGODB_URL / MONGODB_DB of a seeded DB
 
 Drives the ASGI app directly (no client library in the profile) and prints where the time
-goes, with pyinstrument (`pip install pyinstrument`; it is not a project dependency). Used to find what `make bench` shows as overhead.
+goes, with pyinstrument (`pip install pyinstrument`; not a project dependency). Used to
+find what `make bench` shows as overhead.
 """
 
 from __future__ import annotations
@@ -44,11 +45,18 @@ async def _drive(app: Any, path: str, token: str, count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
         nonlocal_scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-            "scheme": "http", "path": path_only, "raw_path": path_only.encode(),
-            "query_string": query.encode(), "root_path": "",
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path_only,
+            "raw_path": path_only.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
             "headers": [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())],
-            "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000),
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 8000),
         }
         body_done = False
         await app(nonlocal_scope, receive, send)
@@ -60,13 +68,13 @@ async def main() -> None:
     path, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     settings = Settings(jwt_secret=SECRET, environment="production", log_level="INFO")
     real_stdout = sys.stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the access log goes here, unprinted
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115, ASYNC230 - once, before serving
     app = create_app(settings)
     user_id = path.rstrip("/").rsplit("/", 1)[-1]
     ObjectId(user_id)  # the path must end with a seeded user's id, used for the token too
-    token = TokenCodec(SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)).encode(
-        user_id, 0, "profile"
-    )
+    token = TokenCodec(
+        SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)
+    ).encode(user_id, 0, "profile")
     async with LifespanManager(app) as manager:
         await _drive(manager.app, path, token, 200)
         plain_us = await _drive(manager.app, path, token, count)

@@ -94,6 +94,14 @@ def write_results(path: Path, results: Runs, facts: dict[str, Any]) -> None:
         + " | ".join(str(facts["ready_s"][n]) for n in ("S", "S-quiet", "B"))
         + " |",
         "",
+        "## Two workers",
+        "",
+        f"`python -m service serve --workers 2` under the same load on `GET /users/{{id}}`: wrk "
+        f"completed {facts['two_workers']['wrk_requests']:,} requests; each worker answered "
+        + ", ".join(f"{int(n):,}" for n in sorted(facts["two_workers"]["per_worker"].values()))
+        + f" (from its own multiprocess metrics file); one scrape of `/metrics` reported "
+        f"{int(facts['two_workers']['metrics_total']):,} in `http_requests_total`.",
+        "",
         f"Password hashing (Argon2id, t=3, m=64 MiB, p=4), measured alone: {facts['hash_ms']} ms "
         "per hash; it dominates `POST /users` in both S and B.",
         "",
