@@ -26,6 +26,10 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pymongo import DESCENDING, AsyncMongoClient
 
+# The service's list projection: the same query, so the same database work.
+PUBLIC_FIELDS = dict.fromkeys(
+    ("username", "email", "name", "role", "is_active", "avatar", "created_at", "updated_at"), 1
+)
 # The service's Argon2id cost, so POST compares like with like.
 HASHER = PasswordHash((Argon2Hasher(),))
 
@@ -74,7 +78,7 @@ async def list_users(request: Request, limit: int = 20, q: str | None = None) ->
     if q:
         prefix = {"$regex": "^" + re.escape(q.lower())}
         query = {"$or": [{"username": prefix}, {"email": prefix}, {"name_lower": prefix}]}
-    cursor = request.app.state.users.find(query)
+    cursor = request.app.state.users.find(query, PUBLIC_FIELDS)
     docs = (
         await cursor.sort([("created_at", DESCENDING), ("_id", DESCENDING)])
         .limit(limit + 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import TypeAdapter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +32,16 @@ def json_response(
         else _USER_LIST.dump_json(content)
     )
     return Response(body, status_code=status_code, headers=headers, media_type="application/json")
+
+
+def document_to_read(doc: dict[str, Any], request: Request) -> UserRead:
+    """A `UserRead` straight from a stored document (as listed, secrets not fetched)."""
+    read = UserRead.model_validate({**doc, "id": doc["_id"]})
+    avatar = doc.get("avatar")
+    if avatar:
+        url = request.url_for("get_avatar", user_id=str(doc["_id"]))
+        read.avatar_url = str(url.include_query_params(v=avatar["etag"]))
+    return read
 
 
 def to_read(user: User, request: Request) -> UserRead:

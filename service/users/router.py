@@ -29,7 +29,7 @@ from service.users.dependencies import (
 )
 from service.users.errors import StaleVersion
 from service.users.models import Role, User
-from service.users.read import json_response, to_read
+from service.users.read import document_to_read, json_response, to_read
 from service.users.schemas import (
     ADMIN_ONLY_FIELDS,
     UserRead,
@@ -132,7 +132,7 @@ async def list_users(query: UserListQuery, request: Request, _: CurrentUser) -> 
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return json_response([to_read(user, request) for user in page.items], headers=headers)
+    return json_response([document_to_read(doc, request) for doc in page.items], headers=headers)
 
 
 def _read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
