@@ -108,4 +108,7 @@ def write_results(path: Path, results: Runs, facts: dict[str, Any]) -> None:
         f"Whole run: {facts['elapsed_s']} s.",
         "",
     ]
+    profile = path.parent / "PROFILE.md"
+    if profile.exists():  # the hand-written analysis of the latest profiles
+        lines += [profile.read_text().rstrip(), ""]
     path.write_text("\n".join(lines))
