@@ -65,6 +65,8 @@ async def test_png_upload_is_reencoded_and_served_with_caching_headers(
     assert again.status_code == 304
     assert again.content == b""
     assert await _stored(test_db) == (1, 1)
+    listed = await client.get(f"/users?username={user['username']}", headers=auth)
+    assert listed.json()[0]["avatar_url"] == url
 
 
 async def test_jpeg_exif_and_gps_are_stripped(client: httpx.AsyncClient) -> None:
