@@ -71,6 +71,7 @@ def _seed(_: argparse.Namespace) -> None:
 def _create_admin(args: argparse.Namespace) -> None:
     from service.admin import create_or_promote_admin
     from service.db import create_client, init_models
+    from service.errors import ServiceError
     from service.lifespan import build_hasher
     from service.logging import configure_logging
     from service.users.schemas import UserCreate
@@ -95,7 +96,11 @@ def _create_admin(args: argparse.Namespace) -> None:
         finally:
             await client.close()
 
-    user_id, created = asyncio.run(run())
+    try:
+        user_id, created = asyncio.run(run())
+    except ServiceError as exc:  # e.g. the email belongs to another user
+        print(f"create-admin: {exc.detail or exc.title}", file=sys.stderr)
+        raise SystemExit(1) from None
     print(f"{'created' if created else 'promoted'} admin {data.username} ({user_id})")
 
 

@@ -8,7 +8,7 @@ from service.auth.security import PasswordHasher
 from service.users.cache import CALLERS
 from service.users.models import Role, User, utc_now
 from service.users.schemas import UserCreate
-from service.users.service import find_user
+from service.users.service import create_user, find_user
 
 log = structlog.get_logger(__name__)
 
@@ -33,14 +33,5 @@ async def create_or_promote_admin(data: UserCreate, hasher: PasswordHasher) -> t
         assert promoted is not None  # noqa: S101 - it was there a moment ago
         log.info("user.promoted_to_admin", user_id=str(promoted.id))
         return promoted, False
-    user = User(
-        username=data.username,
-        email=data.email,
-        name=data.name,
-        name_lower=data.name.lower() if data.name else None,
-        password_hash=await hasher.hash(data.password),
-        role=Role.ADMIN,
-    )
-    await user.insert()
-    log.info("user.created", user_id=str(user.id), role=Role.ADMIN.value)
+    user = await create_user(data.model_copy(update={"role": Role.ADMIN}), hasher)
     return user, True
