@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 import anyio.to_thread
 import structlog
-from pymongo import ReturnDocument
 
 from service.avatars.errors import AvatarNotFound
 from service.avatars.images import ImageLimits, ProcessedImage, process_avatar
 from service.avatars.storage import AvatarStorage
-from service.users.cache import CALLERS
+from service.users import service as users
 from service.users.errors import UserNotFound
-from service.users.models import AvatarInfo, User, utc_now
+from service.users.models import AvatarInfo, User
 
 log = structlog.get_logger(__name__)
 
@@ -45,15 +44,13 @@ async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) 
         width=image.width,
         height=image.height,
     )
-    stored = await User.get_pymongo_collection().find_one_and_update(
-        {"_id": user.id},
-        {"$set": {"avatar": info.model_dump(), "updated_at": utc_now()}, "$inc": {"version": 1}},
-        return_document=ReturnDocument.AFTER,
-    )
-    if stored is None:  # the user was deleted meanwhile: leave nothing behind
+    try:
+        updated = await users.update_user(
+            user, {"avatar": info.model_dump()}, expected_version=None
+        )
+    except UserNotFound:  # the user was deleted meanwhile: leave nothing behind
         await storage.delete_for_owner(owner)
-        raise UserNotFound
-    CALLERS.forget(user.id)
+        raise
     # The new blob is referenced; now the previous one can go without a window of 404s.
     await storage.delete_for_owner(owner, keep=blob_id)
     log.info(
@@ -64,7 +61,6 @@ async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) 
         width=info.width,
         height=info.height,
     )
-    updated: User = User.model_validate(stored)
     return updated
 
 
@@ -72,17 +68,11 @@ async def remove_avatar(user: User, storage: AvatarStorage) -> User:
     """Drop the user's avatar (a no-op when there is none)."""
     if user.avatar is None:
         return user
-    stored = await User.get_pymongo_collection().find_one_and_update(
-        {"_id": user.id},
-        {"$set": {"avatar": None, "updated_at": utc_now()}, "$inc": {"version": 1}},
-        return_document=ReturnDocument.AFTER,
-    )
-    CALLERS.forget(user.id)
-    await storage.delete_for_owner(str(user.id))
+    try:
+        updated = await users.update_user(user, {"avatar": None}, expected_version=None)
+    finally:  # whether or not the user is still there, the image goes
+        await storage.delete_for_owner(str(user.id))
     log.info("avatar.deleted", user_id=str(user.id), size=user.avatar.size)
-    if stored is None:
-        raise UserNotFound
-    updated: User = User.model_validate(stored)
     return updated
 
 
