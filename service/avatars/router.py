@@ -8,13 +8,12 @@ from fastapi import APIRouter, File, Header, Request, Response, UploadFile, stat
 
 from service.avatars import service
 from service.avatars.dependencies import Limits, MultipartBody, Storage
-from service.avatars.errors import InvalidImage, UnsupportedImage
+from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.http_caching import none_match, strong_etag
-from service.metrics import BusinessMetrics, Metrics
+from service.metrics import Metrics
 from service.problems import problem_responses
 from service.users.dependencies import OwnedUser, UserById
-from service.users.models import User
 from service.users.read import to_read
 from service.users.schemas import UserRead
 
@@ -24,23 +23,6 @@ AvatarFile = Annotated[
     UploadFile,
     File(description="PNG, JPEG, WebP or GIF; re-encoded to WebP, at most 512 px a side."),
 ]
-
-
-async def store_upload(
-    user: User, upload: UploadFile, storage: Storage, limits: Limits, metrics: BusinessMetrics
-) -> User:
-    """Check, re-encode and store an uploaded image as `user`'s avatar; count the outcome."""
-    data = await upload.read()
-    try:
-        image = await service.prepare_avatar(data, limits)
-    except (UnsupportedImage, InvalidImage) as exc:
-        metrics.avatar_rejections.labels(reason=exc.slug).inc()
-        raise
-    updated = await service.set_avatar(user, image, storage)
-    metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
-    metrics.avatar_upload_bytes.observe(len(data))
-    metrics.avatar_stored_bytes.observe(len(image.data))
-    return updated
 
 
 @router.put(
@@ -63,7 +45,9 @@ async def upload_avatar(
     metrics: Metrics,
 ) -> UserRead:
     """Set the avatar."""
-    updated = await store_upload(user, file, storage, limits, metrics)
+    data = await file.read()
+    image = await check_upload(data, limits, metrics)
+    updated = await store_upload(user, image, len(data), storage, metrics)
     return to_read(updated, request)
 
 

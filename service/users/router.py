@@ -13,6 +13,7 @@ from service.auth.schemas import PasswordChange
 from service.avatars import service as avatar_service
 from service.avatars.dependencies import Limits, Storage
 from service.avatars.storage import AvatarStorage
+from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.errors import Forbidden
 from service.http_caching import match_fails, none_match, strong_etag
@@ -105,12 +106,11 @@ async def create_user(
         raise Forbidden("Registration is closed.")
     _check_admin_fields(caller, data.admin_fields_sent())
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
-    image = await avatar_service.prepare_avatar(avatar, limits) if avatar is not None else None
+    image = await check_upload(avatar, limits, metrics) if avatar is not None else None
     user = await service.create_user(data, hasher)
     metrics.users_created.inc()
-    if image is not None:
-        user = await avatar_service.set_avatar(user, image, storage)
-        metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
+    if avatar is not None and image is not None:
+        user = await store_upload(user, image, len(avatar), storage, metrics)
     response.headers["Location"] = str(request.url_for("get_user", user_id=str(user.id)))
     response.headers["ETag"] = etag_of(user)
     return to_read(user, request)
@@ -142,22 +142,26 @@ def _read_with_etag(user: User, request: Request, if_none_match: str | None) -> 
     return json_response(to_read(user, request), headers={"ETag": etag})
 
 
-async def _patch(
+async def _apply(
     user: User,
-    patch: UserUpdate,
+    body: UserUpdate | UserReplace,
     caller: User,
     request: Request,
     response: Response,
     metrics: BusinessMetrics,
     if_match: str | None,
 ) -> UserRead:
-    _check_admin_fields(caller, patch.admin_fields_sent())
+    """PUT and PATCH: check who may send what and the ETag, then write what was asked."""
+    sent_admin_fields = body.admin_fields_sent()
+    _check_admin_fields(caller, sent_admin_fields)
     expected = _expected_version(user, if_match)
-    changes = patch.model_dump(exclude_unset=True)
-    updated = (
-        await service.update_user(user, changes, expected_version=expected) if changes else user
-    )
+    if isinstance(body, UserReplace):  # every mutable field; admin-only ones only when sent
+        changes = body.model_dump(exclude=set(ADMIN_ONLY_FIELDS - sent_admin_fields))
+    else:  # merge patch: only the members sent
+        changes = body.model_dump(exclude_unset=True)
+    updated = user
     if changes:
+        updated = await service.update_user(user, changes, expected_version=expected)
         metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)
     return to_read(updated, request)
@@ -207,7 +211,7 @@ async def update_me(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update of the caller."""
-    return await _patch(caller, patch, caller, request, response, metrics, if_match)
+    return await _apply(caller, patch, caller, request, response, metrics, if_match)
 
 
 @router.delete(
@@ -283,14 +287,7 @@ async def replace_user(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Full replacement of the mutable fields."""
-    sent_admin_fields = data.admin_fields_sent()
-    _check_admin_fields(caller, sent_admin_fields)
-    expected = _expected_version(user, if_match)
-    changes = data.model_dump(exclude=set(ADMIN_ONLY_FIELDS - sent_admin_fields))
-    updated = await service.update_user(user, changes, expected_version=expected)
-    metrics.users_updated.inc()
-    response.headers["ETag"] = etag_of(updated)
-    return to_read(updated, request)
+    return await _apply(user, data, caller, request, response, metrics, if_match)
 
 
 @router.patch(
@@ -315,7 +312,7 @@ async def update_user(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update."""
-    return await _patch(user, patch, caller, request, response, metrics, if_match)
+    return await _apply(user, patch, caller, request, response, metrics, if_match)
 
 
 @router.delete(

@@ -1,0 +1,36 @@
+"""The two steps of taking an avatar upload, with its metrics, for every route that does."""
+
+from __future__ import annotations
+
+from service.avatars import service
+from service.avatars.errors import InvalidImage, UnsupportedImage
+from service.avatars.images import ImageLimits, ProcessedImage
+from service.avatars.storage import AvatarStorage
+from service.metrics import BusinessMetrics
+from service.users.models import User
+
+
+async def check_upload(
+    data: bytes, limits: ImageLimits, metrics: BusinessMetrics
+) -> ProcessedImage:
+    """Check and re-encode an uploaded image; count a refusal by its reason."""
+    try:
+        return await service.prepare_avatar(data, limits)
+    except (UnsupportedImage, InvalidImage) as exc:
+        metrics.avatar_rejections.labels(reason=exc.slug).inc()
+        raise
+
+
+async def store_upload(
+    user: User,
+    image: ProcessedImage,
+    upload_size: int,
+    storage: AvatarStorage,
+    metrics: BusinessMetrics,
+) -> User:
+    """Make a checked image `user`'s avatar; count it and its sizes before and after."""
+    updated = await service.set_avatar(user, image, storage)
+    metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
+    metrics.avatar_upload_bytes.observe(upload_size)
+    metrics.avatar_stored_bytes.observe(len(image.data))
+    return updated
