@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.message import Message
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -10,6 +9,7 @@ from fastapi import Depends, Header, Request
 from service.avatars.images import ImageLimits
 from service.avatars.storage import AvatarStorage
 from service.errors import UnsupportedMediaType
+from service.media_types import media_type
 
 
 async def avatar_storage(request: Request) -> AvatarStorage:
@@ -26,9 +26,7 @@ async def image_limits(request: Request) -> ImageLimits:
 
 async def require_multipart(content_type: Annotated[str | None, Header()] = None) -> None:
     """Refuse anything but multipart/form-data with a 415."""
-    message = Message()
-    message["content-type"] = content_type or ""
-    if message.get_content_type() != "multipart/form-data":
+    if media_type(content_type) != "multipart/form-data":
         raise UnsupportedMediaType("Upload the image as multipart/form-data with a `file` part.")
 
 

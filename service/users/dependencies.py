@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import Message
 from typing import Annotated, Any, Literal
 
 from beanie import PydanticObjectId
@@ -14,6 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from service.auth.dependencies import CurrentUser
 from service.errors import Forbidden, InvalidParameter, UnsupportedMediaType
+from service.media_types import media_type
 from service.users import service
 from service.users.models import Role, User
 from service.users.schemas import ListQuery, UserCreate
@@ -32,10 +32,7 @@ async def user_by_id(
 
 async def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
     """Refuse bodies that are not JSON with a 415 rather than a confusing 422."""
-    message = Message()
-    message["content-type"] = content_type or ""
-    media_type = message.get_content_type()
-    if content_type is None or media_type not in JSON_MEDIA_TYPES:
+    if media_type(content_type) not in JSON_MEDIA_TYPES:
         raise UnsupportedMediaType(
             "Send the body as application/json (or application/merge-patch+json for PATCH)."
         )
@@ -129,15 +126,13 @@ def _as_request_error(exc: ValidationError) -> RequestValidationError:
 
 async def registration(request: Request) -> tuple[UserCreate, bytes | None]:
     """Parse `POST /users`: a JSON body, or multipart fields plus an optional `avatar` file."""
-    message = Message()
-    message["content-type"] = request.headers.get("content-type", "")
-    media_type = message.get_content_type()
-    if media_type in JSON_MEDIA_TYPES:
+    declared = media_type(request.headers.get("content-type"))
+    if declared in JSON_MEDIA_TYPES:
         try:
             return UserCreate.model_validate_json(await request.body()), None
         except ValidationError as exc:
             raise _as_request_error(exc) from None
-    if media_type != "multipart/form-data":
+    if declared != "multipart/form-data":
         raise UnsupportedMediaType("Send application/json, or multipart/form-data with an avatar.")
     async with request.form(max_files=1, max_fields=len(_MULTIPART_FIELDS) + 1) as form:
         fields: dict[str, Any] = {}

@@ -34,13 +34,17 @@ def json_response(
     return Response(body, status_code=status_code, headers=headers, media_type="application/json")
 
 
+def _avatar_url(request: Request, user_id: object, etag: str) -> str:
+    # The image's hash in the URL: a new avatar is a new URL, so caches never serve the old.
+    url = request.url_for("get_avatar", user_id=str(user_id))
+    return str(url.include_query_params(v=etag))
+
+
 def document_to_read(doc: dict[str, Any], request: Request) -> UserRead:
     """A `UserRead` straight from a stored document (as listed, secrets not fetched)."""
     read = UserRead.model_validate({**doc, "id": doc["_id"]})
-    avatar = doc.get("avatar")
-    if avatar:
-        url = request.url_for("get_avatar", user_id=str(doc["_id"]))
-        read.avatar_url = str(url.include_query_params(v=avatar["etag"]))
+    if avatar := doc.get("avatar"):
+        read.avatar_url = _avatar_url(request, doc["_id"], avatar["etag"])
     return read
 
 
@@ -48,6 +52,5 @@ def to_read(user: User, request: Request) -> UserRead:
     """A `UserRead` whose `avatar_url` is absolute and changes with each new image."""
     read = UserRead.model_validate(user)
     if user.avatar is not None:
-        url = request.url_for("get_avatar", user_id=str(user.id))
-        read.avatar_url = str(url.include_query_params(v=user.avatar.etag))
+        read.avatar_url = _avatar_url(request, user.id, user.avatar.etag)
     return read
