@@ -31,12 +31,6 @@ class ServiceError(Exception):
         self.headers = headers
 
 
-class BadRequest(ServiceError):
-    """The request is malformed in a way validation does not describe."""
-
-    status, slug, title = 400, "bad-request", "Bad Request"
-
-
 class Unauthorized(ServiceError):
     """No valid credentials were presented; the answer names the Bearer scheme."""
 
@@ -93,12 +87,6 @@ class TooManyRequests(ServiceError):
 
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
-
-
-class DatabaseUnavailable(ServiceError):
-    """MongoDB cannot be reached or is not initialised yet."""
-
-    status, slug, title = 503, "database-unavailable", "Service Unavailable"
 
 
 def _instance(request: Request) -> str:

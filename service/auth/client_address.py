@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Sequence
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def parse_networks(entries: Sequence[str]) -> list[IPNetwork]:
-    """Parse `TRUSTED_PROXIES` entries (addresses or CIDR ranges)."""
-    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
+@functools.cache
+def parse_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """Parse `TRUSTED_PROXIES` entries (addresses or CIDR ranges), once per distinct list."""
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
 def _trusted(address: str, proxies: Sequence[IPNetwork]) -> bool:

@@ -10,13 +10,13 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from service.auth.client_address import client_address, parse_networks
-from service.auth.errors import AdminOnly, NotAuthenticated
+from service.auth.errors import NotAuthenticated
 from service.auth.security import AccessClaims, InvalidToken, PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.config import Settings
 from service.middleware import bind_user_id
 from service.users.cache import CALLERS
-from service.users.models import Role, User
+from service.users.models import User
 from service.users.service import find_user
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
@@ -51,7 +51,9 @@ async def request_client_address(request: Request) -> str:
     settings: Settings = request.state.settings
     peer = request.client.host if request.client else None
     return client_address(
-        peer, request.headers.get("x-forwarded-for"), parse_networks(settings.trusted_proxies)
+        peer,
+        request.headers.get("x-forwarded-for"),
+        parse_networks(tuple(settings.trusted_proxies)),
     )
 
 
@@ -107,17 +109,9 @@ async def optional_current_user(
     return await _caller(_decode(token, request.state.tokens))
 
 
-async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
-    """The caller, who must be an admin."""
-    if user.role is not Role.ADMIN:
-        raise AdminOnly("Only an admin may do this.")
-    return user
-
-
 Claims = Annotated[AccessClaims, Depends(access_claims)]
 CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_current_user)]
-AdminUser = Annotated[User, Depends(admin_user)]
 Hasher = Annotated[PasswordHasher, Depends(password_hasher)]
 Codec = Annotated[TokenCodec, Depends(token_codec)]
 Policy = Annotated[LoginPolicy, Depends(login_policy)]

@@ -116,14 +116,15 @@ async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> Toke
     the whole family is revoked, so the thief's copy dies with the owner's.
     """
     collection = RefreshToken.get_pymongo_collection()
+    digest = refresh_token_digest(token)
     now = utc_now()
     stored = await collection.find_one_and_update(
-        {"token_hash": refresh_token_digest(token), "used_at": None, "revoked_at": None},
+        {"token_hash": digest, "used_at": None, "revoked_at": None},
         {"$set": {"used_at": now}},
         return_document=ReturnDocument.BEFORE,
     )
     if stored is None:
-        known = await RefreshToken.find_one({"token_hash": refresh_token_digest(token)})
+        known = await RefreshToken.find_one({"token_hash": digest})
         if known is not None and known.used_at is not None:
             await _revoke_family(known.family_id)
             log.warning(

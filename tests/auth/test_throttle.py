@@ -55,7 +55,7 @@ async def test_throttle_is_per_name(client: httpx.AsyncClient) -> None:
 
 
 async def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
-    proxies = parse_networks(["10.0.0.0/8", "127.0.0.1"])
+    proxies = parse_networks(("10.0.0.0/8", "127.0.0.1"))
     assert client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"
     assert client_address("10.1.2.3", "198.51.100.7", proxies) == "198.51.100.7"
     assert client_address("10.1.2.3", "6.6.6.6, 198.51.100.7, 10.9.9.9", proxies) == "198.51.100.7"
