@@ -26,7 +26,8 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pymongo import DESCENDING, AsyncMongoClient
 
-# The service's list projection: the same query, so the same database work.
+# The service's list projection (service.users.service.PUBLIC_FIELDS), copied rather than
+# imported so this app loads none of the service's modules: the same query, the same work.
 PUBLIC_FIELDS = dict.fromkeys(
     ("username", "email", "name", "role", "is_active", "avatar", "created_at", "updated_at"), 1
 )

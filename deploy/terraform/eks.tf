@@ -2,19 +2,25 @@
 
 data "aws_partition" "current" {}
 
-data "aws_iam_policy_document" "cluster_assume" {
+# Who may assume each role: the EKS control plane, and the EC2 instances of the nodes.
+data "aws_iam_policy_document" "assume" {
+  for_each = {
+    cluster = "eks.amazonaws.com"
+    node    = "ec2.amazonaws.com"
+  }
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["eks.amazonaws.com"]
+      identifiers = [each.value]
     }
   }
 }
 
 resource "aws_iam_role" "cluster" {
   name               = "${local.name}-eks-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume["cluster"].json
 }
 
 resource "aws_iam_role_policy_attachment" "cluster" {
@@ -22,19 +28,9 @@ resource "aws_iam_role_policy_attachment" "cluster" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
-data "aws_iam_policy_document" "node_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
-
 resource "aws_iam_role" "node" {
   name               = "${local.name}-eks-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume["node"].json
 }
 
 resource "aws_iam_role_policy_attachment" "node" {
