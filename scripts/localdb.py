@@ -29,6 +29,12 @@ from pathlib import Path
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 # v1.24.1 first; the Go proxy has refused to serve it at times, so 1.24.2 and 1.24.0 follow.
 FERRETDB_VERSIONS = ("v1.24.1", "v1.24.2", "v1.24.0")
+# Upstream FerretDB 1.24 runs update/findAndModify/delete as read, apply in Go, write by _id
+# without re-checking the filter, so two guarded updates of one document can both win. This
+# patch serialises those handlers, making single-document writes atomic as on MongoDB. The
+# marker names the cached binary, so a build without the patch is never reused.
+FERRETDB_PATCH = Path(__file__).with_name("ferretdb-atomic-writes.patch")
+FERRETDB_PATCH_MARKER = "atomic1"
 CACHE_DIR = Path(os.environ.get("USERS_SERVICE_CACHE", Path.home() / ".cache" / "users-service"))
 STATE_FILE = "localdb.json"
 
@@ -156,7 +162,7 @@ def _go_env() -> dict[str, str]:
 def build_ferretdb() -> Path:
     """Build FerretDB from the Go module proxy into the cache; reuse an earlier build."""
     for version in FERRETDB_VERSIONS:
-        binary = CACHE_DIR / f"ferretdb-{version}" / "ferretdb"
+        binary = _build_dir(version) / "ferretdb"
         if binary.exists():
             return binary
     go = shutil.which("go")
@@ -169,6 +175,22 @@ def build_ferretdb() -> Path:
         except LocalDbError as exc:
             errors.append(f"{version}: {exc}")
     raise LocalDbError("could not build FerretDB:\n" + "\n".join(errors))
+
+
+def _build_dir(version: str) -> Path:
+    return CACHE_DIR / f"ferretdb-{version}-{FERRETDB_PATCH_MARKER}"
+
+
+def _apply_patch(source: Path) -> None:
+    result = subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", str(FERRETDB_PATCH.resolve())],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise LocalDbError(f"the atomic-writes patch does not apply: {result.stderr.strip()}")
 
 
 def _download_module(go: str, version: str) -> Path:
@@ -197,7 +219,7 @@ def _download_module(go: str, version: str) -> Path:
 def _build_ferretdb_version(go: str, version: str) -> Path:
     started = time.monotonic()
     module_dir = _download_module(go, version)
-    target = CACHE_DIR / f"ferretdb-{version}"
+    target = _build_dir(version)
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "src"
         shutil.copytree(module_dir, source)
@@ -205,6 +227,7 @@ def _build_ferretdb_version(go: str, version: str) -> Path:
             path.chmod(path.stat().st_mode | 0o200)
         # The module zip lacks the generated version file that FerretDB's binary insists on.
         (source / "build" / "version" / "version.txt").write_text(version + "\n")
+        _apply_patch(source)
         target.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
             [go, "build", "-trimpath", "-o", str(target / "ferretdb"), "./cmd/ferretdb"],
@@ -217,7 +240,7 @@ def _build_ferretdb_version(go: str, version: str) -> Path:
     if result.returncode != 0:
         raise LocalDbError(result.stderr.strip()[-2000:])
     seconds = time.monotonic() - started
-    print(f"built FerretDB {version} in {seconds:.1f}s", file=sys.stderr)
+    print(f"built FerretDB {version} (+{FERRETDB_PATCH_MARKER}) in {seconds:.1f}s", file=sys.stderr)
     return target / "ferretdb"
 
 
