@@ -19,6 +19,11 @@ class RefreshToken(Document):
     token_hash: Annotated[str, Indexed(unique=True)]
     user_id: Annotated[PydanticObjectId, Indexed()]
     family_id: Annotated[str, Indexed()]
+    # The user's token version when this token was issued. A refresh that was in flight
+    # while the sessions were revoked stores a token under the old version, and a token
+    # whose version is not the user's current one is refused: revocation cannot be undone
+    # by a late rotation.
+    token_version: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime
     used_at: datetime | None = None

@@ -20,9 +20,8 @@ from service.auth.security import (
     new_refresh_token,
     refresh_token_digest,
 )
-from service.users.cache import CALLERS
+from service.users import service as users
 from service.users.models import User, utc_now
-from service.users.service import find_user
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +52,7 @@ async def issue_tokens(
         token_hash=refresh_token_digest(refresh),
         user_id=user.id,
         family_id=family,
+        token_version=user.token_version,
         expires_at=utc_now() + policy.refresh_ttl,
     ).insert()
     return TokenPair(
@@ -91,11 +91,9 @@ async def login(
             failures=failures,
         )
         raise InvalidCredentials
-    if new_hash is not None:  # bcrypt or outdated Argon2 parameters: upgrade in place
-        await User.get_pymongo_collection().update_one(
-            {"_id": user.id}, {"$set": {"password_hash": new_hash}}
-        )
-        CALLERS.forget(user.id)
+    # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
+    # meanwhile (then the stored hash is newer than the one just checked).
+    if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
     await throttle.clear_failures(key)
     tokens = await issue_tokens(user, codec, policy)
@@ -133,8 +131,9 @@ async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> Toke
         raise InvalidRefreshToken
     if stored["expires_at"] <= now:
         raise InvalidRefreshToken
-    user = await find_user(stored["user_id"])
-    if user is None or not user.is_active:
+    user = await users.find_user(stored["user_id"])
+    if user is None or not user.is_active or user.token_version != stored.get("token_version", 0):
+        # Deleted, deactivated, or the sessions were revoked after this token was issued.
         await _revoke_family(stored["family_id"])
         raise InvalidRefreshToken
     log.info("auth.token_refreshed", user_id=str(user.id))
@@ -152,16 +151,22 @@ async def logout(user_id: PydanticObjectId, token: str) -> None:
 
 
 async def revoke_sessions(user: User, *, keep_family: str | None = None) -> None:
-    """Revoke the user's refresh tokens (but `keep_family`) and every access token."""
+    """Revoke the user's refresh tokens (but `keep_family`) and every access token.
+
+    The token version moves first: from then on every token issued under the old version
+    is refused, including one a concurrent refresh is about to store. The sweep then marks
+    the stored tokens revoked, and the kept session's live token moves to the new version.
+    """
+    version = await users.bump_token_version(user)
+    collection = RefreshToken.get_pymongo_collection()
     query: dict[str, object] = {"user_id": user.id, "revoked_at": None}
     if keep_family:
         query["family_id"] = {"$ne": keep_family}
-    await RefreshToken.get_pymongo_collection().update_many(
-        query, {"$set": {"revoked_at": utc_now()}}
-    )
-    # Access tokens carry the version they were issued under; bumping it voids them all.
-    await User.get_pymongo_collection().update_one({"_id": user.id}, {"$inc": {"token_version": 1}})
-    CALLERS.forget(user.id)
+        await collection.update_many(
+            {"user_id": user.id, "family_id": keep_family, "revoked_at": None, "used_at": None},
+            {"$set": {"token_version": version}},
+        )
+    await collection.update_many(query, {"$set": {"revoked_at": utc_now()}})
 
 
 async def logout_all(user: User) -> None:
@@ -182,10 +187,11 @@ async def change_password(
         log.info("auth.password_change_failed", user_id=str(user.id))
         raise WrongCurrentPassword
     new_hash = await hasher.hash(new)
-    await User.get_pymongo_collection().update_one(
-        {"_id": user.id},
-        {"$set": {"password_hash": new_hash, "updated_at": utc_now()}, "$inc": {"version": 1}},
-    )
+    # Conditional on the hash just verified: of two changes sent with the same current
+    # password, one wins and the other finds the password already changed.
+    if not await users.set_password_hash(user, user.password_hash, new_hash):
+        log.info("auth.password_change_failed", user_id=str(user.id), reason="changed_meanwhile")
+        raise WrongCurrentPassword
     await revoke_sessions(user, keep_family=session_id)
     log.info("auth.password_changed", user_id=str(user.id))
 

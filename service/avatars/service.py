@@ -45,14 +45,13 @@ async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) 
         height=image.height,
     )
     try:
-        updated = await users.update_user(
-            user, {"avatar": info.model_dump()}, expected_version=None
-        )
+        updated, replaced = await users.replace_avatar(user, info)
     except UserNotFound:  # the user was deleted meanwhile: leave nothing behind
-        await storage.delete_for_owner(owner)
+        await storage.delete(blob_id)
         raise
-    # The new blob is referenced; now the previous one can go without a window of 404s.
-    await storage.delete_for_owner(owner, keep=blob_id)
+    # Delete only what this write displaced: a concurrent upload's blob is not ours to drop.
+    if replaced is not None:
+        await storage.delete(replaced.blob_id)
     log.info(
         "avatar.uploaded",
         user_id=owner,
@@ -68,11 +67,10 @@ async def remove_avatar(user: User, storage: AvatarStorage) -> User:
     """Drop the user's avatar (a no-op when there is none)."""
     if user.avatar is None:
         return user
-    try:
-        updated = await users.update_user(user, {"avatar": None}, expected_version=None)
-    finally:  # whether or not the user is still there, the image goes
-        await storage.delete_for_owner(str(user.id))
-    log.info("avatar.deleted", user_id=str(user.id), size=user.avatar.size)
+    updated, replaced = await users.replace_avatar(user, None)
+    if replaced is not None:  # None when a concurrent removal got there first
+        await storage.delete(replaced.blob_id)
+        log.info("avatar.deleted", user_id=str(user.id), size=replaced.size)
     return updated
 
 

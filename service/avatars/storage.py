@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Protocol
 
 from bson import ObjectId
@@ -22,8 +23,12 @@ class AvatarStorage(Protocol):
         """The blob's bytes, or None when it is gone."""
         ...
 
-    async def delete_for_owner(self, owner: str, keep: str | None = None) -> int:
-        """Delete the owner's blobs except `keep`; return how many went."""
+    async def delete(self, blob_id: str) -> None:
+        """Delete one blob; one already gone is not an error."""
+        ...
+
+    async def delete_for_owner(self, owner: str) -> int:
+        """Delete every blob of the owner; return how many went."""
         ...
 
 
@@ -49,12 +54,15 @@ class GridFSAvatarStorage:
         data: bytes = await stream.read()
         return data
 
-    async def delete_for_owner(self, owner: str, keep: str | None = None) -> int:
-        """Delete every blob named after `owner` but `keep` (files and chunks)."""
+    async def delete(self, blob_id: str) -> None:
+        """Delete one blob (file and chunks)."""
+        with contextlib.suppress(NoFile, InvalidId):  # already gone: the goal is reached
+            await self._bucket.delete(ObjectId(blob_id))
+
+    async def delete_for_owner(self, owner: str) -> int:
+        """Delete every blob named after `owner` (files and chunks)."""
         deleted = 0
         async for grid_out in self._bucket.find({"filename": owner}):
-            if str(grid_out._id) == keep:
-                continue
             try:
                 await self._bucket.delete(grid_out._id)
             except NoFile:  # deleted concurrently: the goal is reached all the same

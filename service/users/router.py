@@ -170,8 +170,9 @@ async def _apply(
 async def _delete(
     user: User, metrics: BusinessMetrics, storage: AvatarStorage, if_match: str | None
 ) -> Response:
-    _expected_version(user, if_match)
-    await service.delete_user(user)
+    # The version is checked by the delete itself, so a write that lands in between wins
+    # and the delete answers 412 instead of removing what it did not see.
+    await service.delete_user(user, expected_version=_expected_version(user, if_match))
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await auth_service.forget_user(user.id)
     await avatar_service.forget_avatar(str(user.id), storage)

@@ -15,7 +15,7 @@ from service.auth.security import PasswordHasher
 from service.users.cache import CALLERS
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
-from service.users.models import Role, User, utc_now
+from service.users.models import AvatarInfo, Role, User, utc_now
 from service.users.schemas import ListQuery, UserCreate
 
 log = structlog.get_logger(__name__)
@@ -151,37 +151,102 @@ async def list_users(query: ListQuery) -> Page:
     return Page(items=items, next_cursor=next_cursor)
 
 
-async def update_user(user: User, changes: dict[str, Any], *, expected_version: int | None) -> User:
-    """Apply `changes` to `user`, atomically guarded by `expected_version` when given."""
-    if "name" in changes:
-        changes["name_lower"] = changes["name"].lower() if changes["name"] else None
+async def _write(
+    user: User, changes: dict[str, Any], *, expected_version: int | None
+) -> tuple[dict[str, Any], User]:
+    """Apply `changes` in one atomic step; return the stored document before and the user after.
+
+    The previous document comes back from the same atomic step, so a caller that replaced
+    something (an avatar) knows exactly what it replaced, however writes interleave.
+    """
     match: dict[str, Any] = {"_id": user.id}
     if expected_version is not None:
         match["version"] = expected_version
+    now = utc_now()
     try:
-        stored = await User.get_pymongo_collection().find_one_and_update(
+        before = await User.get_pymongo_collection().find_one_and_update(
             match,
-            {"$set": {**changes, "updated_at": utc_now()}, "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
+            {"$set": {**changes, "updated_at": now}, "$inc": {"version": 1}},
+            return_document=ReturnDocument.BEFORE,
         )
     except OperationFailure as exc:
         if not _is_unique_violation(exc):
             raise
         raise await _duplicate_field(exc, changes.get("username"), user.id) from None
-    if stored is None:
-        if expected_version is not None and await User.find_one({"_id": user.id}) is not None:
-            raise StaleVersion
-        raise UserNotFound
+    if before is None:
+        raise await _missing_or_stale(user.id, expected_version)
     CALLERS.forget(user.id)
-    updated: User = User.model_validate(stored)
+    after = User.model_validate(
+        {**before, **changes, "updated_at": now, "version": before["version"] + 1}
+    )
+    return before, after
+
+
+async def _missing_or_stale(
+    user_id: PydanticObjectId | None, expected_version: int | None
+) -> StaleVersion | UserNotFound:
+    """Why a write guarded by `expected_version` matched nothing."""
+    if expected_version is not None and user_id and await find_user(user_id) is not None:
+        return StaleVersion()
+    return UserNotFound()
+
+
+async def update_user(user: User, changes: dict[str, Any], *, expected_version: int | None) -> User:
+    """Apply `changes` to `user`, atomically guarded by `expected_version` when given."""
+    if "name" in changes:
+        changes["name_lower"] = changes["name"].lower() if changes["name"] else None
+    _, updated = await _write(user, changes, expected_version=expected_version)
     log.info("user.updated", user_id=str(user.id), fields=sorted(changes))
     return updated
 
 
-async def delete_user(user: User) -> None:
-    """Remove the user; deleting one already gone is a `UserNotFound`."""
-    result = await User.get_pymongo_collection().delete_one({"_id": user.id})
+async def replace_avatar(user: User, avatar: AvatarInfo | None) -> tuple[User, AvatarInfo | None]:
+    """Point the user at `avatar` (or none); return the user and the avatar it replaced.
+
+    Each replaced avatar is returned to exactly one caller, so concurrent uploads each
+    delete only what they displaced and the avatar left standing is the one referenced.
+    """
+    before, updated = await _write(
+        user, {"avatar": avatar.model_dump() if avatar else None}, expected_version=None
+    )
+    previous = before.get("avatar")
+    return updated, AvatarInfo.model_validate(previous) if previous else None
+
+
+async def set_password_hash(user: User, current_hash: str, new_hash: str) -> bool:
+    """Store `new_hash` only if the stored hash is still `current_hash`; tell whether it was.
+
+    Conditional on the hash that was checked, so two changes made with the same current
+    password cannot both win.
+    """
+    result = await User.get_pymongo_collection().update_one(
+        {"_id": user.id, "password_hash": current_hash},
+        {"$set": {"password_hash": new_hash, "updated_at": utc_now()}, "$inc": {"version": 1}},
+    )
+    CALLERS.forget(user.id)
+    return bool(result.modified_count)
+
+
+async def bump_token_version(user: User) -> int:
+    """Void every access and refresh token issued so far; return the new token version."""
+    stored = await User.get_pymongo_collection().find_one_and_update(
+        {"_id": user.id},
+        {"$inc": {"token_version": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    CALLERS.forget(user.id)
+    if stored is None:
+        raise UserNotFound
+    return int(stored["token_version"])
+
+
+async def delete_user(user: User, *, expected_version: int | None = None) -> None:
+    """Remove the user, atomically guarded by `expected_version` when given."""
+    match: dict[str, Any] = {"_id": user.id}
+    if expected_version is not None:
+        match["version"] = expected_version
+    result = await User.get_pymongo_collection().delete_one(match)
     CALLERS.forget(user.id)
     if result.deleted_count == 0:
-        raise UserNotFound
+        raise await _missing_or_stale(user.id, expected_version)
     log.info("user.deleted", user_id=str(user.id))

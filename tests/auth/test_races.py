@@ -1,0 +1,132 @@
+"""Sessions under concurrency: single-use refresh tokens, revocation that sticks, no 500s."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from tests.factories import DEFAULT_PASSWORD, bearer, login, user_session
+from tests.races import PARALLEL, TRIALS, race
+
+
+async def _refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await client.post("/auth/refresh", json={"refresh_token": token})
+
+
+async def test_a_refresh_token_is_used_at_most_once(client: httpx.AsyncClient) -> None:
+    user, _ = await user_session(client)
+    for trial in range(TRIALS):
+        tokens = await login(client, user["username"])
+        statuses, _ = await race(
+            PARALLEL, lambda _, token=tokens["refresh_token"]: _refresh(client, token)
+        )
+        assert statuses == {200: 1, 401: PARALLEL - 1}, (trial, statuses)
+
+
+class Thief:
+    """Keeps a stolen session alive by refreshing it, several rotations in flight at once."""
+
+    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, Any]) -> None:
+        self.client = client
+        self.held: list[dict[str, Any]] = [tokens]
+        self.stop = asyncio.Event()
+
+    async def run(self) -> None:
+        while not self.stop.is_set():
+            response = await _refresh(self.client, self.held[-1]["refresh_token"])
+            if response.status_code != 200:
+                return
+            self.held.append(response.json())
+
+    async def still_in(self) -> bool:
+        """Does any token the thief ever got still open the account?"""
+        for tokens in self.held:
+            if (await _refresh(self.client, tokens["refresh_token"])).status_code == 200:
+                return True
+            me = await self.client.get("/users/me", headers=bearer(tokens))
+            if me.status_code == 200:
+                return True
+        return False
+
+
+async def _race_thieves_against(
+    client: httpx.AsyncClient, username: str, revoke: Any, password: str = DEFAULT_PASSWORD
+) -> bool:
+    thieves = [Thief(client, await login(client, username, password)) for _ in range(4)]
+    runs = [asyncio.create_task(thief.run()) for thief in thieves]
+    await asyncio.sleep(0.02)  # rotations are in flight when the owner revokes
+    response = await revoke()
+    assert response.status_code == 204, response.text
+    for thief in thieves:
+        thief.stop.set()
+    await asyncio.gather(*runs)
+    return any([await thief.still_in() for thief in thieves])
+
+
+async def test_no_session_survives_logout_all_whatever_refreshes_interleave(
+    client: httpx.AsyncClient,
+) -> None:
+    user, _ = await user_session(client)
+    for trial in range(TRIALS):
+        owner = await login(client, user["username"])
+        survived = await _race_thieves_against(
+            client,
+            user["username"],
+            lambda owner=owner: client.post("/auth/logout-all", headers=bearer(owner)),
+        )
+        assert not survived, f"a stolen session survived logout-all in trial {trial}"
+
+
+async def test_no_other_session_survives_a_password_change(client: httpx.AsyncClient) -> None:
+    user, _ = await user_session(client)
+    password = DEFAULT_PASSWORD
+    for trial in range(TRIALS):
+        owner = await login(client, user["username"], password)
+        new_password = f"{DEFAULT_PASSWORD}-{trial}"
+        survived = await _race_thieves_against(
+            client,
+            user["username"],
+            lambda owner=owner, old=password, new=new_password: client.put(
+                "/users/me/password",
+                json={"current_password": old, "new_password": new},
+                headers=bearer(owner),
+            ),
+            password,
+        )
+        assert not survived, f"a stolen session survived a password change in trial {trial}"
+        # The owner's own session lives on: its refresh token still works.
+        assert (await _refresh(client, owner["refresh_token"])).status_code == 200
+        password = new_password
+
+
+async def test_parallel_password_changes_from_one_current_password_have_one_winner(
+    client: httpx.AsyncClient,
+) -> None:
+    _, auth = await user_session(client)
+    statuses, _ = await race(
+        PARALLEL,
+        lambda i: client.put(
+            "/users/me/password",
+            json={"current_password": DEFAULT_PASSWORD, "new_password": f"new-password-{i:04d}"},
+            headers=auth,
+        ),
+    )
+    assert statuses[204] == 1, statuses
+    assert set(statuses) <= {204, 401, 403}, statuses
+
+
+async def test_parallel_wrong_logins_never_500(client: httpx.AsyncClient) -> None:
+    user, _ = await user_session(client)
+    for trial in range(TRIALS):
+        # A fresh name each trial, so the 30 race the upsert of a new failure counter.
+        name = user["username"] if trial == 0 else f"nobody{trial}"
+        statuses, responses = await race(
+            30,
+            lambda _, name=name: client.post(
+                "/auth/token", data={"username": name, "password": "wrong-password"}
+            ),
+        )
+        assert set(statuses) <= {401, 429}, (trial, statuses)
+        assert all(r.headers["content-type"] == "application/problem+json" for r in responses)
