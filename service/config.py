@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     avatar_cache_max_age_s: int = Field(default=3600, ge=0, le=31_536_000)
     metrics_enabled: bool = True
     access_log_enabled: bool = True
+    # Per-worker admission: see service/admission.py and the README's "Memory budget".
+    hash_concurrency: int = Field(default=2, ge=1, le=64)
+    hash_max_wait_s: float = Field(default=2.0, gt=0, le=60)
+    decode_concurrency: int = Field(default=1, ge=1, le=64)
+    decode_max_wait_s: float = Field(default=2.0, gt=0, le=60)
+    avatar_max_pixels: int = Field(default=8_388_608, ge=1024, le=268_435_456)
+    login_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -14,9 +14,11 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
+from service.admission import AdmissionGate, build_gates
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
+from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import MongoDatabase, create_client, init_models, ping
@@ -46,7 +48,7 @@ class State(TypedDict):
     tokens: TokenCodec
     login_policy: LoginPolicy
     avatars: AvatarStorage
-    image_limits: ImageLimits
+    image_decoder: ImageDecoder
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -70,12 +72,13 @@ async def _initialise(db: DatabaseState) -> None:
             return
 
 
-def build_hasher(settings: Settings) -> PasswordHasher:
-    """The password hasher with the configured Argon2id cost."""
+def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> PasswordHasher:
+    """The password hasher with the configured Argon2id cost (bounded by `gate` if given)."""
     return PasswordHasher(
         time_cost=settings.argon2_time_cost,
         memory_cost_kib=settings.argon2_memory_cost_kib,
         parallelism=settings.argon2_parallelism,
+        gate=gate,
     )
 
 
@@ -122,21 +125,28 @@ def build_lifespan(settings: Settings) -> Any:
         watch_task = asyncio.create_task(
             _watch_database(db, app, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000)
         )
+        gates = build_gates(settings, app.state.business_metrics.admission_rejections)
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
                 "settings": settings,
                 "db": db,
-                "hasher": build_hasher(settings),
+                "hasher": build_hasher(settings, gates.hashing),
                 "tokens": build_token_codec(settings),
                 "avatars": GridFSAvatarStorage(db.database),
-                "image_limits": ImageLimits(
-                    max_side=settings.avatar_max_side, output_side=settings.avatar_output_side
+                "image_decoder": ImageDecoder(
+                    ImageLimits(
+                        max_side=settings.avatar_max_side,
+                        output_side=settings.avatar_output_side,
+                        max_pixels=settings.avatar_max_pixels,
+                    ),
+                    gates.decoding,
                 ),
                 "login_policy": LoginPolicy(
                     refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
                     max_failures=settings.login_max_failures,
                     window_s=settings.login_window_s,
+                    max_failures_per_address=settings.login_max_failures_per_address,
                 ),
             }
         finally:

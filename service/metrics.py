@@ -33,6 +33,7 @@ class BusinessMetrics:
     avatar_upload_bytes: Histogram
     avatar_stored_bytes: Histogram
     database_up: Gauge
+    admission_rejections: Counter
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -71,7 +72,28 @@ class BusinessMetrics:
                 buckets=BYTE_BUCKETS,
                 registry=registry,
             ),
+            admission_rejections=_with_labels(
+                Counter(
+                    "admission_rejections",
+                    "Requests answered 503 because every slot of a per-worker gate was busy.",
+                    ["gate"],
+                    registry=registry,
+                ),
+                gate=ADMISSION_GATES,
+            ),
         )
+
+
+# The per-worker gates of service.admission; their counters exist at 0 from the start, so
+# the first rejection after a restart shows as an increase.
+ADMISSION_GATES = ("hashing", "decoding")
+
+
+def _with_labels(counter: Counter, **values: tuple[str, ...]) -> Counter:
+    for name, labels in values.items():
+        for label in labels:
+            counter.labels(**{name: label})
+    return counter
 
 
 # Routes that are not the API: probes, scrapes and documentation are not counted.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
 from service.config import Environment, Settings
+from service.db import create_client, init_models
 from service.logging import configure_logging
 from service.main import create_app
 from tests.command_recorder import RECORDER, CommandRecorder
@@ -74,6 +76,8 @@ async def started_app(
     """The app, started through its real lifespan; the test database is dropped after."""
     async with LifespanManager(app) as manager:
         yield manager
+    for rebinding in REBINDING_CLIENTS:
+        await rebinding.close()
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(settings.mongodb_url)
     await client.drop_database(settings.mongodb_db)
     await client.close()
@@ -125,6 +129,37 @@ async def clean_collections(
         ledger.hashes.add(token["token_hash"])
     for name in await test_db.list_collection_names():
         await test_db[name].delete_many({})
+
+
+AppFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def app_with(settings: Settings, started_app: LifespanManager, ledger: SecretLedger) -> AppFactory:
+    """Start a second app with some settings changed, on a database of its own.
+
+    Beanie binds document classes process-wide, so starting another app re-binds them to
+    its database; on the way out they are bound back to the suite's database (through a
+    client of their own, as the other app's client is closed by then).
+    """
+
+    @asynccontextmanager
+    async def start(**changes: Any) -> AsyncIterator[httpx.AsyncClient]:
+        database = f"test_other_{uuid.uuid4().hex[:8]}"
+        other = create_app(settings.model_copy(update={"mongodb_db": database, **changes}))
+        mongo = create_client(settings)  # configured as the app's own client is
+        try:
+            async with LifespanManager(other) as manager, _client(manager, ledger) as http:
+                yield http
+        finally:
+            await mongo.drop_database(database)
+            await init_models(mongo[settings.mongodb_db])
+            REBINDING_CLIENTS.append(mongo)  # in use by the models until the session ends
+
+    return start
+
+
+REBINDING_CLIENTS: list[AsyncMongoClient[dict[str, Any]]] = []
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ import secrets
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import jwt
@@ -20,14 +21,27 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
+from service.admission import AdmissionGate
+
 REFRESH_TOKEN_BYTES = 32
 VERIFIED_TOKENS_KEPT = 4096
+T = TypeVar("T")
 
 
 class PasswordHasher:
     """Hashes and verifies passwords without blocking the event loop."""
 
-    def __init__(self, *, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
+    def __init__(
+        self,
+        *,
+        time_cost: int,
+        memory_cost_kib: int,
+        parallelism: int,
+        gate: AdmissionGate | None = None,
+    ) -> None:
+        # Each hash or verification holds `memory_cost_kib` while it runs; the gate bounds
+        # how many run at once in this worker (None: unbounded, for scripts and tests).
+        self._gate = gate
         argon2 = Argon2Hasher(
             time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
         )
@@ -37,17 +51,22 @@ class PasswordHasher:
         # Verified against when a login names nobody, so timing does not reveal who exists.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
 
+    async def _run(self, func: Callable[..., T], *args: str) -> T:
+        if self._gate is None:
+            return await anyio.to_thread.run_sync(func, *args)
+        return await self._gate.run_sync(func, *args)
+
     async def hash(self, password: str) -> str:
         """Return the Argon2id hash of `password`."""
-        return await anyio.to_thread.run_sync(self._hash.hash, password)
+        return await self._run(self._hash.hash, password)
 
     async def verify(self, password: str, password_hash: str) -> bool:
         """Tell whether `password` matches `password_hash`."""
-        return await anyio.to_thread.run_sync(self._hash.verify, password, password_hash)
+        return await self._run(self._hash.verify, password, password_hash)
 
     async def verify_and_update(self, password: str, password_hash: str) -> tuple[bool, str | None]:
         """Verify; when valid but hashed with outdated parameters, also return a new hash."""
-        return await anyio.to_thread.run_sync(self._hash.verify_and_update, password, password_hash)
+        return await self._run(self._hash.verify_and_update, password, password_hash)
 
     async def burn(self, password: str) -> None:
         """Spend the time of one verification, for logins that name no user."""

@@ -33,10 +33,10 @@ class LoginPolicy:
     refresh_ttl: timedelta
     max_failures: int
     window_s: int
+    max_failures_per_address: int = 100
 
 
-async def _find_login(login: str) -> User | None:
-    name = login.strip().lower()
+async def _find_login(name: str) -> User | None:
     field = "email" if "@" in name else "username"
     return await User.find_one({field: name})
 
@@ -71,31 +71,33 @@ async def login(
     codec: TokenCodec,
     policy: LoginPolicy,
 ) -> TokenPair:
-    """Check the password (throttled per name and address) and open a session."""
-    key = throttle.failure_key(login_name, client_ip)
-    await throttle.check_allowed(key, policy.max_failures)
-    user = await _find_login(login_name)
+    """Check the password (throttled per account and address) and open a session."""
+    name = throttle.normalise_login(login_name)
+    user = await _find_login(name)
+    # An email and its username are one account; names nobody has are counted by name.
+    account = str(user.id) if user is not None else f"name:{name}"
+    pair, address = throttle.account_key(account, client_ip), throttle.address_key(client_ip)
+    await throttle.count_attempt(pair, policy.max_failures, policy.window_s)
+    await throttle.count_attempt(address, policy.max_failures_per_address, policy.window_s)
     if user is None:
         await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
         valid, new_hash = False, None
     else:
         valid, new_hash = await hasher.verify_and_update(password, user.password_hash)
     if not valid or user is None or not user.is_active:
-        failures = await throttle.record_failure(key, policy.window_s)
         reason = "inactive" if valid else "bad_credentials"
         log.info(
             "auth.login_failed",
             user_id=str(user.id) if user else None,
             reason=reason,
             client_ip=client_ip,
-            failures=failures,
         )
         raise InvalidCredentials
     # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
-    await throttle.clear_failures(key)
+    await throttle.forgive(pair, address)
     tokens = await issue_tokens(user, codec, policy)
     log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
     return tokens

@@ -1,52 +1,80 @@
-"""Failed-login counting in MongoDB, so the limit holds across workers and replicas."""
+"""Login throttling in MongoDB, so the limits hold across workers and replicas.
+
+Two counters guard every password check (OWASP's advice against lockouts a stranger can
+trigger): one per (account, client address) pair with a small limit, so guessing one
+account from one address stops quickly while its owner, elsewhere, still logs in; and one
+per client address across all accounts with a larger limit, against one address spraying
+many accounts. An attempt is counted *before* the password is checked, in one atomic
+increment, so N parallel guesses get at most `limit` checks however they interleave; a
+successful login takes its attempt back.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from service.auth.errors import LoginThrottled
 from service.auth.models import LoginFailures
 from service.users.models import utc_now
 
 
-def failure_key(login: str, client_ip: str) -> str:
-    """Key of one (login name, client address) pair; hashed so no raw input is stored."""
-    return hashlib.sha256(f"{login.lower()}\x00{client_ip}".encode()).hexdigest()
+def normalise_login(login: str) -> str:
+    """The form a login name is looked up and counted in: NFKC, trimmed, lower-case."""
+    return unicodedata.normalize("NFKC", login).strip().lower()
+
+
+def account_key(account: str, client_ip: str) -> str:
+    """Key of one (account, client address) pair; hashed so no raw input is stored."""
+    return hashlib.sha256(f"account\x00{account}\x00{client_ip}".encode()).hexdigest()
+
+
+def address_key(client_ip: str) -> str:
+    """Key of one client address across every account."""
+    return hashlib.sha256(f"address\x00{client_ip}".encode()).hexdigest()
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, int((moment - now).total_seconds()) + 1)
 
 
-async def check_allowed(key: str, max_failures: int) -> None:
-    """Raise `LoginThrottled` while this pair has used up its failures in the window."""
-    record = await LoginFailures.find_one({"key": key})
-    now = utc_now()
-    if record is not None and record.expires_at > now and record.failures >= max_failures:
-        raise LoginThrottled(_seconds_until(record.expires_at, now))
-
-
-async def record_failure(key: str, window_s: int) -> int:
-    """Count one failure; the window starts at the first failure. Returns the count."""
+async def _increment(key: str, window_s: int, now: datetime) -> dict[str, Any]:
     collection = LoginFailures.get_pymongo_collection()
-    now = utc_now()
-    # A window that has passed but not yet been reaped by the TTL monitor starts over.
+    # A window that has passed but not yet been purged starts over.
     await collection.delete_one({"key": key, "expires_at": {"$lte": now}})
-    record = await collection.find_one_and_update(
-        {"key": key},
-        {
-            "$inc": {"failures": 1},
-            "$setOnInsert": {"expires_at": now + timedelta(seconds=window_s)},
-        },
-        upsert=True,
-        return_document=ReturnDocument.AFTER,
-    )
-    return int(record["failures"]) if record else 1
+    update = {
+        "$inc": {"failures": 1},
+        "$setOnInsert": {"expires_at": now + timedelta(seconds=window_s)},
+    }
+    try:
+        record = await collection.find_one_and_update(
+            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+        )
+    except DuplicateKeyError:
+        # Two first attempts raced to insert the counter; the other one did: count on it.
+        record = await collection.find_one_and_update(
+            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+        )
+    assert record is not None  # noqa: S101 - an upsert always returns the document
+    return dict(record)
 
 
-async def clear_failures(key: str) -> None:
-    """Forget the failures of this pair after a successful login."""
-    await LoginFailures.get_pymongo_collection().delete_one({"key": key})
+async def count_attempt(key: str, limit: int, window_s: int) -> None:
+    """Count one attempt; raise `LoginThrottled` if it is over `limit` in the window."""
+    now = utc_now()
+    record = await _increment(key, window_s, now)
+    if int(record["failures"]) > limit:
+        raise LoginThrottled(_seconds_until(record["expires_at"], now))
+
+
+async def forgive(pair: str, address: str) -> None:
+    """After a successful login: the pair starts afresh, the address gets its attempt back."""
+    collection = LoginFailures.get_pymongo_collection()
+    await collection.delete_one({"key": pair})
+    await collection.update_one({"key": address}, {"$inc": {"failures": -1}})
+    await collection.delete_one({"key": address, "failures": {"$lte": 0}})

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from service.avatars.images import ImageLimits
+from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.errors import UnsupportedMediaType
 from service.media_types import media_type
@@ -18,10 +18,10 @@ async def avatar_storage(request: Request) -> AvatarStorage:
     return storage
 
 
-async def image_limits(request: Request) -> ImageLimits:
-    """The configured image limits."""
-    limits: ImageLimits = request.state.image_limits
-    return limits
+async def image_decoder(request: Request) -> ImageDecoder:
+    """The configured image limits with this worker's decoding gate."""
+    decoder: ImageDecoder = request.state.image_decoder
+    return decoder
 
 
 async def require_multipart(content_type: Annotated[str | None, Header()] = None) -> None:
@@ -31,5 +31,5 @@ async def require_multipart(content_type: Annotated[str | None, Header()] = None
 
 
 Storage = Annotated[AvatarStorage, Depends(avatar_storage)]
-Limits = Annotated[ImageLimits, Depends(image_limits)]
+Decoder = Annotated[ImageDecoder, Depends(image_decoder)]
 MultipartBody = Depends(require_multipart)

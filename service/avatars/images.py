@@ -23,6 +23,10 @@ class ImageLimits:
 
     max_side: int = 4096
     output_side: int = 512
+    # Pixels one request may decode (after JPEG's reduced-scale decode): what bounds the
+    # memory of a decode, about 12 bytes per pixel at the peak (decoded frame, converted
+    # copy, resampling buffer). 8 Mi pixels ~ 100 MB.
+    max_pixels: int = 8_388_608
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ def process_avatar(data: bytes, limits: ImageLimits) -> ProcessedImage:
                 if source_format == "JPEG":
                     # Decode at a reduced scale: far less time and memory for big photos.
                     image.draft("RGB", (limits.output_side, limits.output_side))
+                _check_pixel_budget(image.size, limits.max_pixels)
                 image.seek(0)  # the first frame of an animation
                 frame = ImageOps.exif_transpose(image)
                 frame = frame.convert("RGBA" if _has_alpha(frame) else "RGB")
@@ -78,6 +83,17 @@ def process_avatar(data: bytes, limits: ImageLimits) -> ProcessedImage:
         width=frame.width,
         height=frame.height,
     )
+
+
+def _check_pixel_budget(size: tuple[int, int], max_pixels: int) -> None:
+    # Checked on the header before any pixel is decoded, on the size that will be decoded.
+    width, height = size
+    if width * height > max_pixels:
+        raise InvalidImage(
+            f"The image has {width * height} pixels ({width}x{height}); at most "
+            f"{max_pixels} are decoded per upload.",
+            "image_too_large",
+        )
 
 
 def _has_alpha(image: Image.Image) -> bool:

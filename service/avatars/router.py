@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile, status
 
 from service.avatars import service
-from service.avatars.dependencies import Limits, MultipartBody, Storage
+from service.avatars.dependencies import Decoder, MultipartBody, Storage
 from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.http_caching import none_match, strong_etag
@@ -41,12 +41,12 @@ async def upload_avatar(
     file: AvatarFile,
     request: Request,
     storage: Storage,
-    limits: Limits,
+    decoder: Decoder,
     metrics: Metrics,
 ) -> UserRead:
     """Set the avatar."""
     data = await file.read()
-    image = await check_upload(data, limits, metrics)
+    image = await check_upload(data, decoder, metrics)
     updated = await store_upload(user, image, len(data), storage, metrics)
     return to_read(updated, request)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import anyio.to_thread
 import structlog
 
+from service.admission import AdmissionGate
 from service.avatars.errors import AvatarNotFound
 from service.avatars.images import ImageLimits, ProcessedImage, process_avatar
 from service.avatars.storage import AvatarStorage
@@ -27,9 +27,16 @@ class StoredAvatar:
     etag: str
 
 
-async def prepare_avatar(upload: bytes, limits: ImageLimits) -> ProcessedImage:
-    """Check and re-encode an upload in a worker thread (CPU-bound work)."""
-    return await anyio.to_thread.run_sync(process_avatar, upload, limits)
+@dataclass(frozen=True)
+class ImageDecoder:
+    """The image limits and this worker's decoding gate: every decode goes through here."""
+
+    limits: ImageLimits
+    gate: AdmissionGate
+
+    async def process(self, upload: bytes) -> ProcessedImage:
+        """Check and re-encode an upload in a worker thread, once a decoding slot is free."""
+        return await self.gate.run_sync(process_avatar, upload, self.limits)
 
 
 async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) -> User:

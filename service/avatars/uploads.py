@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from service.avatars import service
 from service.avatars.errors import InvalidImage, UnsupportedImage
-from service.avatars.images import ImageLimits, ProcessedImage
+from service.avatars.images import ProcessedImage
 from service.avatars.storage import AvatarStorage
 from service.metrics import BusinessMetrics
 from service.users.models import User
 
 
 async def check_upload(
-    data: bytes, limits: ImageLimits, metrics: BusinessMetrics
+    data: bytes, decoder: service.ImageDecoder, metrics: BusinessMetrics
 ) -> ProcessedImage:
     """Check and re-encode an uploaded image; count a refusal by its reason."""
     try:
-        return await service.prepare_avatar(data, limits)
+        return await decoder.process(data)
     except (UnsupportedImage, InvalidImage) as exc:
         metrics.avatar_rejections.labels(reason=exc.slug).inc()
         raise

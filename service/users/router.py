@@ -11,7 +11,7 @@ from service.auth.dependencies import Claims, CurrentUser, Hasher, OptionalUser
 from service.auth.errors import AdminOnly
 from service.auth.schemas import PasswordChange
 from service.avatars import service as avatar_service
-from service.avatars.dependencies import Limits, Storage
+from service.avatars.dependencies import Decoder, Storage
 from service.avatars.storage import AvatarStorage
 from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
@@ -96,7 +96,7 @@ async def create_user(
     metrics: Metrics,
     caller: OptionalUser,
     storage: Storage,
-    limits: Limits,
+    decoder: Decoder,
 ) -> UserRead:
     """Register a new user, with an avatar when one is sent."""
     data, avatar = registration
@@ -105,8 +105,10 @@ async def create_user(
     if not settings.registration_open and not is_admin:
         raise Forbidden("Registration is closed.")
     _check_admin_fields(caller, data.admin_fields_sent())
+    # Cheap checks first: a taken name costs one indexed read, not a decode and a hash.
+    await service.check_available(data.username, data.email)
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
-    image = await check_upload(avatar, limits, metrics) if avatar is not None else None
+    image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
     user = await service.create_user(data, hasher)
     metrics.users_created.inc()
     if avatar is not None and image is not None:

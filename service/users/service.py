@@ -62,6 +62,19 @@ async def _duplicate_field(
     return EmailTaken()
 
 
+async def check_available(username: str, email: str) -> None:
+    """Refuse a username or email already taken, before any costly work is done for it.
+
+    A cheap early answer only: the unique indexes still decide at insert time, so two
+    registrations racing past this check still end in one 201 and one 409.
+    """
+    collection = User.get_pymongo_collection()
+    if await collection.find_one({"username": username}, {"_id": 1}) is not None:
+        raise UsernameTaken
+    if await collection.find_one({"email": email}, {"_id": 1}) is not None:
+        raise EmailTaken
+
+
 async def create_user(data: UserCreate, hasher: PasswordHasher) -> User:
     """Store a new user; the database's unique indexes decide duplicates, atomically."""
     user = User(

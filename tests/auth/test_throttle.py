@@ -1,4 +1,4 @@
-"""Failed logins are throttled per (name, client address), across workers via MongoDB."""
+"""Failed logins are throttled per (account, client address) and per address, via MongoDB."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
 from service.auth.client_address import client_address, parse_networks
+from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, user_session
+from tests.races import race
 
 
 async def _attempt(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -62,3 +65,50 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
     assert client_address("127.0.0.1", None, proxies) == "127.0.0.1"
     assert client_address(None, "1.2.3.4", proxies) == "unknown"
     assert client_address("10.1.2.3", "not-an-ip", proxies) == "not-an-ip"
+
+
+def _from(started_app: LifespanManager, address: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=started_app.app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def test_trimmed_cased_and_aliased_logins_share_one_counter(
+    client: httpx.AsyncClient,
+) -> None:
+    user, _ = await user_session(client)
+    name = user["username"]
+    spellings = [f"  {name} ", name.upper(), user["email"], f"{user['email'].upper()}\t", name]
+    for spelling in spellings:  # five failures, each spelt differently
+        assert (await _attempt(client, spelling, "wrong-password")).status_code == 401
+    assert (await _attempt(client, name, DEFAULT_PASSWORD)).status_code == 429
+
+
+async def test_thirty_parallel_guesses_get_at_most_the_limit_of_password_checks(
+    client: httpx.AsyncClient,
+) -> None:
+    user, _ = await user_session(client)
+    statuses, _ = await race(30, lambda _: _attempt(client, user["username"], "wrong-password"))
+    # Counting happens before the check, atomically: exactly five checks, never a 500.
+    assert statuses == {401: 5, 429: 25}, statuses
+
+
+async def test_a_stranger_elsewhere_cannot_lock_the_owner_out(
+    client: httpx.AsyncClient, started_app: LifespanManager
+) -> None:
+    user, _ = await user_session(client)
+    async with _from(started_app, "198.51.100.66") as stranger:
+        for _ in range(8):
+            await _attempt(stranger, user["username"], "wrong-password")
+        assert (await _attempt(stranger, user["username"], DEFAULT_PASSWORD)).status_code == 429
+    async with _from(started_app, "203.0.113.10") as owner:
+        assert (await _attempt(owner, user["username"], DEFAULT_PASSWORD)).status_code == 200
+
+
+async def test_one_address_spraying_many_accounts_is_stopped(app_with: AppFactory) -> None:
+    async with app_with(login_max_failures_per_address=6) as sprayer:
+        for i in range(6):
+            response = await _attempt(sprayer, f"someone{i}", "wrong-password")
+            assert response.status_code == 401
+        blocked = await _attempt(sprayer, "someone-else", "wrong-password")
+        assert blocked.status_code == 429
+        assert int(blocked.headers["retry-after"]) >= 1

@@ -1,0 +1,124 @@
+"""Per-worker admission: hashing and decoding run in bounded slots, cheap checks first."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from tests.avatars import images
+from tests.conftest import AppFactory
+from tests.factories import DEFAULT_PASSWORD, create_user, user_payload
+from tests.races import race
+
+PROBLEM = "application/problem+json"
+
+
+# Real Argon2id cost (64 MiB, t=3: about 0.1 s per check here): a slot stays busy far longer
+# than the 50 ms anyone waits for it.
+SLOW_HASHING = {
+    "argon2_time_cost": 3,
+    "argon2_memory_cost_kib": 65536,
+    "argon2_parallelism": 4,
+    "hash_concurrency": 1,
+    "hash_max_wait_s": 0.05,
+}
+
+
+def _rejections(metrics: str, gate: str) -> float:
+    line = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith(f'admission_rejections_total{{gate="{gate}"}}')
+    )
+    return float(line.split()[-1])
+
+
+async def test_logins_past_the_hashing_slots_get_503_with_retry_after(
+    app_with: AppFactory,
+) -> None:
+    async with app_with(**SLOW_HASHING) as client:
+        assert _rejections((await client.get("/metrics")).text, "hashing") == 0
+        statuses, responses = await race(
+            8,
+            lambda i: client.post(
+                "/auth/token", data={"username": f"nobody{i}", "password": "wrong-password"}
+            ),
+        )
+        # One slot: one password check runs, everyone else is turned away, not queued.
+        assert statuses == {401: 1, 503: 7}, statuses
+        busy = next(r for r in responses if r.status_code == 503)
+        assert busy.headers["content-type"] == PROBLEM
+        assert busy.json()["type"].endswith("worker-busy")
+        assert int(busy.headers["retry-after"]) >= 1
+        assert _rejections((await client.get("/metrics")).text, "hashing") == 7
+
+
+async def test_a_taken_username_is_refused_without_hashing_or_decoding(
+    app_with: AppFactory,
+) -> None:
+    async with app_with(**SLOW_HASHING) as client:
+        taken = await create_user(client)
+        # Keep the only hashing slot busy with a login for the whole test.
+        busy = asyncio.create_task(
+            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
+        )
+        await asyncio.sleep(0.01)
+        json_attempt = await client.post("/users", json=user_payload(username=taken["username"]))
+        # A decompression bomb over the pixel budget: decoding it first would answer 422.
+        multipart_attempt = await client.post(
+            "/users",
+            data=user_payload(email=taken["email"]),
+            files={"avatar": ("bomb.png", images.bomb_png(4096, 4096), "image/png")},
+        )
+        await busy
+        assert json_attempt.status_code == 409, json_attempt.text
+        assert json_attempt.json()["type"].endswith("username-taken")
+        assert multipart_attempt.status_code == 409, multipart_attempt.text
+        assert multipart_attempt.json()["type"].endswith("email-taken")
+
+
+async def test_decoding_past_its_slot_gets_503(app_with: AppFactory) -> None:
+    async with app_with(decode_concurrency=1, decode_max_wait_s=0.05) as client:
+        bomb = images.bomb_png(2896, 2896)  # just inside the 8 Mi pixel budget
+        statuses, responses = await race(
+            4,
+            lambda _: client.post(
+                "/users",
+                data=user_payload(),
+                files={"avatar": ("bomb.png", bomb, "image/png")},
+            ),
+        )
+        assert statuses[201] >= 1, statuses
+        assert statuses[503] >= 1, statuses
+        assert set(statuses) == {201, 503}, statuses
+        busy = next(r for r in responses if r.status_code == 503)
+        assert busy.headers["content-type"] == PROBLEM
+        assert "retry-after" in busy.headers
+        assert _rejections((await client.get("/metrics")).text, "decoding") == statuses[503]
+
+
+async def test_the_pixel_budget_refuses_large_images_but_not_large_photos(
+    client: httpx.AsyncClient,
+) -> None:
+    registered = await client.post("/users", json=user_payload())
+    user = registered.json()
+    tokens = await client.post(
+        "/auth/token", data={"username": user["username"], "password": DEFAULT_PASSWORD}
+    )
+    auth = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+    # 4000x3000: inside the side limit, 12 M pixels, over the 8 Mi budget.
+    too_many = await client.put(
+        f"/users/{user['id']}/avatar",
+        files={"file": ("big.png", images.bomb_png(4000, 3000), "image/png")},
+        headers=auth,
+    )
+    assert too_many.status_code == 422
+    assert "pixels" in too_many.json()["detail"]
+    # A 12 MP JPEG photo decodes at reduced scale, well inside the budget.
+    photo = await client.put(
+        f"/users/{user['id']}/avatar",
+        files={"file": ("photo.jpg", images.jpeg_with_gps(4000, 3000), "image/jpeg")},
+        headers=auth,
+    )
+    assert photo.status_code == 200, photo.text
