@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
 
-.PHONY: help install run serve db db-stop seed test lint format lock clean bench
+.PHONY: help install run serve db db-stop seed test lint format lock clean bench bench-flood
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -62,5 +62,9 @@ lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, 
 clean: db-stop ## stop the database and remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
 
-bench: install ## benchmark the service against a bare app and the raw driver (writes bench/RESULTS.md)
+bench: install ## benchmark the service against a bare app and the raw driver, then the flood (writes bench/RESULTS.md)
 	$(BIN)/python -m bench.harness
+	$(BIN)/python -m bench.flood
+
+bench-flood: install ## flood two workers with anonymous logins and bomb PNGs; peak RSS vs the memory formula (writes bench/RESULTS.md)
+	$(BIN)/python -m bench.flood
