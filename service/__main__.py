@@ -1,4 +1,4 @@
-"""Command line: `python -m service serve|seed`."""
+"""Command line: `python -m service serve|seed|create-admin|migrate-avatars`."""
 
 from __future__ import annotations
 
@@ -104,6 +104,33 @@ def _create_admin(args: argparse.Namespace) -> None:
     print(f"{'created' if created else 'promoted'} admin {data.username} ({user_id})")
 
 
+def _migrate_avatars(args: argparse.Namespace) -> None:
+    from service.avatars.migrate import migrate_avatars
+    from service.avatars.storage import GridFSAvatarStorage
+    from service.db import create_client, init_models
+    from service.lifespan import build_avatar_storage
+    from service.logging import configure_logging
+
+    settings = _load_settings().model_copy(update={"avatar_storage": args.to})
+    if settings.avatar_s3_bucket is None:
+        print("migrate-avatars: set AVATAR_S3_BUCKET (and the other AVATAR_S3_*)", file=sys.stderr)
+        raise SystemExit(2)
+    configure_logging(settings.log_level, settings.log_format)
+
+    async def run() -> str:
+        client = create_client(settings)
+        try:
+            database = client[settings.mongodb_db]
+            await init_models(database)
+            target = build_avatar_storage(settings, database)
+            report = await migrate_avatars(GridFSAvatarStorage(database), target)
+            return ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in vars(report).items())
+        finally:
+            await client.close()
+
+    print(f"migrate-avatars: {asyncio.run(run())}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="python -m service", description="users-service")
@@ -127,6 +154,11 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--username", required=True)
     admin.add_argument("--email", required=True)
     admin.set_defaults(run=_create_admin)
+    migrate = commands.add_parser(
+        "migrate-avatars", help="copy GridFS avatars to S3 and re-point their users (idempotent)"
+    )
+    migrate.add_argument("--to", choices=["s3"], required=True)
+    migrate.set_defaults(run=_migrate_avatars)
     args = parser.parse_args(argv)
     args.run(args)
 

@@ -11,6 +11,8 @@ from service.middleware import current_request_id
 from service.problems import make_problem
 
 _AVATAR_PATH = re.compile(r"^/users/[^/]+/avatar$")
+# Registration, and its deprecated singular alias: both take a multipart avatar.
+REGISTRATION_PATHS = frozenset({"/users", "/user"})
 
 
 class BodyTooLarge(HTTPException):
@@ -38,7 +40,7 @@ class BodySizeLimitMiddleware:
         path, method = scope["path"], scope["method"]
         if method == "PUT" and _AVATAR_PATH.match(path):
             return self.avatar_max_bytes
-        if method == "POST" and path == "/users":
+        if method == "POST" and path in REGISTRATION_PATHS:
             content_type = dict(scope["headers"]).get(b"content-type", b"")
             if content_type.startswith(b"multipart/form-data"):
                 return self.avatar_max_bytes

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     decode_max_wait_s: float = Field(default=2.0, gt=0, le=60)
     avatar_max_pixels: int = Field(default=8_388_608, ge=1024, le=268_435_456)
     login_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
+    # Where avatar bytes live: GridFS in the service's database, or an S3 bucket.
+    avatar_storage: Literal["gridfs", "s3"] = "gridfs"
+    avatar_s3_bucket: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+    )
+    avatar_s3_prefix: str = Field(default="avatars/", max_length=200)
+    avatar_s3_region: str | None = None
+    avatar_s3_endpoint_url: str | None = Field(default=None, pattern=r"^https?://")
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -81,12 +89,26 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator(
+        "avatar_s3_bucket", "avatar_s3_region", "avatar_s3_endpoint_url", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `.env.example` lists every variable; an empty one means "not set".
+        return None if value == "" else value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _valid_networks(cls, value: list[str]) -> list[str]:
         for network in value:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
         return value
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.avatar_storage == "s3" and not self.avatar_s3_bucket:
+            raise ValueError("AVATAR_S3_BUCKET must be set when AVATAR_STORAGE=s3")
+        return self
 
     @model_validator(mode="after")
     def _require_real_secret_outside_development(self) -> Settings:

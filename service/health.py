@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -9,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import PyMongoError
 
+from service.avatars.storage import AvatarStorage
 from service.db import ping
 from service.lifespan import DatabaseState
 
@@ -44,6 +47,27 @@ async def _check_mongodb(request: Request) -> CheckResult:
     return CheckResult(status="ok", latency_ms=round(latency, 3))
 
 
+async def _check_avatar_storage(request: Request) -> CheckResult:
+    storage: AvatarStorage = request.state.avatars
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(request.state.settings.health_timeout_ms / 1000):
+            await storage.check()
+    except TimeoutError:
+        return CheckResult(status="fail", error="timeout")
+    except Exception as exc:
+        return CheckResult(status="fail", error=type(exc).__name__)
+    return CheckResult(status="ok", latency_ms=round((time.perf_counter() - started) * 1000, 3))
+
+
+async def _checks(request: Request) -> dict[str, CheckResult]:
+    checks = {"mongodb": await _check_mongodb(request)}
+    # GridFS lives in MongoDB, already checked; a separate store is checked on its own.
+    if request.state.settings.avatar_storage == "s3":
+        checks["avatar_storage"] = await _check_avatar_storage(request)
+    return checks
+
+
 def _report(checks: dict[str, CheckResult]) -> JSONResponse:
     healthy = all(check.status == "ok" for check in checks.values())
     report = HealthReport(status="ok" if healthy else "fail", checks=checks)
@@ -59,13 +83,14 @@ _HEALTH_RESPONSES: dict[int | str, dict[str, object]] = {
     "/health",
     response_model=HealthReport,
     summary="Health report",
-    description="Pings MongoDB (timeout at most 1 s) and reports each check with its latency. "
-    "200 when every check passes, 503 otherwise.",
+    description="Pings MongoDB (timeout at most 1 s), and the S3 bucket when avatars are "
+    "stored there, and reports each check with its latency. 200 when every check passes, "
+    "503 otherwise.",
     responses=_HEALTH_RESPONSES,
 )
 async def health(request: Request) -> JSONResponse:
     """Every check, with status and latency."""
-    return _report({"mongodb": await _check_mongodb(request)})
+    return _report(await _checks(request))
 
 
 @router.get(
@@ -84,10 +109,11 @@ async def live() -> JSONResponse:
     "/health/ready",
     response_model=HealthReport,
     summary="Readiness probe",
-    description="200 when MongoDB answers a ping and the models are initialised; 503 "
-    "otherwise, so load balancers stop routing here until it recovers.",
+    description="200 when MongoDB answers a ping and the models are initialised (and the "
+    "avatar bucket can be listed, when avatars are stored in S3); 503 otherwise, so load "
+    "balancers stop routing here until it recovers.",
     responses=_HEALTH_RESPONSES,
 )
 async def ready(request: Request) -> JSONResponse:
     """Ready to serve traffic."""
-    return _report({"mongodb": await _check_mongodb(request)})
+    return _report(await _checks(request))

@@ -18,6 +18,7 @@ from service.admission import AdmissionGate, build_gates
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
+from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
@@ -96,6 +97,21 @@ async def _watch_database(
         await asyncio.sleep(interval_s)
 
 
+def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarStorage:
+    """The avatar store the settings select: GridFS in `database`, or an S3 bucket."""
+    if settings.avatar_storage == "s3":
+        assert settings.avatar_s3_bucket is not None  # noqa: S101 - settings validate it
+        return S3AvatarStorage(
+            S3Location(
+                bucket=settings.avatar_s3_bucket,
+                prefix=settings.avatar_s3_prefix,
+                region=settings.avatar_s3_region,
+                endpoint_url=settings.avatar_s3_endpoint_url,
+            )
+        )
+    return GridFSAvatarStorage(database)
+
+
 def build_token_codec(settings: Settings) -> TokenCodec:
     """The access-token signer and verifier for these settings."""
     return TokenCodec(
@@ -133,7 +149,7 @@ def build_lifespan(settings: Settings) -> Any:
                 "db": db,
                 "hasher": build_hasher(settings, gates.hashing),
                 "tokens": build_token_codec(settings),
-                "avatars": GridFSAvatarStorage(db.database),
+                "avatars": build_avatar_storage(settings, db.database),
                 "image_decoder": ImageDecoder(
                     ImageLimits(
                         max_side=settings.avatar_max_side,

@@ -16,10 +16,12 @@ from service.config import Settings, get_settings
 from service.docs import add_docs_routes
 from service.errors import register_error_handlers
 from service.health import router as health_router
+from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
 from service.metrics import setup_metrics
 from service.middleware import RequestContextMiddleware
+from service.users.router import legacy_router as legacy_users_router
 from service.users.router import router as users_router
 from service.users.schemas import UserCreate
 
@@ -52,8 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(legacy_users_router)
     app.include_router(avatars_router)
     app.include_router(health_router)
+    app.include_router(index_router)
     add_docs_routes(app)
 
     # Middleware added last runs first:

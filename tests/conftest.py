@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -24,6 +25,7 @@ from service.logging import configure_logging
 from service.main import create_app
 from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
+from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
 from tests.secret_scan import SecretLedger, Tee
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
@@ -35,6 +37,15 @@ def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
     server = start_server(tmp_path_factory.mktemp("mongo"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's S3 server on loopback, with the avatar bucket, for the whole session."""
+    os.environ.update({k: v for k, v in TEST_CREDENTIALS.items() if k not in os.environ})
+    with running_s3(tmp_path_factory.mktemp("s3") / "moto.log") as server:
+        create_bucket(server, BUCKET)
+        yield server
 
 
 @pytest.fixture(scope="session")

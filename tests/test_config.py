@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -38,3 +39,28 @@ def test_invalid_setting_stops_start_up_naming_the_variable() -> None:
     assert result.returncode == 2
     assert "MONGODB_TIMEOUT_MS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_s3_storage_needs_a_bucket() -> None:
+    with pytest.raises(ValidationError, match="AVATAR_S3_BUCKET"):
+        Settings(avatar_storage="s3")
+    with pytest.raises(ValidationError, match="avatar_s3_bucket"):
+        Settings(avatar_storage="s3", avatar_s3_bucket="Not_A_Bucket")
+    assert (
+        Settings(avatar_storage="s3", avatar_s3_bucket="my-avatars").avatar_s3_prefix == "avatars/"
+    )
+
+
+def test_env_example_lists_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.upper() in Settings.model_fields or name.lower() in Settings.model_fields:
+            monkeypatch.delenv(name)
+    settings = Settings(_env_file=REPO_ROOT / ".env.example")  # type: ignore[call-arg]
+    assert settings.avatar_storage == "gridfs"
+    # Every setting appears as `NAME=` (or commented out, `# NAME=`, when it must stay unset).
+    documented = {
+        line.removeprefix("# ").split("=", 1)[0].lower()
+        for line in (REPO_ROOT / ".env.example").read_text().splitlines()
+        if re.match(r"^(# )?[A-Z0-9_]+=", line)
+    }
+    assert set(Settings.model_fields) <= documented, set(Settings.model_fields) - documented

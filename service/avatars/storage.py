@@ -1,4 +1,4 @@
-"""Where avatar bytes live: a small protocol, and its GridFS implementation."""
+"""Where avatar bytes live: a small protocol, and its GridFS implementation (S3: `s3.py`)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ class AvatarStorage(Protocol):
         """Delete every blob of the owner; return how many went."""
         ...
 
+    async def check(self) -> None:
+        """Raise if the store cannot be reached (used by readiness)."""
+        ...
+
 
 class GridFSAvatarStorage:
     """Avatars in a GridFS bucket (`avatars.files` / `avatars.chunks`), named by owner id."""
@@ -58,6 +62,9 @@ class GridFSAvatarStorage:
         """Delete one blob (file and chunks)."""
         with contextlib.suppress(NoFile, InvalidId):  # already gone: the goal is reached
             await self._bucket.delete(ObjectId(blob_id))
+
+    async def check(self) -> None:
+        """Nothing of its own to check: GridFS is MongoDB, which readiness pings anyway."""
 
     async def delete_for_owner(self, owner: str) -> int:
         """Delete every blob named after `owner` (files and chunks)."""

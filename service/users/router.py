@@ -39,6 +39,8 @@ from service.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
+# Routes outside /users: the singular registration path some clients were written against.
+legacy_router = APIRouter(tags=["users"])
 
 IfMatch = Annotated[
     str | None,
@@ -116,6 +118,22 @@ async def create_user(
     response.headers["Location"] = str(request.url_for("get_user", user_id=str(user.id)))
     response.headers["ETag"] = etag_of(user)
     return to_read(user, request)
+
+
+legacy_router.add_api_route(
+    "/user",
+    create_user,
+    methods=["POST"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    deprecated=True,
+    summary="Register a user (deprecated alias of POST /users)",
+    description="Accepts exactly what `POST /users` accepts and answers the same; use "
+    "`POST /users`, which this path will eventually give way to.",
+    responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
+    openapi_extra=CREATE_USER_BODY,
+    operation_id="create_user_deprecated_alias",
+)
 
 
 @router.get(

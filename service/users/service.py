@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,6 +225,26 @@ async def replace_avatar(user: User, avatar: AvatarInfo | None) -> tuple[User, A
     )
     previous = before.get("avatar")
     return updated, AvatarInfo.model_validate(previous) if previous else None
+
+
+async def repoint_avatar(user: User, old_blob_id: str, new_blob_id: str) -> bool:
+    """Move the user's avatar to a copy of the same bytes, if it is still `old_blob_id`.
+
+    The representation does not change (same ETag), so neither does `version`.
+    """
+    result = await User.get_pymongo_collection().update_one(
+        {"_id": user.id, "avatar.blob_id": old_blob_id},
+        {"$set": {"avatar.blob_id": new_blob_id}},
+    )
+    CALLERS.forget(user.id)
+    return bool(result.modified_count)
+
+
+async def users_with_avatars() -> AsyncIterator[User]:
+    """Every user who has an avatar, in `_id` order."""
+    cursor = User.get_pymongo_collection().find({"avatar": {"$ne": None}}).sort("_id", ASCENDING)
+    async for document in cursor:
+        yield User.model_validate(document)
 
 
 async def set_password_hash(user: User, current_hash: str, new_hash: str) -> bool:

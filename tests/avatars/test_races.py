@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.avatars import images
+from tests.avatars.conftest import StoredBlobs
 from tests.factories import user_session
 from tests.races import TRIALS, race
 
@@ -15,7 +15,7 @@ UPLOADS = 5
 
 
 async def test_parallel_uploads_leave_exactly_the_avatar_the_user_points_at(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     pictures = [images.png(64 + i, 64) for i in range(UPLOADS)]
@@ -32,11 +32,11 @@ async def test_parallel_uploads_leave_exactly_the_avatar_the_user_points_at(
         current = (await client.get(f"/users/{user['id']}", headers=auth)).json()
         served = await client.get(current["avatar_url"])
         assert served.status_code == 200, f"avatar_url points at nothing in trial {trial}"
-        assert await test_db["avatars.files"].count_documents({"filename": user["id"]}) == 1
+        assert await blobs.count(user["id"]) == 1
 
 
 async def test_upload_racing_a_removal_leaves_a_consistent_user(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     for trial in range(TRIALS):
@@ -53,7 +53,7 @@ async def test_upload_racing_a_removal_leaves_a_consistent_user(
         statuses, _ = await race(4, send)
         assert set(statuses) <= {200, 204}, statuses
         current = (await client.get(f"/users/{user['id']}", headers=auth)).json()
-        stored = await test_db["avatars.files"].count_documents({"filename": user["id"]})
+        stored = await blobs.count(user["id"])
         if current["avatar_url"] is None:
             assert stored == 0, f"an orphan avatar blob is left in trial {trial}"
         else:

@@ -12,6 +12,7 @@ from PIL import ExifTags, Image
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.avatars import images
+from tests.avatars.conftest import StoredBlobs
 from tests.factories import bearer, make_admin, user_payload, user_session
 
 PROBLEM = "application/problem+json"
@@ -30,13 +31,6 @@ async def _upload(
     )
 
 
-async def _stored(test_db: AsyncDatabase[dict[str, Any]]) -> tuple[int, int]:
-    return (
-        await test_db["avatars.files"].count_documents({}),
-        await test_db["avatars.chunks"].count_documents({}),
-    )
-
-
 async def _fetch_image(client: httpx.AsyncClient, url: str) -> tuple[httpx.Response, Image.Image]:
     response = await client.get(url)
     assert response.status_code == 200
@@ -44,7 +38,7 @@ async def _fetch_image(client: httpx.AsyncClient, url: str) -> tuple[httpx.Respo
 
 
 async def test_png_upload_is_reencoded_and_served_with_caching_headers(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     response = await _upload(client, user["id"], images.png(2000, 1000), auth)
@@ -64,7 +58,7 @@ async def test_png_upload_is_reencoded_and_served_with_caching_headers(
     again = await client.get(url, headers={"if-none-match": etag})
     assert again.status_code == 304
     assert again.content == b""
-    assert await _stored(test_db) == (1, 1)
+    assert await blobs.count() == 1
     listed = await client.get(f"/users?username={user['username']}", headers=auth)
     assert listed.json()[0]["avatar_url"] == url
 
@@ -105,7 +99,7 @@ async def test_webp_upload_and_format_comes_from_the_bytes(client: httpx.AsyncCl
 
 
 async def test_rejected_uploads_store_nothing(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     cases = [
@@ -119,13 +113,13 @@ async def test_rejected_uploads_store_nothing(
         assert response.status_code == status, name
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["type"].endswith(slug)
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
     fetched = await client.get(f"/users/{user['id']}", headers=auth)
     assert fetched.json()["avatar_url"] is None
 
 
 async def test_oversized_bodies_are_413_before_parsing(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     too_big = images.png(64, 64) + b"\x00" * (2 * 1024 * 1024)
@@ -147,7 +141,7 @@ async def test_oversized_bodies_are_413_before_parsing(
     )
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["type"] == declared.json()["type"]
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
 
     big_json = json.dumps({"name": "x" * (1024 * 1024)})
     patch = await client.patch(
@@ -159,41 +153,38 @@ async def test_oversized_bodies_are_413_before_parsing(
 
 
 async def test_only_the_user_or_an_admin_may_change_an_avatar(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     owner, owner_auth = await user_session(client)
     _, other_auth = await user_session(client)
     assert (await _upload(client, owner["id"], images.png(), other_auth)).status_code == 403
     assert (await _upload(client, owner["id"], images.png(), {})).status_code == 401
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
 
     assert (await _upload(client, owner["id"], images.png(), owner_auth)).status_code == 200
     refused = await client.delete(f"/users/{owner['id']}/avatar", headers=other_auth)
     assert refused.status_code == 403
-    assert await _stored(test_db) == (1, 1)
+    assert await blobs.count() == 1
 
     admin = await make_admin(client)
     client.headers.pop("Authorization")
     by_admin = await client.delete(f"/users/{owner['id']}/avatar", headers=bearer(admin["tokens"]))
     assert by_admin.status_code == 204
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
     assert (await client.get(f"/users/{owner['id']}/avatar")).status_code == 404
 
 
 async def test_replacing_and_deleting_leave_no_orphans(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     user, auth = await user_session(client)
     first = (await _upload(client, user["id"], images.png(), auth)).json()["avatar_url"]
     second = (await _upload(client, user["id"], images.jpeg_with_gps(), auth)).json()["avatar_url"]
     assert first != second  # the URL changes with the image, so caches never serve the old one
-    assert await _stored(test_db) == (1, 1)
-    files = await test_db["avatars.files"].find({}).to_list()
-    chunk_owners = await test_db["avatars.chunks"].distinct("files_id")
-    assert chunk_owners == [files[0]["_id"]]
+    assert await blobs.count() == 1
 
     assert (await client.delete(f"/users/{user['id']}", headers=auth)).status_code == 204
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
 
 
 async def test_wrong_content_type_and_missing_file(client: httpx.AsyncClient) -> None:
@@ -208,7 +199,7 @@ async def test_wrong_content_type_and_missing_file(client: httpx.AsyncClient) ->
 
 
 async def test_register_with_an_avatar_in_one_multipart_request(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient, blobs: StoredBlobs
 ) -> None:
     fields = dict(user_payload().items())
     response = await client.post(
@@ -218,7 +209,7 @@ async def test_register_with_an_avatar_in_one_multipart_request(
     body = response.json()
     assert body["username"] == fields["username"]
     assert (await client.get(body["avatar_url"])).status_code == 200
-    assert await _stored(test_db) == (1, 1)
+    assert await blobs.count() == 1
 
     # Without any file httpx sends application/x-www-form-urlencoded, which is not accepted.
     urlencoded = await client.post("/users", data=user_payload())
@@ -226,7 +217,9 @@ async def test_register_with_an_avatar_in_one_multipart_request(
 
 
 async def test_multipart_registration_refuses_bad_input_and_creates_nobody(
-    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+    client: httpx.AsyncClient,
+    blobs: StoredBlobs,
+    test_db: AsyncDatabase[dict[str, Any]],
 ) -> None:
     bad_image = await client.post(
         "/users",
@@ -254,4 +247,4 @@ async def test_multipart_registration_refuses_bad_input_and_creates_nobody(
     )
     assert wrong_file.status_code == 422
     assert await test_db["users"].count_documents({}) == 0
-    assert await _stored(test_db) == (0, 0)
+    assert await blobs.count() == 0
