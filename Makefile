@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
 
-.PHONY: help install run serve db db-stop seed test lint format lock clean bench bench-flood
+.PHONY: help install run serve db db-stop seed test lint format lock clean bench bench-flood create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,11 @@ run: install ## install, start the database, seed, serve on http://127.0.0.1:800
 serve: install ## serve with live reload against MONGODB_URL (or the local database)
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
 		$(BIN)/python -m service serve --host $(HOST) --port $(PORT) --reload
+
+create-admin: install ## create or promote an admin: ADMIN_PASSWORD=… make create-admin USERNAME=… EMAIL=…
+	@test -n "$(USERNAME)" -a -n "$(EMAIL)" || { echo "usage: ADMIN_PASSWORD=… make create-admin USERNAME=name EMAIL=address"; exit 2; }
+	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
+		$(BIN)/python -m service create-admin --username "$(USERNAME)" --email "$(EMAIL)"
 
 test: install ## run the test suite against a real database, with coverage (>= 90 %)
 	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml

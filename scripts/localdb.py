@@ -218,6 +218,11 @@ def _download_module(go: str, version: str) -> Path:
 
 def _build_ferretdb_version(go: str, version: str) -> Path:
     started = time.monotonic()
+    print(
+        f"localdb: building FerretDB {version} from source (first time only; 1-4 minutes)...",
+        file=sys.stderr,
+        flush=True,
+    )
     module_dir = _download_module(go, version)
     target = _build_dir(version)
     with tempfile.TemporaryDirectory() as scratch:
@@ -229,19 +234,37 @@ def _build_ferretdb_version(go: str, version: str) -> Path:
         (source / "build" / "version" / "version.txt").write_text(version + "\n")
         _apply_patch(source)
         target.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
+        returncode, output = _run_with_heartbeat(
             [go, "build", "-trimpath", "-o", str(target / "ferretdb"), "./cmd/ferretdb"],
-            cwd=source,
-            capture_output=True,
-            text=True,
-            env=_go_env(),
-            check=False,
+            source,
+            started,
         )
-    if result.returncode != 0:
-        raise LocalDbError(result.stderr.strip()[-2000:])
+    if returncode != 0:
+        raise LocalDbError(output.strip()[-2000:])
     seconds = time.monotonic() - started
     print(f"built FerretDB {version} (+{FERRETDB_PATCH_MARKER}) in {seconds:.1f}s", file=sys.stderr)
     return target / "ferretdb"
+
+
+def _run_with_heartbeat(command: list[str], cwd: Path, started: float) -> tuple[int, str]:
+    """Run a long build, saying every 15 s that it is still going (so nobody thinks it hung)."""
+    with tempfile.TemporaryFile(mode="w+") as output:
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True, env=_go_env()
+        )
+        while True:
+            try:
+                returncode = process.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                print(
+                    f"localdb: still building FerretDB ({elapsed:.0f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        output.seek(0)
+        return returncode, output.read()
 
 
 def _ferretdb_command(binary: Path, data_dir: Path, port: int) -> list[str]:
@@ -252,6 +275,7 @@ def _ferretdb_command(binary: Path, data_dir: Path, port: int) -> list[str]:
         f"--listen-addr=127.0.0.1:{port}",
         "--telemetry=disable",
         "--debug-addr=-",
+        f"--state-dir={data_dir}",  # not the working directory (the repository)
         "--log-level=warn",
     ]
 

@@ -69,6 +69,8 @@ def _seed(_: argparse.Namespace) -> None:
 
 
 def _create_admin(args: argparse.Namespace) -> None:
+    from pymongo.errors import PyMongoError
+
     from service.admin import create_or_promote_admin
     from service.db import create_client, init_models
     from service.errors import ServiceError
@@ -100,6 +102,13 @@ def _create_admin(args: argparse.Namespace) -> None:
         user_id, created = asyncio.run(run())
     except ServiceError as exc:  # e.g. the email belongs to another user
         print(f"create-admin: {exc.detail or exc.title}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except PyMongoError as exc:  # one line, and never the URL (it may carry a password)
+        print(
+            f"create-admin: cannot reach MongoDB at MONGODB_URL ({type(exc).__name__}); "
+            "is the database running? (`make db` starts the local one)",
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None
     print(f"{'created' if created else 'promoted'} admin {data.username} ({user_id})")
 

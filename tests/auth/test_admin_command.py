@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from scripts.localdb import LocalServer
+from scripts.localdb import LocalServer, free_port
 from tests.service_process import REPO_ROOT, running_service
 
 
@@ -111,3 +111,26 @@ def test_create_admin_rejects_a_weak_password(mongo_server: LocalServer) -> None
     assert result.returncode == 2
     assert "password" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_create_admin_without_a_database_says_so_in_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "create-admin", "--username", "ops", "--email", "o@x.io"],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "MONGODB_URL": f"mongodb://nobody:hunter2@127.0.0.1:{free_port()}",
+            "MONGODB_TIMEOUT_MS": "300",
+            "ADMIN_PASSWORD": "a-long-ops-password",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot reach MongoDB" in lines[0]
+    assert "hunter2" not in result.stderr
