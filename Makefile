@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB_DIR ?= .local/db
+REDIS_DIR ?= .local/redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
 
-.PHONY: help install run serve db db-stop seed test lint format lock clean bench bench-flood create-admin
+.PHONY: help install run serve db db-stop redis redis-stop seed test lint format lock clean bench bench-flood create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,18 +30,27 @@ db: install ## start the local MongoDB-compatible server (prints MONGODB_URL)
 db-stop: ## stop the local database server
 	@$(BIN)/python scripts/localdb.py stop --data-dir $(DB_DIR)
 
+redis: install ## start the local Redis for rate limits (prints its URL)
+	@$(BIN)/python scripts/localredis.py start --data-dir $(REDIS_DIR)
+
+redis-stop: ## stop the local Redis
+	@$(BIN)/python scripts/localredis.py stop --data-dir $(REDIS_DIR)
+
 seed: install ## load seed_data/ into the database (idempotent)
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
 		$(BIN)/python -m service seed
 
-run: install ## install, start the database, seed, serve on http://127.0.0.1:8000
+run: install ## install, start the database and Redis, seed, serve on http://127.0.0.1:8000
 	@url="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}"; \
-	echo "MongoDB at $$url"; \
+	redis="$${RATE_LIMIT_STORAGE_URL:-$$($(BIN)/python scripts/localredis.py start --data-dir $(REDIS_DIR) || echo memory://)}"; \
+	echo "MongoDB at $$url, rate limits in $$redis"; \
 	MONGODB_URL="$$url" $(BIN)/python -m service seed && \
-	MONGODB_URL="$$url" exec $(BIN)/python -m service serve --host $(HOST) --port $(PORT)
+	MONGODB_URL="$$url" RATE_LIMIT_STORAGE_URL="$$redis" \
+		exec $(BIN)/python -m service serve --host $(HOST) --port $(PORT)
 
-serve: install ## serve with live reload against MONGODB_URL (or the local database)
+serve: install ## serve with live reload against MONGODB_URL (or the local database) and Redis
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
+	RATE_LIMIT_STORAGE_URL="$${RATE_LIMIT_STORAGE_URL:-$$($(BIN)/python scripts/localredis.py start --data-dir $(REDIS_DIR) || echo memory://)}" \
 		$(BIN)/python -m service serve --host $(HOST) --port $(PORT) --reload
 
 create-admin: install ## create or promote an admin: ADMIN_PASSWORD=… make create-admin USERNAME=… EMAIL=…
@@ -64,7 +74,7 @@ lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, 
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements-dev.txt
 
-clean: db-stop ## stop the database and remove local state
+clean: db-stop redis-stop ## stop the database and Redis, remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
 
 bench: install ## benchmark the service against a bare app and the raw driver, then the flood (writes bench/RESULTS.md)

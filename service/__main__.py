@@ -39,6 +39,8 @@ def prepare_multiprocess_metrics() -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from service.server_limits import uvicorn_limits
+
     settings = _load_settings()
     prepare_multiprocess_metrics()
     uvicorn.run(
@@ -48,7 +50,8 @@ def _serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         reload=args.reload,
         loop="uvloop",
-        http="httptools",
+        # httptools with head-size/field-count/head-time limits, keep-alive, concurrency, backlog.
+        **uvicorn_limits(settings),
         # Forwarded headers are believed only from the configured proxies.
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,

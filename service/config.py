@@ -10,6 +10,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.hosts import parse_origin
+from service.ratelimit.policy import parse_limit
+
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # noqa: S105
@@ -75,13 +78,34 @@ class Settings(BaseSettings):
     avatar_s3_prefix: str = Field(default="avatars/", max_length=200)
     avatar_s3_region: str | None = None
     avatar_s3_endpoint_url: str | None = Field(default=None, pattern=r"^https?://")
+    # Rate limits (service/ratelimit/): one "<count>/<period>" per route group.
+    rate_limit_enabled: bool = True
+    rate_limit_storage_url: str = Field(
+        default="memory://", pattern=r"^(memory://|rediss?://|unix://)"
+    )
+    rate_limit_store_timeout_ms: int = Field(default=100, ge=5, le=5000)
+    rate_limit_store_retry_s: float = Field(default=1.0, ge=0.0, le=60.0)
+    rate_limit_auth: str = "10/minute"
+    rate_limit_read: str = "600/minute"
+    rate_limit_write: str = "120/minute"
+    rate_limit_avatar: str = "10/minute"
+    # Server limits (service/server_limits.py, service/hosts.py, service/deadline.py).
+    server_max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
+    server_max_headers: int = Field(default=100, ge=10, le=1000)
+    server_header_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    server_keep_alive_timeout_s: int = Field(default=5, ge=1, le=300)
+    server_limit_concurrency: int = Field(default=0, ge=0)  # 0: no limit
+    server_backlog: int = Field(default=2048, ge=1, le=65_535)
+    request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    public_base_url: str | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _split_lists(cls, value: object) -> object:
         # Operators write these lists comma-separated, not as JSON.
@@ -104,6 +128,17 @@ class Settings(BaseSettings):
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
         return value
 
+    @field_validator("rate_limit_auth", "rate_limit_read", "rate_limit_write", "rate_limit_avatar")
+    @classmethod
+    def _one_rate_limit(cls, value: str) -> str:
+        parse_limit(value)  # ValueError names what is wrong
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        return None if not value else parse_origin(value)
+
     @model_validator(mode="after")
     def _s3_needs_a_bucket(self) -> Settings:
         if self.avatar_storage == "s3" and not self.avatar_s3_bucket:
@@ -122,6 +157,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"JWT_SECRET must be at least {minimum} bytes for {self.jwt_algorithm}"
             )
+        # Written URLs (Location, Link, avatar_url) must never follow a forged Host header.
+        production = self.environment is Environment.PRODUCTION
+        if production and not (self.public_base_url or self.allowed_hosts):
+            raise ValueError("set PUBLIC_BASE_URL or ALLOWED_HOSTS in production")
         return self
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
@@ -13,14 +14,17 @@ from service.auth.router import router as auth_router
 from service.avatars.router import router as avatars_router
 from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
+from service.deadline import DeadlineMiddleware
 from service.docs import add_docs_routes
 from service.errors import register_error_handlers
 from service.health import router as health_router
+from service.hosts import HostMiddleware
 from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
 from service.metrics import setup_metrics
 from service.middleware import RequestContextMiddleware
+from service.ratelimit.install import install_rate_limiting, with_rate_limiter
 from service.users.router import legacy_router as legacy_users_router
 from service.users.router import router as users_router
 from service.users.schemas import UserCreate
@@ -60,27 +64,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(index_router)
     add_docs_routes(app)
 
-    # Middleware added last runs first:
-    # metrics (outermost) -> request context -> body size limit -> CORS -> app.
+    # Middleware added last runs first: metrics (outermost) -> request context -> host
+    # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
+    # (before any body is read) -> body size limit -> app.
+    registry = CollectorRegistry()
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        json_max_bytes=settings.json_max_bytes,
+        avatar_max_bytes=settings.avatar_max_bytes,
+    )
+    limiter = install_rate_limiting(app, settings, registry)
+    app.router.lifespan_context = with_rate_limiter(app.router.lifespan_context, limiter, settings)
+    app.add_middleware(DeadlineMiddleware, timeout_s=settings.request_timeout_s)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Retry-After"],
+            expose_headers=[
+                *("ETag", "Link", "Location", "X-Request-ID", "Retry-After"),
+                *("RateLimit", "RateLimit-Policy"),
+            ],
         )
     app.add_middleware(
-        BodySizeLimitMiddleware,
-        json_max_bytes=settings.json_max_bytes,
-        avatar_max_bytes=settings.avatar_max_bytes,
+        HostMiddleware,
+        allowed_hosts=settings.allowed_hosts,
+        public_base_url=settings.public_base_url,
     )
     app.add_middleware(
         RequestContextMiddleware,
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
     )
-    setup_metrics(app, expose=settings.metrics_enabled)
+    setup_metrics(app, expose=settings.metrics_enabled, registry=registry)
     document_schemas(app, [UserCreate])
     return app
 

@@ -137,9 +137,11 @@ class HttpMetricsMiddleware:
                 self.latency.labels(template, method).observe(time.perf_counter() - started)
 
 
-def setup_metrics(app: FastAPI, *, expose: bool = True) -> BusinessMetrics:
+def setup_metrics(
+    app: FastAPI, *, expose: bool = True, registry: CollectorRegistry | None = None
+) -> BusinessMetrics:
     """Create the business counters; with `expose`, also instrument HTTP and serve `/metrics`."""
-    registry = CollectorRegistry()
+    registry = registry or CollectorRegistry()
     metrics = BusinessMetrics.on(registry)
     app.state.business_metrics = metrics
     if not expose:

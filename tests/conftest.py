@@ -19,6 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
+from scripts.localredis import LocalRedis, start_redis
 from service.config import Environment, Settings
 from service.db import create_client, init_models
 from service.logging import configure_logging
@@ -61,7 +62,17 @@ def settings(mongo_server: LocalServer) -> Settings:
         log_level="INFO",
         log_format="json",
         jwt_secret=TEST_JWT_SECRET,
+        # The suite sends many requests from one address; tests/ratelimit/ turn it on.
+        rate_limit_enabled=False,
     )
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
+    """A Redis server (`redis-server` on a free loopback port) for this session."""
+    server = start_redis(tmp_path_factory.mktemp("redis"), use_env=False)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

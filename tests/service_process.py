@@ -44,6 +44,7 @@ def running_service(
         "LOG_LEVEL": "WARNING",
         "ENVIRONMENT": "test",
         "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
+        "RATE_LIMIT_ENABLED": "false",
         **(extra_env or {}),
     }
     with log_path.open("wb") as log:

@@ -18,7 +18,7 @@ def test_production_requires_a_real_jwt_secret() -> None:
     for secret in ("change-me", "short-but-not-placeholder"):
         with pytest.raises(ValidationError, match="JWT_SECRET"):
             Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
-    Settings(environment=Environment.PRODUCTION, jwt_secret="x" * 32)
+    Settings(environment=Environment.PRODUCTION, jwt_secret="x" * 32, allowed_hosts=["a.example"])
 
 
 def test_cors_origins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,208 @@
+"""A Redis server on any machine, for the rate limiter in development and tests.
+
+Picks, in order: `REDIS_URL` if already set -> `redis-server` on PATH (Debian's
+`redis-server` package) -> `docker run redis:7`. The server listens on a free loopback
+port, keeps nothing on disk (counters are short-lived), answers PING before this
+returns, and stops cleanly.
+
+    python scripts/localredis.py start --data-dir .local/redis   # prints the redis:// URL
+    python scripts/localredis.py stop  --data-dir .local/redis
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Run as `python scripts/localredis.py` as well as imported from the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.localdb import _spawn, _wait_exit, free_port
+
+STATE_FILE = "localredis.json"
+
+
+class LocalRedisError(RuntimeError):
+    """No Redis server could be started."""
+
+
+@dataclass
+class LocalRedis:
+    """A running (or external) Redis server and how to stop it."""
+
+    url: str
+    kind: str
+    data_dir: Path
+    port: int = 0
+    pid: int | None = None
+    container: str | None = None
+    command: list[str] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server if this launcher started it; an external one is left alone."""
+        if self.container:
+            subprocess.run(["docker", "rm", "-f", self.container], check=False, capture_output=True)
+        elif self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        elif self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 15)
+                _wait_exit(self.pid, timeout_s=10)
+        self.pid = None
+        self.process = None
+        self.container = None
+
+    def restart(self) -> None:
+        """Start the same server again on the same port."""
+        if not self.command:
+            raise LocalRedisError(f"a {self.kind} Redis cannot be restarted")
+        self.process = _spawn(self.command, self.data_dir / "redis.log")
+        self.pid = self.process.pid
+        wait_until_ready(self.port)
+
+
+def wait_until_ready(port: int, timeout_s: float = 15.0) -> None:
+    """Block until the server on `port` answers PING."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(64).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise LocalRedisError(f"Redis on port {port} did not answer PING")
+        time.sleep(0.05)
+
+
+def _redis_command(binary: str, data_dir: Path, port: int) -> list[str]:
+    return [
+        binary,
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(data_dir),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--protected-mode",
+        "yes",
+    ]
+
+
+def start_redis(data_dir: Path, *, use_env: bool = True, port: int | None = None) -> LocalRedis:
+    """Start (or find) a Redis server; see the module docstring for the order of choices."""
+    if use_env and os.environ.get("REDIS_URL"):
+        return LocalRedis(url=os.environ["REDIS_URL"], kind="external", data_dir=data_dir)
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if not shutil.which("docker"):
+            raise LocalRedisError(
+                "no redis-server on PATH and no Docker: `apt-get install redis-server`, "
+                "or set REDIS_URL"
+            )
+        name = f"users-service-redis-{port}"
+        subprocess.run(
+            [
+                "docker",
+                "run",
+                "-d",
+                "--rm",
+                "--name",
+                name,
+                "-p",
+                f"127.0.0.1:{port}:6379",
+                "redis:7",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        server = LocalRedis(url=url, kind="docker", data_dir=data_dir, port=port, container=name)
+        wait_until_ready(port, timeout_s=60)
+        return server
+    command = _redis_command(binary, data_dir, port)
+    server = LocalRedis(url=url, kind="redis-server", data_dir=data_dir, port=port, command=command)
+    server.process = _spawn(command, data_dir / "redis.log")
+    server.pid = server.process.pid
+    try:
+        wait_until_ready(port)
+    except LocalRedisError:
+        server.stop()
+        raise
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`start` or `stop` from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("command", choices=["start", "stop"])
+    parser.add_argument("--data-dir", type=Path, default=Path(".local/redis"))
+    args = parser.parse_args(argv)
+    state = args.data_dir / STATE_FILE
+    try:
+        if args.command == "stop":
+            if state.exists():
+                saved = json.loads(state.read_text())
+                LocalRedis(
+                    url=saved["url"],
+                    kind=saved["kind"],
+                    data_dir=args.data_dir,
+                    pid=saved["pid"],
+                    container=saved["container"],
+                ).stop()
+                state.unlink()
+            return 0
+        if state.exists():  # already running from an earlier `start`?
+            saved = json.loads(state.read_text())
+            with contextlib.suppress(LocalRedisError):
+                wait_until_ready(saved["port"], timeout_s=1)
+                print(saved["url"])
+                return 0
+        server = start_redis(args.data_dir)
+        if server.process is not None:
+            server.process.returncode = 0  # detached on purpose: it outlives this command
+        if server.kind != "external":
+            state.write_text(
+                json.dumps(
+                    {
+                        "url": server.url,
+                        "kind": server.kind,
+                        "port": server.port,
+                        "pid": server.pid,
+                        "container": server.container,
+                    }
+                )
+            )
+        print(server.url)
+        return 0
+    except LocalRedisError as exc:
+        print(f"localredis: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
