@@ -327,6 +327,9 @@ def main() -> None:
                 "LOG_LEVEL": "INFO",
                 "LOG_FORMAT": "json",
                 "WEB_CONCURRENCY": "1",
+                "ALLOWED_HOSTS": "127.0.0.1",
+                # The limiter's own cost is measured by bench/ratelimit_cost.py.
+                "RATE_LIMIT_ENABLED": "false",
             }
             serve = [sys.executable, "-m", "service", "serve", "--workers", "1"]
             servers = [

@@ -66,7 +66,13 @@ async def _drive(app: Any, path: str, token: str, count: int) -> float:
 async def main() -> None:
     """Warm up, then profile `count` requests to the given path."""
     path, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    settings = Settings(jwt_secret=SECRET, environment="production", log_level="INFO")
+    settings = Settings(
+        jwt_secret=SECRET,
+        environment="production",
+        log_level="INFO",
+        allowed_hosts=["*"],  # the driver sends no Host header
+        rate_limit_enabled=False,  # bench/ratelimit_cost.py measures the limiter
+    )
     real_stdout = sys.stdout
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115, ASYNC230 - once, before serving
     app = create_app(settings)

@@ -39,3 +39,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "users-service.secretName" -}}
 {{- default (include "users-service.fullname" .) .Values.secret.existingSecret }}
 {{- end }}
+
+{{/* The chart's Redis: labels of its own, so no selector of the API ever matches it. */}}
+{{- define "users-service.redisSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "users-service.name" . }}-redis
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: ratelimit-store
+{{- end }}
