@@ -56,6 +56,11 @@ def test_two_workers_admit_exactly_the_limit_of_concurrent_requests(
             "RATE_LIMIT_STORE_TIMEOUT_MS": "2000",
         },
     ) as base_url:
+        # Both workers up before the burst: each writes its counter file as its app starts
+        # (pre-initialised counters), and a worker still starting would get no requests.
+        deadline = time.monotonic() + 30
+        while len(list(metrics_dir.glob("counter_*.db"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
 
         def fetch(_: int) -> int:
             # A new connection each time, so the kernel hands requests to both workers.
