@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     avatar_cache_max_age_s: int = Field(default=3600, ge=0, le=31_536_000)
     metrics_enabled: bool = True
     idempotency_ttl_s: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    purge_interval_s: float = Field(default=300.0, ge=0.0, le=86_400.0)
+    purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
     access_log_enabled: bool = True
     # Per-worker admission: see service/admission.py and the README's "Memory budget".
     hash_concurrency: int = Field(default=2, ge=1, le=64)

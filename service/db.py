@@ -25,6 +25,8 @@ log = structlog.get_logger(__name__)
 NOT_IMPLEMENTED = 238  # server error code for a feature the server lacks
 
 DOCUMENT_MODELS: list[type[Document]] = [User, RefreshToken, LoginFailures, IdempotencyRecord]
+# Documents that carry an `expires_at` and a TTL index on it (FerretDB: the purge task).
+EXPIRING_MODELS: list[type[Document]] = [RefreshToken, LoginFailures, IdempotencyRecord]
 INDEX_BUILD_TIMEOUT_S = 600.0
 
 MongoDatabase = AsyncDatabase[dict[str, Any]]
