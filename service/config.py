@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_db: str = Field(default="users_service", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    # The deadline of all database work of one request (PyMongo CSOT), see README.
     mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
     health_timeout_ms: int = Field(default=1000, ge=50, le=1000)
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
     avatar_output_side: int = Field(default=512, ge=16, le=2048)
     avatar_cache_max_age_s: int = Field(default=3600, ge=0, le=31_536_000)
     metrics_enabled: bool = True
+    idempotency_ttl_s: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    purge_interval_s: float = Field(default=300.0, ge=0.0, le=86_400.0)
+    purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
     access_log_enabled: bool = True
     # Per-worker admission: see service/admission.py and the README's "Memory budget".
     hash_concurrency: int = Field(default=2, ge=1, le=64)

@@ -7,6 +7,7 @@ import time
 from datetime import UTC
 from typing import Any
 
+import pymongo
 import structlog
 from beanie import Document, init_beanie
 from beanie.odm.utils.typing import get_index_attributes
@@ -16,13 +17,17 @@ from pymongo.errors import OperationFailure
 
 from service.auth.models import LoginFailures, RefreshToken
 from service.config import Settings
+from service.idempotency.models import IdempotencyRecord
 from service.users.models import User
 
 log = structlog.get_logger(__name__)
 
 NOT_IMPLEMENTED = 238  # server error code for a feature the server lacks
 
-DOCUMENT_MODELS: list[type[Document]] = [User, RefreshToken, LoginFailures]
+DOCUMENT_MODELS: list[type[Document]] = [User, RefreshToken, LoginFailures, IdempotencyRecord]
+# Documents that carry an `expires_at` and a TTL index on it (FerretDB: the purge task).
+EXPIRING_MODELS: list[type[Document]] = [RefreshToken, LoginFailures, IdempotencyRecord]
+INDEX_BUILD_TIMEOUT_S = 600.0
 
 MongoDatabase = AsyncDatabase[dict[str, Any]]
 
@@ -30,17 +35,20 @@ MongoDatabase = AsyncDatabase[dict[str, Any]]
 def create_client(settings: Settings) -> AsyncMongoClient[dict[str, Any]]:
     """Build the one client of this process; it connects lazily, on first use.
 
-    Short selection and connect timeouts make a lost database surface as a quick 503
-    instead of requests hanging for PyMongo's 30 s default.
+    `timeoutMS` (PyMongo's client-side operation timeout) bounds every operation, its
+    retries included, outside requests too (background tasks, commands); requests run
+    under one shared deadline of the same length (`service.deadline`). Server selection
+    and connection set-up get the same bound, so a lost database is a quick 503 rather
+    than PyMongo's 30 s default; a frozen one no longer waits for a socket timeout.
     """
     timeout = settings.mongodb_timeout_ms
     return AsyncMongoClient(
         settings.mongodb_url,
         tz_aware=True,
         tzinfo=UTC,
+        timeoutMS=timeout,
         serverSelectionTimeoutMS=timeout,
         connectTimeoutMS=timeout,
-        socketTimeoutMS=max(timeout * 5, 10_000),
         appname="users-service",
     )
 
@@ -69,7 +77,12 @@ async def ensure_indexes(database: MongoDatabase, model: type[Document]) -> None
     for index in declared_indexes(model):
         if index.document["name"] not in existing:
             try:
-                await collection.create_indexes([index])
+                # Building an index over a large collection takes far longer than the
+                # client's per-operation timeout. Only the build gets this long block:
+                # under a CSOT block server selection waits for the block too, so a
+                # database that is away must fail the quick reads before it instead.
+                with pymongo.timeout(INDEX_BUILD_TIMEOUT_S):
+                    await collection.create_indexes([index])
             except OperationFailure as exc:
                 # FerretDB 1.24 has no TTL indexes. Expiry is also checked in every query,
                 # so only the clean-up of expired documents is lost (see README).
@@ -95,6 +108,8 @@ async def ping(database: MongoDatabase, timeout_s: float) -> float:
     Raises `TimeoutError` or a PyMongo error when the database does not answer.
     """
     started = time.perf_counter()
-    async with asyncio.timeout(timeout_s):
-        await database.command("ping")
+    # The driver's deadline ends the round trip cleanly; asyncio's is the backstop.
+    with pymongo.timeout(timeout_s):
+        async with asyncio.timeout(timeout_s + 0.1):
+            await database.command("ping")
     return (time.perf_counter() - started) * 1000

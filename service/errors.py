@@ -8,7 +8,7 @@ import structlog
 from beanie.exceptions import CollectionWasNotInitialized
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pymongo.errors import ConnectionFailure, ExecutionTimeout, WTimeoutError
+from pymongo.errors import ConnectionFailure, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -163,14 +163,43 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
+def database_unavailable(exc: Exception) -> bool:
+    """Whether a database failure means "not now" (503) rather than a bug (500).
+
+    Timeouts of every kind (`PyMongoError.timeout`: the request's deadline, network and
+    server-side `maxTimeMS`, write concern, server selection) and lost connections
+    (`ConnectionFailure`: `AutoReconnect`, `NetworkTimeout`, `ServerSelectionTimeoutError`,
+    `NotPrimaryError`); and models not yet bound because MongoDB was down at start-up.
+    """
+    if isinstance(exc, CollectionWasNotInitialized | ConnectionFailure):
+        return True
+    return isinstance(exc, PyMongoError) and exc.timeout
+
+
+_UNSAFE_WRITE_DETAIL = (
+    "The database did not answer in time; retry later. This write may have been applied "
+    "before it stopped answering: retry with the same Idempotency-Key (POST /users), or "
+    "read the resource before writing again."
+)
+
+
 async def handle_database_error(request: Request, exc: Exception) -> Response:
-    """Lost or slow MongoDB means 503 so clients retry; it is never a 500."""
-    log.warning("database.unavailable", error_type=type(exc).__name__)
+    """Lost or slow MongoDB means 503 so clients retry; any other driver error is a bug."""
+    if not database_unavailable(exc):
+        raise exc  # the last-resort handler logs it and answers a 500
+    log.warning(
+        "database.unavailable",
+        error_type=type(exc).__name__,
+        timeout=isinstance(exc, PyMongoError) and exc.timeout,
+    )
+    safe = request.method in ("GET", "HEAD", "OPTIONS")
     return make_problem(
         503,
         slug="database-unavailable",
         title="Service Unavailable",
-        detail="The database is unavailable; retry later.",
+        detail="The database did not answer in time; retry later."
+        if safe
+        else _UNSAFE_WRITE_DETAIL,
         instance=_instance(request),
         request_id=current_request_id(),
         headers={"Retry-After": "1"},
@@ -183,10 +212,5 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     # CollectionWasNotInitialized: the app started while MongoDB was down and is still retrying.
-    for database_error in (
-        ConnectionFailure,
-        ExecutionTimeout,
-        WTimeoutError,
-        CollectionWasNotInitialized,
-    ):
+    for database_error in (PyMongoError, CollectionWasNotInitialized):
         app.add_exception_handler(database_error, handle_database_error)

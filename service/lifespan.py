@@ -22,7 +22,8 @@ from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
-from service.db import MongoDatabase, create_client, init_models, ping
+from service.db import EXPIRING_MODELS, MongoDatabase, create_client, init_models, ping
+from service.purge import PurgePolicy, purge_periodically
 from service.users.cache import CALLERS
 
 log = structlog.get_logger(__name__)
@@ -142,6 +143,13 @@ def build_lifespan(settings: Settings) -> Any:
             _watch_database(db, app, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000)
         )
         gates = build_gates(settings, app.state.business_metrics.admission_rejections)
+        tasks = [init_task, watch_task]
+        if settings.purge_interval_s > 0:
+            policy = PurgePolicy(settings.purge_interval_s, settings.purge_batch_size)
+            purge = purge_periodically(
+                EXPIRING_MODELS, db.initialised, policy, app.state.business_metrics
+            )
+            tasks.append(asyncio.create_task(purge))
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
@@ -166,7 +174,7 @@ def build_lifespan(settings: Settings) -> Any:
                 ),
             }
         finally:
-            for task in (init_task, watch_task):
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
@@ -14,6 +14,7 @@ from service.auth.router import router as auth_router
 from service.avatars.router import router as avatars_router
 from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
+from service.db_deadline import request_deadline
 from service.deadline import DeadlineMiddleware
 from service.docs import add_docs_routes
 from service.errors import register_error_handlers
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=build_lifespan(settings),
+        # One database deadline per request: a frozen database answers 503, not a hang.
+        dependencies=[Depends(request_deadline(settings.mongodb_timeout_ms / 1000))],
         docs_url=None,
         redoc_url=None,
         openapi_tags=[

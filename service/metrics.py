@@ -34,6 +34,7 @@ class BusinessMetrics:
     avatar_stored_bytes: Histogram
     database_up: Gauge
     admission_rejections: Counter
+    db_purged: Counter
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -64,6 +65,12 @@ class BusinessMetrics:
                 "database_up",
                 "1 when MongoDB answered the last readiness ping, else 0.",
                 multiprocess_mode="mostrecent",
+                registry=registry,
+            ),
+            db_purged=Counter(
+                "db_purged",
+                "Expired documents deleted by the purge task, by collection.",
+                ["collection"],
                 registry=registry,
             ),
             avatar_stored_bytes=Histogram(

@@ -37,7 +37,9 @@ def running_service(
         **os.environ,
         "MONGODB_URL": mongodb_url,
         "MONGODB_DB": database,
-        "MONGODB_TIMEOUT_MS": "500",
+        # One database deadline per request: short, so outages answer quickly, with room
+        # for a login (several round trips and a hash) on a loaded test machine.
+        "MONGODB_TIMEOUT_MS": "1000",
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_COST_KIB": "8192",
         "ARGON2_PARALLELISM": "1",

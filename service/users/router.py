@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from beanie import PydanticObjectId
 from fastapi import APIRouter, Header, Request, Response, status
 
 from service.auth import service as auth_service
@@ -17,6 +18,7 @@ from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.errors import Forbidden
 from service.http_caching import match_fails, none_match, strong_etag
+from service.idempotency.http import Idempotent
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.users import service
@@ -86,38 +88,59 @@ def _check_admin_fields(caller: User | None, sent: set[str]) -> None:
     "image to create user and avatar in one request. Username and email are stored "
     "lower-case and must be unique (409 names the taken field). The password is stored only "
     "as an Argon2id hash and never returned. Only an admin may set `role` or `is_active`. "
-    "Answers 201 with `Location` and `ETag`.",
+    "Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: "
+    "a 503 on this write may mean the user was created, and a retry with the same key gets "
+    "the first answer instead of a 409 or a second user.",
     responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
     openapi_extra=CREATE_USER_BODY,
 )
 async def create_user(
     registration: Registration,
     request: Request,
-    response: Response,
     hasher: Hasher,
     metrics: Metrics,
     caller: OptionalUser,
     storage: Storage,
     decoder: Decoder,
-) -> UserRead:
-    """Register a new user, with an avatar when one is sent."""
+    idempotent: Idempotent,
+) -> Response:
+    """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
     settings: Settings = request.state.settings
     is_admin = caller is not None and caller.role is Role.ADMIN
     if not settings.registration_open and not is_admin:
         raise Forbidden("Registration is closed.")
     _check_admin_fields(caller, data.admin_fields_sent())
-    # Cheap checks first: a taken name costs one indexed read, not a decode and a hash.
-    await service.check_available(data.username, data.email)
-    # Validate the image before creating anyone, so a bad image leaves nothing behind.
-    image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
-    user = await service.create_user(data, hasher)
-    metrics.users_created.inc()
-    if avatar is not None and image is not None:
-        user = await store_upload(user, image, len(avatar), storage, metrics)
-    response.headers["Location"] = str(request.url_for("get_user", user_id=str(user.id)))
-    response.headers["ETag"] = etag_of(user)
-    return to_read(user, request)
+
+    async def register(user_id: PydanticObjectId | None, resumed: bool) -> Response:
+        # A resumed key whose user exists was created by the attempt that failed: answer
+        # with it, without hashing the password again.
+        user = await service.find_user(user_id) if resumed and user_id else None
+        if user is None:
+            if not resumed:
+                # Cheap checks first: a taken name costs one indexed read, not a decode and
+                # a hash. Skipped on a resume, whose own earlier insert may hold the name:
+                # create_user tells that apart by the id.
+                await service.check_available(data.username, data.email)
+            # Validate the image before creating anyone, so a bad image leaves nothing behind.
+            image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
+            user = await service.create_user(data, hasher, user_id=user_id)
+            metrics.users_created.inc()
+            if avatar is not None and image is not None:
+                user = await store_upload(user, image, len(avatar), storage, metrics)
+        headers = {
+            "Location": str(request.url_for("get_user", user_id=str(user.id))),
+            "ETag": etag_of(user),
+        }
+        return json_response(to_read(user, request), status_code=201, headers=headers)
+
+    return await idempotent.respond(
+        operation="users.create",
+        caller=str(caller.id) if caller is not None else "anonymous",
+        content=data.model_dump(mode="json"),
+        attachment=avatar,
+        action=register,
+    )
 
 
 legacy_router.add_api_route(

@@ -76,9 +76,16 @@ async def check_available(username: str, email: str) -> None:
         raise EmailTaken
 
 
-async def create_user(data: UserCreate, hasher: PasswordHasher) -> User:
-    """Store a new user; the database's unique indexes decide duplicates, atomically."""
+async def create_user(
+    data: UserCreate, hasher: PasswordHasher, *, user_id: PydanticObjectId | None = None
+) -> User:
+    """Store a new user; the database's unique indexes decide duplicates, atomically.
+
+    With `user_id` (fixed by an idempotent request), a user already stored under that id
+    is the same request landing twice: it is returned instead of refused.
+    """
     user = User(
+        id=user_id,
         username=data.username,
         email=data.email,
         name=data.name,
@@ -90,6 +97,8 @@ async def create_user(data: UserCreate, hasher: PasswordHasher) -> User:
     try:
         await user.insert()
     except DuplicateKeyError as exc:
+        if user_id is not None and (earlier := await find_user(user_id)) is not None:
+            return earlier
         raise await _duplicate_field(exc, user.username, None) from None
     log.info("user.created", user_id=str(user.id))
     return user

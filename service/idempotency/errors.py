@@ -1,0 +1,30 @@
+"""Failures of idempotent requests, as problem documents."""
+
+from __future__ import annotations
+
+from service.errors import Conflict, ServiceError
+
+
+class IdempotencyKeyReused(ServiceError):
+    """The key was first used for a different request; it cannot name this one."""
+
+    status, slug, title = 422, "idempotency-key-reused", "Unprocessable Content"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was used for a request with different content; "
+            "use a new key for a new request."
+        )
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this key has not answered yet."""
+
+    slug = "idempotency-key-in-progress"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            "A request with this Idempotency-Key is still being processed; "
+            "retry after Retry-After seconds to get its outcome.",
+            headers={"Retry-After": str(max(1, retry_after_s))},
+        )

@@ -1,0 +1,111 @@
+"""Expired refresh tokens, login-failure windows and idempotency records are deleted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from bson import ObjectId
+from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
+
+from service.db import EXPIRING_MODELS
+from service.purge import PurgePolicy, purge_expired, purge_periodically
+from tests.test_metrics import _sample
+
+COLLECTIONS = ("refresh_tokens", "login_failures", "idempotency_keys")
+
+
+def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
+    # Shaped like what the service stores; the purge looks only at `expires_at`.
+    base: dict[str, Any] = {"expires_at": expires_at}
+    if collection == "refresh_tokens":
+        return {
+            **base,
+            "token_hash": f"{n:064x}",
+            "user_id": ObjectId(),
+            "family_id": f"family-{n}",
+            "created_at": expires_at,
+        }
+    if collection == "login_failures":
+        return {**base, "key": f"{n:064x}", "failures": 1}
+    return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
+
+
+async def _seed(database: AsyncDatabase[dict[str, Any]], expired: int, live: int) -> None:
+    now = datetime.now(UTC)
+    for collection in COLLECTIONS:
+        documents = [_document(collection, n, now - timedelta(minutes=1)) for n in range(expired)]
+        documents += [
+            _document(collection, expired + n, now + timedelta(hours=1)) for n in range(live)
+        ]
+        await database[collection].insert_many(documents)
+
+
+async def _counts(database: AsyncDatabase[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    now = datetime.now(UTC)
+    return {
+        name: (
+            await database[name].count_documents({"expires_at": {"$lte": now}}),
+            await database[name].count_documents({"expires_at": {"$gt": now}}),
+        )
+        for name in COLLECTIONS
+    }
+
+
+async def test_one_pass_deletes_expired_documents_in_bounded_batches(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    test_db: AsyncDatabase[dict[str, Any]],
+    log_output: io.StringIO,
+) -> None:
+    await _seed(test_db, expired=5, live=2)
+    before = (await client.get("/metrics")).text
+
+    first = await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics)
+    assert first == dict.fromkeys(COLLECTIONS, 3)  # at most a batch per collection and pass
+    assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (2, 2))
+    second = await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics)
+    assert second == dict.fromkeys(COLLECTIONS, 2)
+    assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 2))  # the live ones stay
+    assert await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics) == dict.fromkeys(
+        COLLECTIONS, 0
+    )
+
+    after = (await client.get("/metrics")).text
+    for name in COLLECTIONS:
+        purged = _sample(after, "db_purged_total", collection=name)
+        assert purged - _sample(before, "db_purged_total", collection=name) == 5
+    events = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    runs = [event for event in events if event["event"] == "db.purged"]
+    assert [run["total"] for run in runs] == [9, 6, 0]  # one event per pass, with counts
+    assert runs[0]["deleted"] == dict.fromkeys(COLLECTIONS, 3)
+
+
+async def test_the_periodic_task_purges_and_stops_cleanly(
+    app: FastAPI, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await _seed(test_db, expired=3, live=1)
+    initialised = asyncio.Event()
+    initialised.set()
+    policy = PurgePolicy(interval_s=0.05, batch_size=100)
+    task = asyncio.create_task(
+        purge_periodically(EXPIRING_MODELS, initialised, policy, app.state.business_metrics)
+    )
+    try:
+        for _ in range(200):  # up to 10 s on a busy machine
+            await asyncio.sleep(0.05)
+            if await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 1)):
+                break
+        assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 1))
+        assert not task.done()  # still running, waiting for its next pass
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert task.cancelled()
