@@ -38,6 +38,8 @@ section "Compose: docker compose config"
 export JWT_SECRET="compose-config-check-only-not-a-real-secret-0123456789"
 docker-compose --env-file .env.example -f docker-compose.yml config -q
 docker-compose --env-file .env.example -f docker-compose.yml -f docker/docker-compose.dev.yml config -q
+# The optional local S3 store (profile "s3") with the API configured for it.
+AVATAR_STORAGE=s3 docker-compose --env-file .env.example -f docker-compose.yml --profile s3 config -q
 unset JWT_SECRET
 
 section "Prometheus: config, alert rules, rule unit tests"
