@@ -38,12 +38,25 @@ section "Compose: docker compose config"
 export JWT_SECRET="compose-config-check-only-not-a-real-secret-0123456789"
 docker-compose --env-file .env.example -f docker-compose.yml config -q
 docker-compose --env-file .env.example -f docker-compose.yml -f docker/docker-compose.dev.yml config -q
+# The optional local S3 store (profile "s3") with the API configured for it.
+AVATAR_STORAGE=s3 docker-compose --env-file .env.example -f docker-compose.yml --profile s3 config -q
 unset JWT_SECRET
-if command -v promtool >/dev/null 2>&1; then
-  promtool check config docker/prometheus/prometheus.yml
-else
-  echo "promtool not installed: Prometheus config checked by the Compose and test steps only"
+
+section "Prometheus: config, alert rules, rule unit tests"
+# promtool (and the prometheus binary that tests/test_dashboard_prometheus.py runs) come
+# from Debian's prometheus package.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  as_root=()
+  [[ "$(id -u)" -eq 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
+promtool --version | head -1
+promtool check config docker/prometheus/prometheus.yml
+promtool check rules docker/prometheus/alerts.yml
+(cd docker/prometheus && promtool test rules alerts.test.yml)
+# The chart ships the same rules as a PrometheusRule; its copy may not drift.
+cmp docker/prometheus/alerts.yml deploy/helm/users-service/files/alerts.yml
 
 section "shell scripts: shellcheck"
 shellcheck scripts/*.sh .ci/run
@@ -53,12 +66,31 @@ rendered="$(mktemp -d)"
 trap 'rm -rf "$rendered"' EXIT
 helm lint --strict deploy/helm/users-service -f deploy/helm/ci-values.yaml
 helm template ci deploy/helm/users-service --namespace users-service -f deploy/helm/ci-values.yaml >"$rendered/chart.yaml"
-# ServiceMonitor is a CRD without a bundled schema; kubernetes-validate warns and moves on.
+# ServiceMonitor and PrometheusRule are CRDs without a bundled schema; kubernetes-validate
+# warns and moves on. The rules inside the PrometheusRule are checked by promtool instead.
 kubernetes-validate --strict "$rendered/chart.yaml"
+helm template ci deploy/helm/users-service --namespace users-service -f deploy/helm/ci-values.yaml \
+  --show-only templates/prometheusrule.yaml \
+  | "$TOOLS/bin/python" -c 'import sys, yaml; print(yaml.safe_dump(yaml.safe_load(sys.stdin)["spec"]))' \
+  >"$rendered/rules.yaml"
+promtool check rules "$rendered/rules.yaml"
+# CPU request and HPA target against the benchmark's CPU per request (see values.yaml).
+"$TOOLS/bin/python" scripts/hpa_headroom.py "$rendered/chart.yaml"
+refuse() {  # the chart must refuse these values
+  local why="$1"; shift
+  if helm template ci deploy/helm/users-service -f deploy/helm/ci-values.yaml "$@" >/dev/null 2>&1; then
+    echo "the chart rendered $why" >&2
+    exit 1
+  fi
+}
 if helm template ci deploy/helm/users-service >/dev/null 2>&1; then
   echo "the chart rendered without a database URL or JWT secret" >&2
   exit 1
 fi
+refuse "S3 avatar storage without a bucket" --set avatarStorage.s3.bucket=
+refuse "a PDB that blocks every eviction" --set podDisruptionBudget.minAvailable=2
+refuse "an HPA whose minimum exceeds its maximum" --set autoscaling.minReplicas=11
+refuse "avatar storage set through config" --set config.AVATAR_STORAGE=s3
 
 section "GitHub Actions: actionlint"
 actionlint -shellcheck "$(command -v shellcheck)" .github/workflows/*.yml

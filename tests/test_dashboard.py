@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.avatars import images
+from tests.conftest import AppFactory
 from tests.factories import user_session
 
 PROMETHEUS_SYNTHETIC = {"up"}
@@ -101,3 +102,39 @@ def test_metric_name_extraction() -> None:
         "database_up",
         "x_total",
     }
+
+
+def test_panels_split_latency_by_method_and_show_zero_when_healthy(repo_root: Path) -> None:
+    dashboard = json.loads((repo_root / "docker/grafana/dashboards/users-service.json").read_text())
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            expr = target["expr"]
+            if "histogram_quantile" in expr:
+                # POST /users hashes a password: one line per method keeps it off the reads.
+                assert re.search(r"by \(le, handler, method\)", expr), panel["title"]
+                assert "{{method}}" in target["legendFormat"], panel["title"]
+            if "/" in expr and "clamp_min" in expr:
+                # A ratio over series that may not exist yet reads 0, not "No data".
+                assert expr.endswith("or vector(0)"), f"{panel['title']}: {expr}"
+
+
+async def test_known_label_values_are_exported_at_zero_from_the_start(app_with: AppFactory) -> None:
+    from service.avatars.errors import InvalidImage, UnsupportedImage
+    from service.avatars.images import ACCEPTED_FORMATS
+    from service.metrics import AVATAR_FORMATS, AVATAR_REJECTION_REASONS, LATENCY_BUCKETS_S
+
+    # The label values metrics.py pre-initialises are the ones the avatar code emits.
+    assert set(AVATAR_FORMATS) == {f.lower() for f in ACCEPTED_FORMATS}
+    assert set(AVATAR_REJECTION_REASONS) == {UnsupportedImage.slug, InvalidImage.slug}
+    async with app_with() as fresh:  # a new app: nothing uploaded, nothing refused yet
+        scrape = (await fresh.get("/metrics")).text
+    for fmt in AVATAR_FORMATS:
+        assert re.search(rf'^avatar_uploads_total\{{format="{fmt}"\}} 0\.0$', scrape, re.M), fmt
+    for reason in AVATAR_REJECTION_REASONS:
+        pattern = rf'^avatar_rejections_total\{{reason="{reason}"\}} 0\.0$'
+        assert re.search(pattern, scrape, re.M), reason
+    for gate in ("hashing", "decoding"):
+        assert f'admission_rejections_total{{gate="{gate}"}} 0.0' in scrape
+    # 1-5 ms, where most routes answer, is resolved; the SLO threshold is a bucket.
+    assert sum(1 for b in LATENCY_BUCKETS_S if b <= 0.005) >= 4
+    assert 0.25 in LATENCY_BUCKETS_S

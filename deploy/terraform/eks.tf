@@ -101,17 +101,25 @@ data "aws_iam_policy_document" "logs_key" {
   }
 }
 
+# Added to the control plane's network interfaces next to the security group EKS creates
+# and manages itself (which managed nodes share, and which carries all control-plane <->
+# node traffic). This one only admits the Kubernetes API, on 443, from the private CIDRs
+# that apply or operate; it needs no egress rule (security groups are stateful, and EKS's
+# own group covers the control plane's egress).
 resource "aws_security_group" "cluster" {
   name        = "${local.name}-eks-cluster"
-  description = "EKS control plane of ${local.name}"
+  description = "Kubernetes API of ${local.name} from operators inside the VPC"
   vpc_id      = var.vpc_id
 }
 
-resource "aws_vpc_security_group_egress_rule" "cluster" {
+resource "aws_vpc_security_group_ingress_rule" "cluster_api" {
+  for_each          = toset(var.cluster_endpoint_private_access_cidrs)
   security_group_id = aws_security_group.cluster.id
-  description       = "Control plane to nodes and AWS APIs"
-  ip_protocol       = "-1"
-  cidr_ipv4         = "0.0.0.0/0"
+  description       = "Kubernetes API from ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.value
 }
 
 resource "aws_eks_cluster" "this" {
@@ -169,4 +177,44 @@ resource "aws_eks_node_group" "default" {
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]
   }
+}
+
+# Other principals allowed to administer the cluster (the creator already is).
+resource "aws_eks_access_entry" "admin" {
+  for_each      = toset(var.cluster_admin_principal_arns)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each      = aws_eks_access_entry.admin
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value.principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+# The resource metrics API the HorizontalPodAutoscaler reads CPU from; EKS does not run it
+# by default. Installed as an EKS add-on, so AWS keeps it matched to the cluster version.
+resource "aws_eks_addon" "metrics_server" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "metrics-server"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [aws_eks_node_group.default]
+}
+
+# IAM roles for service accounts (IRSA): the cluster's OIDC issuer, trusted by IAM.
+data "tls_certificate" "oidc" {
+  url = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+resource "aws_iam_openid_connect_provider" "eks" {
+  url             = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = [data.tls_certificate.oidc.certificates[0].sha1_fingerprint]
 }

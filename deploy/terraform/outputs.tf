@@ -28,3 +28,18 @@ output "mongodb_url" {
   value       = local.mongodb_url
   sensitive   = true
 }
+
+output "avatar_bucket_name" {
+  description = "S3 bucket of the avatars (AVATAR_S3_BUCKET; objects under avatars/)."
+  value       = aws_s3_bucket.avatars.id
+}
+
+output "avatar_bucket_arn" {
+  description = "ARN of the avatar bucket."
+  value       = aws_s3_bucket.avatars.arn
+}
+
+output "avatar_role_arn" {
+  description = "IAM role of the service's pods (IRSA; the chart's serviceAccount.awsRoleArn)."
+  value       = aws_iam_role.avatars.arn
+}

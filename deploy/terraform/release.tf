@@ -55,7 +55,31 @@ resource "helm_release" "service" {
       ENVIRONMENT = "production"
       MONGODB_DB  = var.mongodb_database
     }
+    # Pods roll when the Secret changes (the chart cannot hash a Secret it does not own);
+    # a digest of random values reveals nothing.
+    podAnnotations = {
+      "checksum/secret" = nonsensitive(sha256(jsonencode(kubernetes_secret.service.data)))
+    }
+    # The role the avatar bucket trusts is bound to exactly this ServiceAccount name.
+    serviceAccount = {
+      name       = local.service_account
+      awsRoleArn = aws_iam_role.avatars.arn
+    }
+    avatarStorage = {
+      backend = var.avatar_storage
+      s3 = {
+        bucket = aws_s3_bucket.avatars.id
+        prefix = local.avatar_prefix
+        region = var.aws_region
+      }
+    }
   })]
 
-  depends_on = [mongodbatlas_database_user.service, mongodbatlas_project_ip_access_list.cluster_egress]
+  depends_on = [
+    mongodbatlas_database_user.service,
+    mongodbatlas_project_ip_access_list.cluster_egress,
+    aws_eks_addon.metrics_server, # the HPA reads CPU from it
+    aws_iam_role_policy.avatars,
+    aws_s3_bucket_policy.avatars,
+  ]
 }

@@ -38,15 +38,46 @@ variable "cluster_version" {
 }
 
 variable "cluster_endpoint_public_access_cidrs" {
-  description = "CIDRs allowed to reach the Kubernetes API; empty keeps the endpoint private."
+  description = "CIDRs allowed to reach the Kubernetes API's public endpoint: the workstation or CI runner that applies (its egress address /32). Empty keeps the endpoint private."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.cluster_endpoint_public_access_cidrs : can(cidrhost(cidr, 0)) && !endswith(cidr, "/0")])
+    error_message = "Each entry must be a CIDR, and none may open the API to the whole internet (/0)."
+  }
+
+  validation {
+    condition     = length(var.cluster_endpoint_public_access_cidrs) + length(var.cluster_endpoint_private_access_cidrs) > 0
+    error_message = "Terraform's Kubernetes and Helm providers must reach the API: set cluster_endpoint_public_access_cidrs (apply from outside the VPC) or cluster_endpoint_private_access_cidrs (apply from a runner inside it)."
+  }
+}
+
+variable "cluster_endpoint_private_access_cidrs" {
+  description = "CIDRs inside the VPC (or reaching it by VPN/peering) allowed to the API's private endpoint on 443, e.g. the subnet of a self-hosted CI runner. Nodes reach it through the EKS-managed cluster security group and need no entry."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.cluster_endpoint_private_access_cidrs : can(cidrhost(cidr, 0)) && !endswith(cidr, "/0")])
+    error_message = "Each entry must be a CIDR narrower than /0."
+  }
+}
+
+variable "cluster_admin_principal_arns" {
+  description = "IAM roles or users (besides the one that creates the cluster) given cluster-admin through EKS access entries, e.g. the CI role that applies."
   type        = list(string)
   default     = []
 }
 
+# Sized for the chart's CPU request of 1 core (values.yaml): three pods per 4-vCPU node
+# (3 x 1 CPU + system pods within ~3.9 allocatable), so 5 nodes hold maxReplicas (10) with
+# room for a rollout surge. Compute-optimised, not burstable: Argon2 hashing is sustained
+# CPU, which would drain t3 credits.
 variable "node_instance_types" {
-  description = "Instance types of the managed node group."
+  description = "Instance types of the managed node group (4 vCPU: three users-service pods each)."
   type        = list(string)
-  default     = ["t3.large"]
+  default     = ["c6i.xlarge"]
 }
 
 variable "node_min_size" {
@@ -117,6 +148,23 @@ variable "kubernetes_namespace" {
   description = "Namespace the service is installed into."
   type        = string
   default     = "users-service"
+}
+
+variable "avatar_storage" {
+  description = "Where the service stores avatars: s3 (the bucket of avatars.tf) or gridfs (MongoDB)."
+  type        = string
+  default     = "s3"
+
+  validation {
+    condition     = contains(["s3", "gridfs"], var.avatar_storage)
+    error_message = "avatar_storage is s3 or gridfs."
+  }
+}
+
+variable "avatar_noncurrent_version_days" {
+  description = "Days a replaced or deleted avatar stays recoverable (a noncurrent version) before S3 expires it."
+  type        = number
+  default     = 30
 }
 
 variable "tags" {

@@ -1,5 +1,13 @@
 terraform {
-  required_version = ">= 1.6.0"
+  # 1.10: the S3 backend's native lockfile, and validations that read other variables.
+  required_version = ">= 1.10.0"
+
+  # Remote state in S3, encrypted and locked. The state holds secrets in plain text (the
+  # Atlas password, the JWT secret, the full connection string), so its bucket must be
+  # private, versioned and KMS-encrypted, readable only by whoever applies. The settings
+  # are a partial configuration given at init:
+  #   terraform init -backend-config=backend.hcl      (see backend.hcl.example)
+  backend "s3" {}
 
   required_providers {
     aws = {
@@ -22,6 +30,10 @@ terraform {
       source  = "hashicorp/random"
       version = "~> 3.6"
     }
+    tls = {
+      source  = "hashicorp/tls"
+      version = "~> 4.0"
+    }
   }
 }
 
@@ -37,7 +49,11 @@ provider "aws" {
 provider "mongodbatlas" {}
 
 # Both Kubernetes-facing providers reach the cluster the same way: its endpoint and CA,
-# with a short-lived token from the AWS CLI.
+# with a short-lived token from the AWS CLI (the identity that created the cluster is its
+# admin; cluster_admin_principal_arns adds others, e.g. a CI role). The endpoint must be
+# reachable from where terraform runs: its public side is open only to
+# cluster_endpoint_public_access_cidrs, its private side (inside the VPC) only to
+# cluster_endpoint_private_access_cidrs; README "Terraform" has both set-ups.
 provider "kubernetes" {
   host                   = local.cluster.host
   cluster_ca_certificate = local.cluster.ca_certificate

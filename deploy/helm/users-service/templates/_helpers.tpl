@@ -46,3 +46,25 @@ app.kubernetes.io/name: {{ include "users-service.name" . }}-redis
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: ratelimit-store
 {{- end }}
+
+{{/*
+Spread over nodes and zones from .Values.topologySpread, with this release's pods as the
+selector; raw .Values.topologySpreadConstraints replace it when set. matchLabelKeys keeps
+each rollout's new ReplicaSet spread on its own.
+*/}}
+{{- define "users-service.topologySpreadConstraints" -}}
+{{- $constraints := .Values.topologySpreadConstraints }}
+{{- if not $constraints }}
+{{- $spread := .Values.topologySpread }}
+{{- $selector := dict "matchLabels" (include "users-service.selectorLabels" . | fromYaml) }}
+{{- range $key, $topology := dict "nodes" "kubernetes.io/hostname" "zones" "topology.kubernetes.io/zone" }}
+{{- with index $spread $key }}
+{{- $constraints = append $constraints (dict "maxSkew" (int $spread.maxSkew) "topologyKey" $topology "whenUnsatisfiable" . "labelSelector" $selector "matchLabelKeys" (list "pod-template-hash")) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- with $constraints }}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

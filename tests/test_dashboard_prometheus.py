@@ -1,0 +1,206 @@
+"""Every dashboard panel and alert rule, evaluated by a real Prometheus scraping the service.
+
+The service runs as a real two-worker process (multiprocess metrics, as in the image); a
+Prometheus (Debian's `prometheus` binary) scrapes it every second and loads
+docker/prometheus/alerts.yml. After a mixed load (registrations, logins and a failed one,
+reads, updates, avatar uploads accepted and refused, deletions) spread over several
+scrapes, every panel query must succeed and return at least one finite sample, the known
+values must read as what happened, and every rule must evaluate without error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from scripts.localdb import LocalServer, free_port
+from service.config import Settings
+from tests.avatars import images
+from tests.service_process import running_service
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = REPO_ROOT / "docker/grafana/dashboards/users-service.json"
+ALERTS = REPO_ROOT / "docker/prometheus/alerts.yml"
+ROUNDS = 6
+PASSWORD = "dashboard-password-1234"
+
+
+def _prometheus_binary() -> str:
+    binary = shutil.which("prometheus")
+    if binary:
+        return binary
+    if os.environ.get("CI"):
+        pytest.fail("prometheus is not installed (Debian package `prometheus`; check_deploy.sh)")
+    pytest.skip("prometheus is not installed (apt-get install prometheus)")
+
+
+@pytest.fixture
+def prometheus_for(tmp_path: Path) -> Iterator[Any]:
+    """Start Prometheus scraping a given target each second; yield its query function."""
+    binary = _prometheus_binary()
+    processes: list[subprocess.Popen[bytes]] = []
+    clients: list[httpx.Client] = []
+
+    def start(target: str) -> httpx.Client:
+        config = {
+            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+            "rule_files": [str(ALERTS)],
+            "scrape_configs": [
+                {
+                    "job_name": "users-service",
+                    "metrics_path": "/metrics",
+                    "static_configs": [{"targets": [target]}],
+                }
+            ],
+        }
+        (tmp_path / "prometheus.yml").write_text(json.dumps(config))  # JSON is YAML
+        port = free_port()
+        with (tmp_path / "prometheus.log").open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    binary,
+                    f"--config.file={tmp_path / 'prometheus.yml'}",
+                    f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                    f"--web.listen-address=127.0.0.1:{port}",
+                    "--log.level=warn",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        clients.append(api)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if api.get("/-/ready").status_code == 200:
+                    return api
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp_path / "prometheus.log").read_text()[-2000:])
+            time.sleep(0.2)
+
+    yield start
+    for client in clients:
+        client.close()
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _mixed_load(base_url: str, round_no: int) -> None:
+    """One round of what users do: every panel's series moves within it."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        name = f"dash{round_no:02d}{time.monotonic_ns() % 100000:05d}"
+        created = http.post(
+            "/users",
+            json={"username": name, "email": f"{name}@example.com", "password": PASSWORD},
+        )
+        assert created.status_code == 201, created.text
+        user_id = created.json()["id"]
+        wrong = http.post("/auth/token", data={"username": name, "password": "not-the-password"})
+        assert wrong.status_code == 401, wrong.text
+        tokens = http.post("/auth/token", data={"username": name, "password": PASSWORD})
+        assert tokens.status_code == 200, tokens.text
+        auth = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+        assert http.get("/users", params={"limit": 5}, headers=auth).status_code == 200
+        assert http.get(f"/users/{user_id}", headers=auth).status_code == 200
+        patched = http.patch(f"/users/{user_id}", json={"name": "Dash Board"}, headers=auth)
+        assert patched.status_code == 200, patched.text
+        upload = {"file": ("a.png", images.png(64, 64), "image/png")}
+        assert http.put(f"/users/{user_id}/avatar", files=upload, headers=auth).status_code == 200
+        refused = {"file": ("a.png", b"not an image", "image/png")}
+        assert http.put(f"/users/{user_id}/avatar", files=refused, headers=auth).status_code == 415
+        assert http.get(f"/users/{user_id}/avatar").status_code == 200
+        assert http.delete(f"/users/{user_id}", headers=auth).status_code == 204
+
+
+def _query(api: httpx.Client, expr: str) -> list[dict[str, Any]]:
+    response = api.get("/api/v1/query", params={"query": expr})
+    body = response.json()
+    assert response.status_code == 200, f"{expr}: {body}"
+    assert body["status"] == "success", f"{expr}: {body}"
+    result: list[dict[str, Any]] = body["data"]["result"]
+    return result
+
+
+def _values(result: list[dict[str, Any]], **labels: str) -> list[float]:
+    return [
+        float(sample["value"][1])
+        for sample in result
+        if all(sample["metric"].get(key) == value for key, value in labels.items())
+    ]
+
+
+def test_every_panel_and_rule_evaluates_against_a_real_prometheus(
+    mongo_server: LocalServer, settings: Settings, tmp_path: Path, prometheus_for: Any
+) -> None:
+    metrics_dir = tmp_path / "multiproc"
+    metrics_dir.mkdir()
+    with running_service(
+        mongo_server.url,
+        f"{settings.mongodb_db}_dash",
+        tmp_path / "service.log",
+        workers=2,
+        extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+    ) as base_url:
+        api: httpx.Client = prometheus_for(base_url.removeprefix("http://"))
+        for round_no in range(ROUNDS):  # spread over scrapes, so rates see increases
+            _mixed_load(base_url, round_no)
+            time.sleep(1.2)
+        time.sleep(2.5)  # two more scrapes and rule evaluations after the last round
+
+        dashboard = json.loads(DASHBOARD.read_text())
+        results: dict[str, list[dict[str, Any]]] = {}
+        problems = []
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                result = _query(api, target["expr"])
+                results[f"{panel['title']}/{target['legendFormat']}"] = result
+                finite = [v for v in _values(result) if math.isfinite(v)]
+                if not finite:
+                    problems.append(f"{panel['title']} [{target['legendFormat']}]: {result}")
+        assert not problems, "panels with no data or only NaN:\n" + "\n".join(problems)
+
+        # The panels say what happened: no 5xx, one failed login per round, avatars counted
+        # by format and refusals by reason, the database up.
+        assert _values(results["Error rate (5xx share)/5xx"]) == [0.0]
+        assert _values(results["Readiness (MongoDB reachable)/ready"]) == [1.0]
+        assert _values(results["Logins: failures and throttling per minute/failed (401)"])[0] > 0
+        assert _values(results["Logins: failures and throttling per minute/throttled (429)"]) == [
+            0.0
+        ]
+        uploads = results["Avatar uploads and rejections per minute/upload {{format}}"]
+        assert _values(uploads, format="png")[0] > 0
+        assert _values(uploads, format="gif") == [0.0]  # pre-initialised, never seen
+        rejected = results["Avatar uploads and rejections per minute/rejected {{reason}}"]
+        assert _values(rejected, reason="unsupported-image")[0] > 0
+        assert _values(rejected, reason="invalid-image") == [0.0]
+        p50 = results["Latency p50 by route and method/{{method}} {{handler}}"]
+        assert {s["metric"]["method"] for s in p50} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
+        assert all(v < 0.25 for v in _values(p50, handler="/users/{user_id}", method="GET"))
+
+        rules = api.get("/api/v1/rules").json()["data"]["groups"]
+        evaluated = [rule for group in rules for rule in group["rules"]]
+        assert len(evaluated) >= 20
+        broken = [(r["name"], r.get("lastError")) for r in evaluated if r["health"] != "ok"]
+        assert not broken, f"rules that failed to evaluate: {broken}"
+        recorded = _query(api, "users_service:http_slow_reads:ratio_rate5m")
+        assert _values(recorded, job="users-service"), "recording rules produced nothing"
+        firing = _query(api, 'ALERTS{alertstate="firing"}')
+        assert not firing, f"alerts firing on healthy traffic: {firing}"
