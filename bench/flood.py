@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from scripts.localdb import free_port, start_server
+from scripts.localredis import start_redis
 from service.config import Settings
 from tests.avatars.images import bomb_png
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench/RESULTS.md"
 SECTION = "## Flood: admission control under an anonymous flood"
 JWT_SECRET = "bench-only-signing-secret-" + "f" * 40
-CHART_LIMIT_MIB = 768  # deploy/helm/users-service/values.yaml resources.limits.memory
+CHART_LIMIT_MIB = 832  # deploy/helm/users-service/values.yaml resources.limits.memory
 PASSWORD = "flood-reader-password"  # noqa: S105 - a throwaway account of the bench database
 
 
@@ -46,13 +47,14 @@ class FloodReport:
     worker_base_mib: list[float]
     worker_peak_mib: list[float]
     master_peak_mib: float
+    unchecked_by_limiter: float
     formula_mib: float
     reader_p50_ms: float
     reader_p99_ms: float
     reader_requests: int
     reader_errors: int
-    logins: Counter[int]
-    bombs: Counter[int]
+    logins: Counter[str]
+    bombs: Counter[str]
     seconds: float
 
 
@@ -73,7 +75,9 @@ def _workers(master: int) -> list[int]:
     ]
 
 
-def _start_service(mongodb_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start_service(
+    mongodb_url: str, port: int, log: Path, rate_limit_url: str | None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MONGODB_URL": mongodb_url,
@@ -83,9 +87,11 @@ def _start_service(mongodb_url: str, port: int, log: Path) -> subprocess.Popen[b
         "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="flood-metrics-"),
         "ALLOWED_HOSTS": "127.0.0.1",
-        # The flood measures memory under the per-worker bounds; the rate limiter would
-        # refuse it long before those are reached.
-        "RATE_LIMIT_ENABLED": "false",
+        # The first pass measures memory under the per-worker bounds, so the rate limiter,
+        # which would refuse the flood long before those are reached, is off; the second
+        # pass runs with the default limits on a real Redis.
+        "RATE_LIMIT_ENABLED": "true" if rate_limit_url else "false",
+        "RATE_LIMIT_STORAGE_URL": rate_limit_url or "memory://",
     }
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -133,25 +139,36 @@ async def _reader(base: str, stop: asyncio.Event) -> tuple[list[float], int]:
         return latencies, errors
 
 
-async def _flood(base: str, logins: int, bombs: int) -> tuple[Counter[int], Counter[int]]:
+def _outcome(response: httpx.Response) -> str:
+    """The status, with the problem type's last word for errors (e.g. `503 worker-busy`)."""
+    if response.status_code < 400:
+        return str(response.status_code)
+    try:
+        kind = str(response.json().get("type", "")).rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    except ValueError:
+        kind = "not-json"
+    return f"{response.status_code} {kind}"
+
+
+async def _flood(base: str, logins: int, bombs: int) -> tuple[Counter[str], Counter[str]]:
     bomb = bomb_png(2896, 2896)  # 8.39 M pixels: just inside the default pixel budget
     limits = httpx.Limits(max_connections=logins + bombs, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
 
-        async def login(i: int) -> int:
+        async def login(i: int) -> str:
             data = {"username": f"nobody{i}", "password": "wrong-password"}
             try:
-                return (await client.post("/auth/token", data=data)).status_code
+                return _outcome(await client.post("/auth/token", data=data))
             except httpx.HTTPError:
-                return 0
+                return "failed"
 
-        async def register(i: int) -> int:
+        async def register(i: int) -> str:
             form = {"username": f"bomb{i}", "email": f"bomb{i}@example.com", "password": PASSWORD}
             files = {"avatar": ("bomb.png", bomb, "image/png")}
             try:
-                return (await client.post("/users", data=form, files=files)).status_code
+                return _outcome(await client.post("/users", data=form, files=files))
             except httpx.HTTPError:
-                return 0
+                return "failed"
 
         results = await asyncio.gather(
             asyncio.gather(*(login(i) for i in range(logins))),
@@ -160,7 +177,7 @@ async def _flood(base: str, logins: int, bombs: int) -> tuple[Counter[int], Coun
     return Counter(results[0]), Counter(results[1])
 
 
-async def run(logins: int, bombs: int) -> FloodReport:
+async def run(logins: int, bombs: int, rate_limit_url: str | None = None) -> FloodReport:
     """Start everything, flood once, measure."""
     settings = Settings(environment="test", jwt_secret=JWT_SECRET)
     argon2_mib = settings.argon2_memory_cost_kib / 1024
@@ -168,7 +185,7 @@ async def run(logins: int, bombs: int) -> FloodReport:
     with tempfile.TemporaryDirectory(prefix="flood-") as scratch:
         database = start_server(Path(scratch) / "db", use_env=False)
         port = free_port()
-        service = _start_service(database.url, port, Path(scratch) / "service.log")
+        service = _start_service(database.url, port, Path(scratch) / "service.log", rate_limit_url)
         base = f"http://127.0.0.1:{port}"
         try:
             await _wait_ready(base)
@@ -184,6 +201,13 @@ async def run(logins: int, bombs: int) -> FloodReport:
             seconds = time.perf_counter() - started
             stop.set()
             latencies, errors = await reader
+            async with httpx.AsyncClient(base_url=base, timeout=10) as scraper:
+                scraped = (await scraper.get("/metrics")).text
+            unchecked = sum(
+                float(line.split()[-1])
+                for line in scraped.splitlines()
+                if line.startswith("rate_limit_store_unavailable_total")
+            )
             peaks = [_status_field(pid, "VmHWM") for pid in workers]
             master_peak = _status_field(service.pid, "VmHWM")
         finally:
@@ -196,6 +220,7 @@ async def run(logins: int, bombs: int) -> FloodReport:
         worker_base_mib=base_rss,
         worker_peak_mib=peaks,
         master_peak_mib=master_peak,
+        unchecked_by_limiter=unchecked,
         formula_mib=base_mib
         + settings.hash_concurrency * argon2_mib
         + settings.decode_concurrency * decode_mib,
@@ -209,8 +234,8 @@ async def run(logins: int, bombs: int) -> FloodReport:
     )
 
 
-def _statuses(counts: Counter[int]) -> str:
-    return ", ".join(f"{status or 'failed'}: {n}" for status, n in sorted(counts.items()))
+def _statuses(counts: Counter[str]) -> str:
+    return ", ".join(f"{outcome}: {n}" for outcome, n in sorted(counts.items()))
 
 
 def render(report: FloodReport, logins: int, bombs: int) -> str:
@@ -280,12 +305,36 @@ def write_section(section: str) -> None:
     RESULTS.write_text(text)
 
 
+def render_limited(report: FloodReport) -> str:
+    """The second pass: the same flood with the default rate limits on a shared Redis."""
+    error_rate = report.reader_errors / max(1, report.reader_requests)
+    return f"""
+The same flood again with the default rate limits on (shared Redis; `RATE_LIMIT_AUTH`
+10/minute per client address covers logins and registrations), took {report.seconds:.1f} s:
+
+| with rate limits | value |
+|---|---|
+| logins | {_statuses(report.logins)} |
+| registrations with a bomb PNG | {_statuses(report.bombs)} |
+| reader p50 / p99 ms | {report.reader_p50_ms:.1f} / {report.reader_p99_ms:.1f} |
+| reader errors | {report.reader_errors} of {report.reader_requests} ({error_rate:.1%}) |
+| peak RSS per worker MiB | {", ".join(f"{peak:.0f}" for peak in report.worker_peak_mib)} |
+| requests let through unchecked (Redis timed out: fail open) | {report.unchecked_by_limiter:.0f} |
+"""
+
+
 def main() -> None:
-    """Run the flood and write its section."""
+    """Run the flood twice (limiter off, then on) and write its section."""
     logins = int(os.environ.get("FLOOD_LOGINS", "200"))
     bombs = int(os.environ.get("FLOOD_BOMBS", "50"))
     report = asyncio.run(run(logins, bombs))
-    section = render(report, logins, bombs)
+    with tempfile.TemporaryDirectory(prefix="flood-redis-") as scratch:
+        redis = start_redis(Path(scratch), use_env=False)
+        try:
+            limited = asyncio.run(run(logins, bombs, rate_limit_url=redis.url))
+        finally:
+            redis.stop()
+    section = render(report, logins, bombs) + render_limited(limited)
     write_section(section)
     print(section)
 
