@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
 
-.PHONY: help install run serve db db-stop redis redis-stop seed test lint format lock clean bench bench-flood create-admin
+.PHONY: help install run serve db db-stop redis redis-stop seed test fuzz lint format lock clean bench bench-flood create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,12 @@ create-admin: install ## create or promote an admin: ADMIN_PASSWORD=… make cre
 
 test: install ## run the test suite against a real database, with coverage (>= 90 %)
 	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml
+
+# A long schemathesis session: FUZZ_EXAMPLES cases per operation and stateful scenarios
+# (make test runs 6 and 8, derandomised), with a fresh random seed each time.
+FUZZ_EXAMPLES ?= 300
+fuzz: install ## fuzz every operation with schemathesis, long and random (not part of make test)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_schemathesis.py -p no:cacheprovider -q
 
 lint: install ## ruff lint + format check, mypy --strict
 	$(BIN)/ruff check .

@@ -63,12 +63,18 @@ def _serve(args: argparse.Namespace) -> None:
 
 def _seed(_: argparse.Namespace) -> None:
     from service.logging import configure_logging
-    from service.seed import seed_users
+    from service.seed import load_seed_users
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    inserted = asyncio.run(seed_users(settings))
-    print(f"seeded {inserted} new user(s) into {settings.mongodb_db}")
+    report = asyncio.run(load_seed_users(settings))
+    print(f"seeded {report.inserted} new user(s) into {settings.mongodb_db}")
+    if report.skipped:
+        # Not an error: someone registered these names first, and they keep them.
+        print(
+            f"skipped {len(report.skipped)} seed user(s) whose username or email is taken: "
+            + ", ".join(report.skipped)
+        )
 
 
 def _create_admin(args: argparse.Namespace) -> None:

@@ -14,8 +14,9 @@ from pymongo.errors import PyMongoError
 from service.avatars.storage import AvatarStorage
 from service.db import ping
 from service.lifespan import DatabaseState
+from service.routing import ServiceRoute
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=ServiceRoute)
 
 
 class CheckResult(BaseModel):

@@ -24,8 +24,9 @@ from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
 from service.metrics import setup_metrics
-from service.middleware import RequestContextMiddleware
+from service.middleware import HeadMiddleware, RequestContextMiddleware
 from service.ratelimit.install import install_rate_limiting, with_rate_limiter
+from service.routing import ServiceRoute
 from service.users.router import legacy_router as legacy_users_router
 from service.users.router import router as users_router
 from service.users.schemas import UserCreate
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "operations", "description": "Health probes and metrics."},
         ],
     )
+    # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
+    app.router.route_class = ServiceRoute
     register_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(users_router)
@@ -69,8 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Middleware added last runs first: metrics (outermost) -> request context -> host
     # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
-    # (before any body is read) -> body size limit -> app.
+    # (before any body is read) -> body size limit -> HEAD -> app.
     registry = CollectorRegistry()
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         json_max_bytes=settings.json_max_bytes,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -207,7 +208,15 @@ def setup_metrics(
         tags=["operations"],
         summary="Prometheus metrics",
         description="Request counts and latency by route template, method and status, "
-        "plus business counters, in the Prometheus text format.",
+        "plus business counters, in the Prometheus text format (OpenMetrics when the "
+        "`Accept` header asks for it).",
+        response_class=PlainTextResponse,
+        responses={
+            200: {
+                "description": "The current values of every metric.",
+                "content": {"application/openmetrics-text": {"schema": {"type": "string"}}},
+            }
+        },
     )
     return metrics
 

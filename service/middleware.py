@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: request id, access log, and the last-resort 500 handler.
+"""Pure-ASGI middleware: request id, access log, the last-resort 500 handler, HEAD.
 
 Pure ASGI rather than `BaseHTTPMiddleware`, which runs the app in another task and so
 loses context variables (and costs a task switch per request).
@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +43,17 @@ def _accepted_request_id(raw: bytes | None, max_length: int) -> str:
         if len(candidate) <= max_length and _SAFE_REQUEST_ID.match(candidate):
             return candidate
     return uuid.uuid4().hex
+
+
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+def _with_common_headers(headers: list[tuple[bytes, bytes]], request_id: bytes) -> list[Any]:
+    # `nosniff` on every response, once: a route that already set it keeps its own.
+    common = [(b"x-request-id", request_id)]
+    if not any(name.lower() == _NOSNIFF[0] for name, _ in headers):
+        common.append(_NOSNIFF)
+    return [*headers, *common]
 
 
 def _route_template(scope: Scope) -> str | None:
@@ -80,7 +92,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", encoded_id)]
+                message["headers"] = _with_common_headers(message.get("headers", []), encoded_id)
             await send(message)
 
         try:
@@ -115,3 +127,36 @@ class RequestContextMiddleware:
             structlog.contextvars.clear_contextvars()
             _user_id.reset(user_token)
             _request_id.reset(id_token)
+
+
+class HeadMiddleware:
+    """Answers `HEAD` wherever `GET` is answered, as RFC 9110 asks: the request is routed as
+    a `GET` and the response keeps its status and headers (`Content-Length` included) but
+    sends no body. One place for every route, so uptime checkers can `HEAD` anything, and
+    the OpenAPI document lists only the `GET` (HEAD is implied by it).
+
+    The app gets a copy of the scope: the server and the middleware outside still see the
+    `HEAD` a client sent (uvicorn expects no body for it; the access log records it), and
+    the route the router chose is copied back for the metrics and the access log.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Route a HEAD as a GET and drop the body it would have had."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, send_without_body)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import structlog
 from bson import json_util
-from pymongo import UpdateOne
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from service.config import Settings
 from service.db import create_client, ensure_indexes
 from service.users.models import User
+from service.users.usernames import username_skeleton
 
 log = structlog.get_logger(__name__)
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed_data" / "users.json"
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run did: how many users it inserted and which it had to skip."""
+
+    inserted: int = 0
+    # Seed users whose username (or a look-alike) or email another stored user holds.
+    skipped: list[str] = field(default_factory=list)
 
 
 def read_seed_users(path: Path = SEED_FILE) -> list[dict[str, Any]]:
@@ -24,26 +35,44 @@ def read_seed_users(path: Path = SEED_FILE) -> list[dict[str, Any]]:
     return users
 
 
-async def seed_users(settings: Settings, path: Path = SEED_FILE) -> int:
-    """Insert every seed user that is not there yet; return how many were inserted.
+def _is_unique_violation(exc: OperationFailure) -> bool:
+    # MongoDB says DuplicateKeyError; FerretDB answers an upsert with a SQLite error.
+    return isinstance(exc, DuplicateKeyError) or "UNIQUE constraint failed" in str(exc)
+
+
+async def load_seed_users(settings: Settings, path: Path = SEED_FILE) -> SeedReport:
+    """Insert every seed user that is not there yet, skipping those whose names are taken.
 
     Upserting on `_id` with `$setOnInsert` never overwrites a user someone has since
-    changed, and a second run matches everything and inserts nothing.
+    changed, and a second run matches everything and inserts nothing. One write per user
+    rather than one bulk write: a clash then skips that user alone, and the result never
+    depends on the bulk-result fields FerretDB leaves out (`nModified`).
     """
-    users = read_seed_users(path)
+    report = SeedReport()
     client = create_client(settings)
     try:
         database = client[settings.mongodb_db]
         # Indexes first, so seeding an empty database still gets its unique constraints.
         await ensure_indexes(database, User)
-        result = await database["users"].bulk_write(
-            [
-                UpdateOne({"_id": user["_id"]}, {"$setOnInsert": user}, upsert=True)
-                for user in users
-            ],
-            ordered=False,
-        )
+        users = database[User.Settings.name]
+        for user in read_seed_users(path):
+            user.setdefault("username_skeleton", username_skeleton(user["username"]))
+            try:
+                result = await users.update_one(
+                    {"_id": user["_id"]}, {"$setOnInsert": user}, upsert=True
+                )
+            except OperationFailure as exc:
+                if not _is_unique_violation(exc):
+                    raise
+                report.skipped.append(user["username"])
+                continue
+            report.inserted += result.upserted_id is not None
     finally:
         await client.close()
-    log.info("seed.loaded", inserted=result.upserted_count, total=len(users))
-    return result.upserted_count
+    log.info("seed.loaded", inserted=report.inserted, skipped=report.skipped)
+    return report
+
+
+async def seed_users(settings: Settings, path: Path = SEED_FILE) -> int:
+    """Load the seed users (see `load_seed_users`); return how many were inserted."""
+    return (await load_seed_users(settings, path)).inserted

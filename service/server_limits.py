@@ -9,7 +9,8 @@ stops at the first byte). `LimitedHttpToolsProtocol` adds, per connection:
 - a cap on the number of header fields: `431` as well;
 - a deadline for the head, from the connection's opening or the head's first byte:
   `408` problem+json (or a silent close if nothing arrived);
-- `--limit-concurrency` answered with a `503` problem body with `Retry-After`.
+- `--limit-concurrency` answered with a `503` problem body with `Retry-After`;
+- a request the parser rejects answered with a `400` problem body (uvicorn's is text).
 
 The body's pace is bounded by the per-request deadline (`service/deadline.py`).
 """
@@ -178,6 +179,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.in_head = True
         self.head_bytes = 0
         super().on_message_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the parser cannot read (bad request line, `Content-Length`, header
+        bytes) is a `400` problem document like every other error, not uvicorn's text."""
+        self.refused = True
+        self._cancel_head_timer()
+        self.transport.write(problem_bytes(400, "malformed-request", msg))
+        self.transport.close()
 
     def _refuse(self, reason: str) -> None:
         self.refused = True

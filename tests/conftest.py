@@ -24,12 +24,20 @@ from service.config import Environment, Settings
 from service.db import create_client, init_models
 from service.logging import configure_logging
 from service.main import create_app
+from tests import fuzz_stats
 from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
 from tests.secret_scan import SecretLedger, Tee
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many cases the schemathesis run sent, when it ran."""
+    line = fuzz_stats.summary()
+    if line:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

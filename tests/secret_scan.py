@@ -64,7 +64,7 @@ class SecretLedger:
                 values = parsed if isinstance(parsed, dict) else {}
             elif "x-www-form-urlencoded" in content_type:
                 values = {k: v[0] for k, v in parse_qs(content.decode()).items()}
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # hostile bodies hold no secret
             return
         for name in SECRET_FIELDS:
             value = values.get(name)

@@ -29,7 +29,7 @@ async def test_wrong_method_is_405_problem_with_allow(client: httpx.AsyncClient)
     response = await client.post("/health")
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 async def test_unexpected_exception_is_500_problem_logged_with_request_id(

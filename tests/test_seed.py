@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+import anyio
 import httpx
 from pwdlib import PasswordHash
 from pymongo.asynchronous.database import AsyncDatabase
@@ -14,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from service.config import Settings
 from service.seed import read_seed_users, seed_users
 from service.users.schemas import UserCreate
-from tests.factories import bearer, login
+from tests.factories import bearer, create_user, login
 from tests.service_process import REPO_ROOT
 
 
@@ -59,3 +60,24 @@ def test_seed_command_line(settings: Settings) -> None:
             check=True,
         )
         assert f"seeded {expected} new user(s)" in result.stdout
+
+
+async def test_seeding_skips_users_whose_names_are_taken_and_says_which(
+    settings: Settings, test_db: AsyncDatabase[dict[str, Any]], client: httpx.AsyncClient
+) -> None:
+    # Someone registered `admin` (and a look-alike of `alovelace`) before the first seeding.
+    await create_user(client, username="admin")
+    await create_user(client, username="a.lovelace")
+    env = {**os.environ, "MONGODB_URL": settings.mongodb_url, "MONGODB_DB": settings.mongodb_db}
+    result = await anyio.run_process(
+        [sys.executable, "-m", "service", "seed"], cwd=REPO_ROOT, env=env, check=False
+    )
+    stdout = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    expected = len(read_seed_users()) - 2
+    assert f"seeded {expected} new user(s)" in stdout
+    assert "skipped 2 seed user(s) whose username or email is taken: admin, alovelace" in stdout
+    # The registered users keep their names; nobody was inserted twice.
+    assert await test_db["users"].count_documents({"username": "admin"}) == 1
+    assert await test_db["users"].count_documents({}) == expected + 2
+    assert await seed_users(settings) == 0

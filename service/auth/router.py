@@ -11,8 +11,9 @@ from service.auth import service
 from service.auth.dependencies import ClientAddress, Codec, CurrentUser, Hasher, Policy
 from service.auth.schemas import RefreshRequest, TokenPair
 from service.problems import problem_responses
+from service.routing import JsonBody, ServiceRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -25,7 +26,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     "Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated "
     "failures for one name from one address are throttled with 429 and `Retry-After`. "
     "This is the endpoint Swagger UI's Authorize button uses.",
-    responses=problem_responses(401, 422, 429, 503),
+    responses=problem_responses(400, 401, 422, 429, 503),
 )
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -49,7 +50,8 @@ async def login(
     summary="Rotate a refresh token",
     description="Returns a new token pair; the presented refresh token stops working. "
     "Presenting one that was already used revokes every token of that session.",
-    responses=problem_responses(401, 422, 503),
+    dependencies=[JsonBody],
+    responses=problem_responses(400, 401, 415, 422, 503),
 )
 async def refresh(
     body: RefreshRequest, response: Response, codec: Codec, policy: Policy
@@ -66,7 +68,8 @@ async def refresh(
     summary="End this session",
     description="Revokes the given refresh token and the rest of its session. The access "
     "token in hand expires on its own within its short lifetime.",
-    responses=problem_responses(401, 422, 503),
+    dependencies=[JsonBody],
+    responses=problem_responses(400, 401, 415, 422, 503),
 )
 async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
     """Revoke one session."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
@@ -24,9 +24,10 @@ async def image_decoder(request: Request) -> ImageDecoder:
     return decoder
 
 
-async def require_multipart(content_type: Annotated[str | None, Header()] = None) -> None:
-    """Refuse anything but multipart/form-data with a 415."""
-    if media_type(content_type) != "multipart/form-data":
+async def require_multipart(request: Request) -> None:
+    """Refuse anything but multipart/form-data with a 415 (read from the request, so it is
+    not documented as a header parameter: the request body names its media type)."""
+    if media_type(request.headers.get("content-type")) != "multipart/form-data":
         raise UnsupportedMediaType("Upload the image as multipart/form-data with a `file` part.")
 
 

@@ -6,12 +6,13 @@ from service.errors import InvalidParameter, NotFound, UnsupportedMediaType
 
 
 class AvatarNotFound(NotFound):
-    """The user has no avatar."""
+    """No avatar at this address: the user has none, or there is no such user (the public
+    avatar route does not tell the two apart)."""
 
     slug = "avatar-not-found"
 
     def __init__(self) -> None:
-        super().__init__("This user has no avatar.")
+        super().__init__("There is no avatar at this address.")
 
 
 class UnsupportedImage(UnsupportedMediaType):

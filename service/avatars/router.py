@@ -8,20 +8,32 @@ from fastapi import APIRouter, File, Header, Request, Response, UploadFile, stat
 
 from service.avatars import service
 from service.avatars.dependencies import Decoder, MultipartBody, Storage
+from service.avatars.errors import AvatarNotFound
 from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.http_caching import none_match, strong_etag
+from service.media_types import IMAGE_MEDIA_TYPES
 from service.metrics import Metrics
 from service.problems import problem_responses
-from service.users.dependencies import OwnedUser, UserById
+from service.routing import ServiceRoute
+from service.users import service as users
+from service.users.dependencies import OwnedUser, UserIdPath
 from service.users.read import to_read
 from service.users.schemas import UserRead
 
-router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"])
+router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"], route_class=ServiceRoute)
+
+# The `file` part is an image: clients (and schemathesis) learn which kinds from this.
+_IMAGE_PART = {"encoding": {"file": {"contentType": IMAGE_MEDIA_TYPES}}}
+_UPLOAD_BODY = {"requestBody": {"content": {"multipart/form-data": _IMAGE_PART}}}
 
 AvatarFile = Annotated[
     UploadFile,
-    File(description="PNG, JPEG, WebP or GIF; re-encoded to WebP, at most 512 px a side."),
+    File(
+        description="PNG, JPEG, WebP or GIF; re-encoded to WebP, at most 512 px a side.",
+        # `format: binary` too, so every OpenAPI tool (3.0-minded ones included) sees a file.
+        json_schema_extra={"format": "binary"},
+    ),
 ]
 
 
@@ -34,7 +46,8 @@ AvatarFile = Annotated[
     "(detected from the bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image "
     "is re-encoded as WebP (longest side 512 px, first frame of an animation) with all "
     "metadata, EXIF and GPS included, removed. Replaces any previous avatar.",
-    responses=problem_responses(401, 403, 404, 413, 415, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 413, 415, 422, 503),
+    openapi_extra=_UPLOAD_BODY,
 )
 async def upload_avatar(
     user: OwnedUser,
@@ -56,7 +69,8 @@ async def upload_avatar(
     response_class=Response,
     summary="Get an avatar",
     description="Public. The image bytes with `ETag` and `Cache-Control`; `If-None-Match` "
-    "gives 304. 404 when the user has no avatar.",
+    "gives 304. One and the same 404 whether the user does not exist or has no avatar, so "
+    "this public route does not tell which ids belong to users.",
     responses={
         200: {"content": {"image/webp": {}}, "description": "The avatar image."},
         304: {"description": "Not Modified"},
@@ -64,23 +78,20 @@ async def upload_avatar(
     },
 )
 async def get_avatar(
-    user: UserById,
+    user_id: UserIdPath,
     request: Request,
     storage: Storage,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The avatar image."""
+    user = await users.find_user(user_id)
+    if user is None or user.avatar is None:
+        raise AvatarNotFound
     settings: Settings = request.state.settings
-    headers = {
-        "Cache-Control": f"public, max-age={settings.avatar_cache_max_age_s}",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if user.avatar is not None:
-        etag = strong_etag(user.avatar.etag)
-        if none_match(if_none_match, etag):
-            return Response(
-                status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag, **headers}
-            )
+    headers = {"Cache-Control": f"public, max-age={settings.avatar_cache_max_age_s}"}
+    etag = strong_etag(user.avatar.etag)
+    if none_match(if_none_match, etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag, **headers})
     avatar = await service.load_avatar(user, storage)
     return Response(
         avatar.data,

@@ -13,6 +13,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from service.errors import InvalidParameter
+from service.timestamps import to_utc
 
 SORT_FIELDS = ("created_at", "username")
 
@@ -75,6 +76,10 @@ def decode_cursor(token: str, sort: SortOrder) -> Cursor:
             raise _invalid("The cursor is not one this service issued.") from None
         if value.tzinfo is None:
             raise _invalid("The cursor is not one this service issued.")
+        try:  # a forged offset can push the instant out of range once in UTC
+            value = to_utc(value)
+        except ValueError:
+            raise _invalid("The cursor is not one this service issued.") from None
     return Cursor(sort=sort_token, value=value, last_id=last_id)
 
 

@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
 from typing import Annotated, Any, Literal
 
 from beanie import PydanticObjectId
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from service.auth.dependencies import CurrentUser
-from service.errors import Forbidden, InvalidParameter, UnsupportedMediaType
-from service.media_types import media_type
+from service.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
+from service.media_types import IMAGE_MEDIA_TYPES, media_type
+from service.routing import JSON_MEDIA_TYPES
+from service.timestamps import QueryBool, UtcDateTime
 from service.users import service
 from service.users.models import Role, User
-from service.users.schemas import ListQuery, UserCreate
+from service.users.schemas import CREATE_EXAMPLE, ListQuery, UserCreate
 
-JSON_MEDIA_TYPES = ("application/json", "application/merge-patch+json")
+UserIdPath = Annotated[
+    PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
+]
 
 
-async def user_by_id(
-    user_id: Annotated[
-        PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
-    ],
-) -> User:
+async def user_by_id(user_id: UserIdPath) -> User:
     """The user named in the path, or a 404."""
     return await service.get_user(user_id)
-
-
-async def require_json_body(content_type: Annotated[str | None, Header()] = None) -> None:
-    """Refuse bodies that are not JSON with a 415 rather than a confusing 422."""
-    if media_type(content_type) not in JSON_MEDIA_TYPES:
-        raise UnsupportedMediaType(
-            "Send the body as application/json (or application/merge-patch+json for PATCH)."
-        )
 
 
 async def list_query(
@@ -50,12 +42,14 @@ async def list_query(
         ),
     ] = None,
     role: Annotated[Role | None, Query(description="Only users with this role.")] = None,
-    is_active: Annotated[bool | None, Query(description="Only active or inactive users.")] = None,
+    is_active: Annotated[
+        QueryBool | None, Query(description="Only active or inactive users.")
+    ] = None,
     created_after: Annotated[
-        datetime | None, Query(description="Created strictly after this RFC 3339 time.")
+        UtcDateTime | None, Query(description="Created strictly after this RFC 3339 time.")
     ] = None,
     created_before: Annotated[
-        datetime | None, Query(description="Created strictly before this RFC 3339 time.")
+        UtcDateTime | None, Query(description="Created strictly before this RFC 3339 time.")
     ] = None,
     sort: Annotated[
         Literal["created_at", "-created_at", "username", "-username"],
@@ -92,29 +86,45 @@ async def owned_user(user: Annotated[User, Depends(user_by_id)], caller: Current
 UserById = Annotated[User, Depends(user_by_id)]
 OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
-JsonBody = Depends(require_json_body)
 
 
 _MULTIPART_FIELDS = ("username", "email", "password", "name")
-_REGISTRATION_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["username", "email", "password"],
-    "properties": {
-        "username": {"type": "string", "minLength": 3, "maxLength": 32},
-        "email": {"type": "string", "format": "email"},
-        "password": {"type": "string", "format": "password", "minLength": 8, "maxLength": 128},
-        "name": {"type": "string", "maxLength": 100},
-        "avatar": {"type": "string", "format": "binary", "description": "Optional image."},
-    },
-}
+
+
+def _registration_form_schema() -> dict[str, Any]:
+    """The multipart form of `POST /users`: the JSON body's fields, as `UserCreate` states
+    them (so the two cannot drift apart), plus the optional `avatar` file."""
+    fields = UserCreate.model_json_schema()["properties"]
+    # A form field cannot be null: the name is a plain string there, or absent.
+    name = next(option for option in fields["name"]["anyOf"] if option.get("type") != "null")
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["username", "email", "password"],
+        "properties": {
+            **{field: fields[field] for field in ("username", "email", "password")},
+            "name": name,
+            "avatar": {"type": "string", "format": "binary", "description": "Optional image."},
+        },
+    }
+
+
 CREATE_USER_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/UserCreate"}},
-            "multipart/form-data": {"schema": _REGISTRATION_SCHEMA},
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/UserCreate"},
+                "example": CREATE_EXAMPLE,
+            },
+            "multipart/form-data": {
+                "schema": _registration_form_schema(),
+                "encoding": {"avatar": {"contentType": IMAGE_MEDIA_TYPES}},
+            },
         },
-    }
+    },
+    # Registration is open to anonymous callers; a token only matters for admin fields.
+    "security": [{}],
 }
 
 
@@ -128,8 +138,12 @@ async def registration(request: Request) -> tuple[UserCreate, bytes | None]:
     """Parse `POST /users`: a JSON body, or multipart fields plus an optional `avatar` file."""
     declared = media_type(request.headers.get("content-type"))
     if declared in JSON_MEDIA_TYPES:
+        try:  # the same decoder as every other JSON route (see `service.routing`)
+            body = await request.json()
+        except json.JSONDecodeError:
+            raise MalformedJson from None
         try:
-            return UserCreate.model_validate_json(await request.body()), None
+            return UserCreate.model_validate(body), None
         except ValidationError as exc:
             raise _as_request_error(exc) from None
     if declared != "multipart/form-data":

@@ -41,9 +41,12 @@ class AvatarInfo(BaseModel):
 
 class User(Document):
     """A stored user. Username and email are kept lower-case, so unique indexes on them
-    are case-insensitive uniqueness."""
+    are case-insensitive uniqueness; the skeleton index extends that to look-alikes."""
 
     username: Annotated[str, Indexed(unique=True)]
+    # The username's look-alike class (`usernames.username_skeleton`): unique, so `adm1n`
+    # cannot exist next to `admin`. Sparse because users stored before it existed lack it.
+    username_skeleton: Annotated[str | None, Indexed(unique=True, sparse=True)] = None
     email: Annotated[str, Indexed(unique=True)]
     name: str | None = None
     # Lower-cased copy of `name` so a case-insensitive prefix search can use an index.

@@ -21,10 +21,10 @@ from service.http_caching import match_fails, none_match, strong_etag
 from service.idempotency.http import Idempotent
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
+from service.routing import JsonBody, ServiceRoute
 from service.users import service
 from service.users.dependencies import (
     CREATE_USER_BODY,
-    JsonBody,
     OwnedUser,
     Registration,
     UserById,
@@ -35,14 +35,16 @@ from service.users.models import Role, User
 from service.users.read import document_to_read, json_response, to_read
 from service.users.schemas import (
     ADMIN_ONLY_FIELDS,
+    REPLACE_EXAMPLE,
+    UPDATE_EXAMPLE,
     UserRead,
     UserReplace,
     UserUpdate,
 )
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=ServiceRoute)
 # Routes outside /users: the singular registration path some clients were written against.
-legacy_router = APIRouter(tags=["users"])
+legacy_router = APIRouter(tags=["users"], route_class=ServiceRoute)
 
 IfMatch = Annotated[
     str | None,
@@ -51,12 +53,39 @@ IfMatch = Annotated[
 IfNoneMatch = Annotated[
     str | None, Header(description="ETag the client holds; 304 when it is still current.")
 ]
+# Media-type examples are what Swagger's "Try it out" sends: only harmless fields.
+_UPDATE_BODY = {"schema": {"$ref": "#/components/schemas/UserUpdate"}, "example": UPDATE_EXAMPLE}
 _MERGE_PATCH_BODY = {
     "requestBody": {
-        "content": {
-            "application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/UserUpdate"}}
-        }
+        "content": {"application/json": _UPDATE_BODY, "application/merge-patch+json": _UPDATE_BODY}
     }
+}
+_REPLACE_BODY = {"requestBody": {"content": {"application/json": {"example": REPLACE_EXAMPLE}}}}
+
+
+def _user_link(method: str, description: str, user_id: str) -> dict[str, object]:
+    return {
+        "operationRef": f"#/paths/~1users~1{{user_id}}/{method}",
+        "parameters": {"user_id": user_id},
+        "description": description,
+    }
+
+
+# OpenAPI links: how a client (and schemathesis's stateful tests) goes from a created user
+# to reading, changing and deleting it.
+_CREATED_LINKS = {
+    "GetUser": _user_link("get", "Read the user just created.", "$response.body#/id"),
+    "UpdateUser": _user_link("patch", "Change some fields of it.", "$response.body#/id"),
+    "ReplaceUser": _user_link("put", "Replace its fields.", "$response.body#/id"),
+    "DeleteUser": _user_link("delete", "Delete it.", "$response.body#/id"),
+}
+_READ_LINKS = {
+    "UpdateUser": _user_link("patch", "Change some fields of it.", "$request.path.user_id"),
+    "DeleteUser": _user_link("delete", "Delete it.", "$request.path.user_id"),
+}
+_UPDATED_LINKS = {
+    "GetUser": _user_link("get", "Read it again.", "$request.path.user_id"),
+    "DeleteUser": _user_link("delete", "Delete it.", "$request.path.user_id"),
 }
 _READ_ERRORS = problem_responses(401, 404, 422, 503)
 _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 503)
@@ -91,7 +120,10 @@ def _check_admin_fields(caller: User | None, sent: set[str]) -> None:
     "Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: "
     "a 503 on this write may mean the user was created, and a retry with the same key gets "
     "the first answer instead of a 409 or a second user.",
-    responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
+    responses={
+        201: {"description": "Created", "links": _CREATED_LINKS},
+        **problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
+    },
     openapi_extra=CREATE_USER_BODY,
 )
 async def create_user(
@@ -302,7 +334,11 @@ async def change_password(
     summary="Get a user",
     description="Needs a token. Returns the user with an `ETag`; with a matching "
     "`If-None-Match` the answer is 304 Not Modified and no body.",
-    responses={304: {"description": "Not Modified"}, **_READ_ERRORS},
+    responses={
+        200: {"description": "The user.", "links": _READ_LINKS},
+        304: {"description": "Not Modified"},
+        **_READ_ERRORS,
+    },
 )
 async def get_user(
     user: UserById, _: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
@@ -320,6 +356,7 @@ async def get_user(
     "`name` is cleared); `role` and `is_active` are admin-only and kept when omitted. With "
     "`If-Match`, a stale ETag gives 412 and changes nothing.",
     responses=_WRITE_ERRORS,
+    openapi_extra=_REPLACE_BODY,
 )
 async def replace_user(
     user: OwnedUser,
@@ -343,7 +380,7 @@ async def replace_user(
     '`"name": null` clears the name, absent members are kept. Accepts '
     "application/merge-patch+json or application/json. `role` and `is_active` are admin-only. "
     "With `If-Match`, a stale ETag gives 412 and changes nothing.",
-    responses=_WRITE_ERRORS,
+    responses={200: {"description": "The updated user.", "links": _UPDATED_LINKS}, **_WRITE_ERRORS},
     openapi_extra=_MERGE_PATCH_BODY,
 )
 async def update_user(

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
+import email_validator
 from beanie import PydanticObjectId
 from pydantic import (
     AfterValidator,
@@ -14,53 +15,112 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     WithJsonSchema,
     field_validator,
 )
+from pydantic.config import JsonDict
 
+from service.timestamps import UtcDateTime
 from service.users.models import Role
+from service.users.usernames import (
+    USERNAME_RULE,
+    is_valid_username,
+    normalise_username,
+)
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 
-
-def _lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _normalise(value: Any) -> Any:
+    return normalise_username(value) if isinstance(value, str) else value
 
 
 def _check_username(value: str) -> str:
-    if not USERNAME_PATTERN.match(value):
-        raise ValueError(
-            "must be 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"
-        )
+    if not is_valid_username(value):
+        raise ValueError(USERNAME_RULE)
     return value
+
+
+# Whitespace as JSON Schema patterns (ECMA-262 `\s`) define it, spelled out: Python's and
+# Rust's `\s` (pydantic's `pattern`) each differ from it, and from each other, at the edges
+# (U+FEFF, U+0085, U+001C-U+001F), so `\S` would mean three different things.
+BLANKS = "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+BLANKS += "\u2028\u2029\u202f\u205f\u3000\ufeff"
+# "Contains something other than whitespace", read the same by every regex dialect here.
+NOT_BLANK = "[^" + "".join(f"\\u{ord(c):04x}" for c in BLANKS) + "]"
+
+
+def _strip(value: str) -> str:
+    return value.strip(BLANKS)
+
+
+def _not_nullable(schema: JsonDict) -> None:
+    # An optional member that may not be null (the `_no_null` validators): the JSON Schema
+    # shows neither `null` nor a `default: null`, so clients (and Swagger's generated
+    # examples) never send one. Typed `X | None` all the same, so errors point at the field.
+    schema.pop("default", None)
+    options = schema.pop("anyOf", None)
+    if isinstance(options, list):
+        kept = [option for option in options if option != {"type": "null"}]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
 
 
 Username = Annotated[
     str,
-    BeforeValidator(_lower),
+    BeforeValidator(_normalise),
     AfterValidator(_check_username),
     WithJsonSchema(
         {
             "type": "string",
             "minLength": 3,
             "maxLength": 32,
-            "pattern": USERNAME_PATTERN.pattern,
-            "description": "Stored lower-case.",
+            # What is accepted as sent: checked after NFKC normalisation and lower-casing.
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$",
+            "description": "3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a "
+            "letter or digit. NFKC-normalised and lower-cased before it is checked and "
+            "stored; a name that looks like an existing one (see README) is refused with 409.",
             "examples": ["ada.lovelace"],
         }
     ),
 ]
-Email = Annotated[EmailStr, AfterValidator(str.lower), Field(examples=["ada@example.com"])]
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# email-validator refuses addresses at special-use domains (`x@host.test`, `x@printer.local`)
+# although they are well-formed; the documented pattern says so (ECMA-262, case-insensitive
+# by hand), derived from the library's own list so the two cannot drift apart.
+_SPECIAL_USE = "|".join(_any_case(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+EMAIL_JSON_PATTERN = rf"^(?!.*@(?:.*\.)?(?:{_SPECIAL_USE})\.?$)"
+Email = Annotated[
+    EmailStr,
+    AfterValidator(str.lower),
+    Field(
+        max_length=254,
+        examples=["ada@example.com"],
+        json_schema_extra={"pattern": EMAIL_JSON_PATTERN},
+        description="An email address (RFC 5321 and email-validator's rules, at a domain that "
+        "is not special-use such as `.test` or `.local`); stored lower-case.",
+    ),
+]
+# Checked as sent (so the documented bounds are the real ones), then trimmed.
 DisplayName = Annotated[
-    str, BeforeValidator(_strip), Field(min_length=1, max_length=100, examples=["Ada Lovelace"])
+    str,
+    Field(min_length=1, max_length=100, pattern=NOT_BLANK, examples=["Ada Lovelace"]),
+    AfterValidator(_strip),
 ]
 Password = Annotated[
     str,
-    Field(min_length=8, max_length=128, description="8-128 characters; write-only."),
+    Field(
+        min_length=8,
+        max_length=128,
+        description="8-128 characters; write-only.",
+        json_schema_extra={"format": "password"},
+    ),
 ]
 
 
@@ -73,8 +133,12 @@ ADMIN_ONLY_FIELDS = frozenset({"role", "is_active"})
 
 
 class _AdminFields(_Input):
-    role: Role | None = Field(default=None, description="Admin only.")
-    is_active: bool | None = Field(default=None, description="Admin only.")
+    role: Role | None = Field(
+        default=None, description="Admin only.", json_schema_extra=_not_nullable
+    )
+    is_active: StrictBool | None = Field(
+        default=None, description="Admin only.", json_schema_extra=_not_nullable
+    )
 
     @field_validator("role", "is_active")
     @classmethod
@@ -89,8 +153,26 @@ class _AdminFields(_Input):
         return set(ADMIN_ONLY_FIELDS & self.model_fields_set)
 
 
+# Request examples (Swagger's "Try it out" sends them as they are): none carries an
+# admin-only field, so executing one never changes anybody's role or status.
+CREATE_EXAMPLE: JsonDict = {
+    "username": "ada.lovelace",
+    "email": "ada@example.com",
+    "password": "correct-horse-battery",
+    "name": "Ada Lovelace",
+}
+REPLACE_EXAMPLE: JsonDict = {
+    "username": "ada.lovelace",
+    "email": "ada@example.com",
+    "name": "Ada King",
+}
+UPDATE_EXAMPLE: JsonDict = {"name": "Ada King"}
+
+
 class UserCreate(_AdminFields):
     """Registration: the new user's identity and password (`role`/`is_active`: admins)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CREATE_EXAMPLE]})
 
     username: Username
     email: Email
@@ -102,6 +184,8 @@ class UserReplace(_AdminFields):
     """PUT body: every mutable field; an omitted `name` clears it. `role` and `is_active`
     (admins only) are kept when omitted."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [REPLACE_EXAMPLE]})
+
     username: Username
     email: Email
     name: DisplayName | None = None
@@ -110,8 +194,10 @@ class UserReplace(_AdminFields):
 class UserUpdate(_AdminFields):
     """PATCH body with JSON merge-patch semantics: absent means keep, `null` clears `name`."""
 
-    username: Username | None = None
-    email: Email | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [UPDATE_EXAMPLE]})
+
+    username: Username | None = Field(default=None, json_schema_extra=_not_nullable)
+    email: Email | None = Field(default=None, json_schema_extra=_not_nullable)
     name: DisplayName | None = None
 
     @field_validator("username", "email")
@@ -151,8 +237,8 @@ class ListQuery(BaseModel):
     q: str | None = None
     role: Role | None = None
     is_active: bool | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
     sort: str = "-created_at"
     limit: int = 20
     cursor: str | None = None

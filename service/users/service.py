@@ -18,6 +18,7 @@ from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
 from service.users.models import AvatarInfo, Role, User, utc_now
 from service.users.schemas import ListQuery, UserCreate
+from service.users.usernames import username_skeleton
 
 log = structlog.get_logger(__name__)
 
@@ -37,7 +38,9 @@ PUBLIC_FIELDS = dict.fromkeys(
 
 
 # FerretDB reports a unique-index clash on update as InternalError naming its SQLite index.
-_FERRETDB_UNIQUE = re.compile(r"UNIQUE constraint failed: index '\S*_(username|email)_1'")
+_FERRETDB_UNIQUE = re.compile(
+    r"UNIQUE constraint failed: index '\S*_(username_skeleton|username|email)_1'"
+)
 
 
 def _is_unique_violation(exc: OperationFailure) -> bool:
@@ -53,11 +56,17 @@ async def _duplicate_field(
     field = next(iter(pattern), None) or (ferretdb.group(1) if ferretdb else None)
     if field == "email":
         return EmailTaken()
-    if field == "username":
+    if field in ("username", "username_skeleton"):
         return UsernameTaken()
-    # FerretDB's insert error does not say which index refused it: find who holds the name.
+    # FerretDB's insert error does not say which index refused it: find who holds the name
+    # or one that looks like it.
     if username is not None:
-        holder = await User.find_one({"username": username, "_id": {"$ne": user_id}})
+        holder = await User.find_one(
+            {
+                "$or": [{"username": username}, {"username_skeleton": username_skeleton(username)}],
+                "_id": {"$ne": user_id},
+            }
+        )
         if holder is not None:
             return UsernameTaken()
     return EmailTaken()
@@ -70,7 +79,9 @@ async def check_available(username: str, email: str) -> None:
     registrations racing past this check still end in one 201 and one 409.
     """
     collection = User.get_pymongo_collection()
-    if await collection.find_one({"username": username}, {"_id": 1}) is not None:
+    # The username or one that looks like it (see `usernames.username_skeleton`).
+    taken = {"$or": [{"username": username}, {"username_skeleton": username_skeleton(username)}]}
+    if await collection.find_one(taken, {"_id": 1}) is not None:
         raise UsernameTaken
     if await collection.find_one({"email": email}, {"_id": 1}) is not None:
         raise EmailTaken
@@ -87,6 +98,7 @@ async def create_user(
     user = User(
         id=user_id,
         username=data.username,
+        username_skeleton=username_skeleton(data.username),
         email=data.email,
         name=data.name,
         name_lower=data.name.lower() if data.name else None,
@@ -218,6 +230,8 @@ async def update_user(user: User, changes: dict[str, Any], *, expected_version: 
     """Apply `changes` to `user`, atomically guarded by `expected_version` when given."""
     if "name" in changes:
         changes["name_lower"] = changes["name"].lower() if changes["name"] else None
+    if "username" in changes:
+        changes["username_skeleton"] = username_skeleton(changes["username"])
     _, updated = await _write(user, changes, expected_version=expected_version)
     log.info("user.updated", user_id=str(user.id), fields=sorted(changes))
     return updated

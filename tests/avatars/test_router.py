@@ -248,3 +248,26 @@ async def test_multipart_registration_refuses_bad_input_and_creates_nobody(
     assert wrong_file.status_code == 422
     assert await test_db["users"].count_documents({}) == 0
     assert await blobs.count() == 0
+
+
+async def test_the_public_avatar_route_does_not_tell_users_apart_from_unknown_ids(
+    client: httpx.AsyncClient,
+) -> None:
+    user, auth = await user_session(client)
+    unknown = await client.get("/users/" + "a" * 24 + "/avatar")
+    without_avatar = await client.get(f"/users/{user['id']}/avatar")
+    for response in (unknown, without_avatar):
+        assert response.status_code == 404
+        assert response.headers["content-type"] == PROBLEM
+    strip = ("instance", "request_id")
+    assert {k: v for k, v in unknown.json().items() if k not in strip} == {
+        k: v for k, v in without_avatar.json().items() if k not in strip
+    }
+    assert unknown.json()["type"] == "urn:users-service:problem:avatar-not-found"
+    # Once there is an avatar, it is served; once it is gone, the same 404 again.
+    assert (await _upload(client, user["id"], images.png(8, 8), auth)).status_code == 200
+    assert (await client.get(f"/users/{user['id']}/avatar")).status_code == 200
+    await client.delete(f"/users/{user['id']}", headers=auth)
+    gone = await client.get(f"/users/{user['id']}/avatar")
+    assert gone.status_code == 404
+    assert gone.json()["detail"] == unknown.json()["detail"]
