@@ -16,6 +16,7 @@ import asyncio
 import copy
 import hashlib
 import os
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -91,17 +92,29 @@ def _valid_cursor(sort: str, seed: str) -> str:
     return Cursor(sort, digest.hex()[:8], oid).encode()
 
 
+def _is_positive(case: Any, location: ParameterLocation) -> bool:
+    component = case.meta.components.get(location) if case.meta else None
+    return component is None or component.mode is GenerationMode.POSITIVE
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """The list cursor is opaque: valid data is a cursor the service issued, for the same sort.
+    """Give valid cases what only the service or a careful client can make.
 
-    Only for cases whose query is meant to be valid; a negative case keeps its bad cursor.
+    - An `Idempotency-Key` is fresh for each new request (a generated one may repeat with
+      other content, which is the documented 422);
+    - the list cursor is opaque: valid data is a cursor the service issued, for the same sort.
+
+    Only for cases whose headers or query are meant to be valid; a negative case keeps its
+    bad value.
     """
+    headers = case.headers or {}
+    if "Idempotency-Key" in headers and _is_positive(case, ParameterLocation.HEADER):
+        headers["Idempotency-Key"] = uuid.uuid4().hex
     query = case.query or {}
     if case.operation.path != "/users" or case.method.upper() != "GET" or "cursor" not in query:
         return
-    component = case.meta.components.get(ParameterLocation.QUERY) if case.meta else None
-    if component is None or component.mode is GenerationMode.POSITIVE:
+    if _is_positive(case, ParameterLocation.QUERY):
         sort = query.get("sort", "-created_at")
         if isinstance(sort, str) and sort in ("created_at", "-created_at", "username", "-username"):
             query["cursor"] = _valid_cursor(sort, str(query["cursor"]))
@@ -116,8 +129,7 @@ def filter_case(context: Any, case: Any) -> bool:
     """
     if case.media_type != "multipart/form-data" or case.operation.path not in ("/users", "/user"):
         return True
-    component = case.meta.components.get(ParameterLocation.BODY) if case.meta else None
-    return component is None or component.mode is GenerationMode.POSITIVE
+    return _is_positive(case, ParameterLocation.BODY)
 
 
 @pytest.fixture(scope="session")
