@@ -67,10 +67,11 @@ FUZZ_EXAMPLES ?= 300
 fuzz: install ## fuzz every operation with schemathesis, long and random (not part of make test)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_schemathesis.py -p no:cacheprovider -q
 
-lint: install ## ruff lint + format check, mypy --strict
+lint: install ## ruff lint + format check, mypy --strict, import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict service
+	$(BIN)/lint-imports
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

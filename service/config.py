@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.hosts import parse_origin
-from service.ratelimit.policy import parse_limit
+from service.kernel.limits import parse_limit
 
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})

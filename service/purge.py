@@ -16,8 +16,8 @@ import structlog
 from beanie import Document
 from pymongo.errors import PyMongoError
 
+from service.kernel.clock import utc_now
 from service.metrics import BusinessMetrics
-from service.users.models import utc_now
 
 log = structlog.get_logger(__name__)
 

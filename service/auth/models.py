@@ -9,7 +9,7 @@ from beanie import Document, Indexed, PydanticObjectId
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
-from service.users.models import utc_now
+from service.kernel.clock import utc_now
 
 
 class RefreshToken(Document):

@@ -20,8 +20,9 @@ from service.auth.security import (
     new_refresh_token,
     refresh_token_digest,
 )
+from service.kernel.clock import utc_now
 from service.users import service as users
-from service.users.models import User, utc_now
+from service.users.models import User
 
 log = structlog.get_logger(__name__)
 

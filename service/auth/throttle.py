@@ -21,7 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from service.auth.errors import LoginThrottled
 from service.auth.models import LoginFailures
-from service.users.models import utc_now
+from service.kernel.clock import utc_now
 
 
 def normalise_login(login: str) -> str:

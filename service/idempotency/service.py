@@ -22,7 +22,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from service.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from service.idempotency.models import IdempotencyRecord, StoredResponse
-from service.users.models import utc_now
+from service.kernel.clock import utc_now
 
 log = structlog.get_logger(__name__)
 

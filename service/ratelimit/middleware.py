@@ -6,11 +6,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth.client_address import IPNetwork, client_address
 from service.auth.security import InvalidToken, TokenCodec
+from service.kernel.limits import parse_limit
 from service.middleware import current_request_id
 from service.problems import make_problem
 from service.ratelimit.headers import limit_field, policy_field, whole_seconds
 from service.ratelimit.limiter import Decision, RateLimiter
-from service.ratelimit.policy import Policy, RouteGroup, parse_limit, route_group
+from service.ratelimit.policy import Policy, RouteGroup, route_group
 
 _BEARER = b"bearer "
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem
 
 # Probes, scrapes and documentation are never limited: an orchestrator or a person
 # reading the docs must not be locked out by the API's own traffic.
@@ -26,19 +26,6 @@ class RouteGroup(StrEnum):
     READ = "read"
     WRITE = "write"
     AVATAR = "avatar"
-
-
-def parse_limit(text: str) -> RateLimitItem:
-    """Parse one `<count>/<period>` limit (e.g. `10/minute`, `100 per 5 minutes`)."""
-    try:
-        items = parse_many(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a rate limit such as '10/minute'") from None
-    if len(items) != 1:
-        raise ValueError(f"{text!r}: give exactly one limit per route group")
-    if items[0].amount < 1:
-        raise ValueError(f"{text!r}: a limit must allow at least one request")
-    return items[0]
 
 
 def route_group(method: str, path: str) -> RouteGroup | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,22 +10,14 @@ from beanie import Document, Indexed
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
+from service.kernel.clock import utc_now
+
 
 class Role(StrEnum):
     """What a user may do: `admin` manages everyone, `user` only themselves."""
 
     USER = "user"
     ADMIN = "admin"
-
-
-def utc_now() -> datetime:
-    """Current UTC time truncated to milliseconds, the precision BSON dates keep.
-
-    Truncating up front means the timestamp a client sees is exactly the stored one, so
-    cursors and `created_after` filters built from it round-trip without drift.
-    """
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class AvatarInfo(BaseModel):

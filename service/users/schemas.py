@@ -21,6 +21,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
+from service.kernel.types import Password
 from service.timestamps import UtcDateTime
 from service.users.models import Role
 from service.users.usernames import (
@@ -112,15 +113,6 @@ DisplayName = Annotated[
     str,
     Field(min_length=1, max_length=100, pattern=NOT_BLANK, examples=["Ada Lovelace"]),
     AfterValidator(_strip),
-]
-Password = Annotated[
-    str,
-    Field(
-        min_length=8,
-        max_length=128,
-        description="8-128 characters; write-only.",
-        json_schema_extra={"format": "password"},
-    ),
 ]
 
 

@@ -13,10 +13,11 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from service.auth.security import PasswordHasher
+from service.kernel.clock import utc_now
 from service.users.cache import CALLERS
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
-from service.users.models import AvatarInfo, Role, User, utc_now
+from service.users.models import AvatarInfo, Role, User
 from service.users.schemas import ListQuery, UserCreate
 from service.users.usernames import username_skeleton
 
