@@ -123,7 +123,7 @@ def _create_admin(args: argparse.Namespace) -> None:
 
 
 def _migrate_avatars(args: argparse.Namespace) -> None:
-    from service.avatars.migrate import migrate_avatars
+    from service.accounts.avatar_migration import migrate_avatars
     from service.avatars.storage import GridFSAvatarStorage
     from service.db import create_client, init_models
     from service.lifespan import build_avatar_storage

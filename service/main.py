@@ -10,8 +10,10 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
+from service.accounts.avatar_router import router as avatars_router
+from service.accounts.router import legacy_router as legacy_users_router
+from service.accounts.router import router as accounts_router
 from service.auth.router import router as auth_router
-from service.avatars.router import router as avatars_router
 from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
 from service.db_deadline import request_deadline
@@ -27,7 +29,6 @@ from service.metrics import setup_metrics
 from service.middleware import HeadMiddleware, RequestContextMiddleware
 from service.ratelimit.install import install_rate_limiting, with_rate_limiter
 from service.routing import ServiceRoute
-from service.users.router import legacy_router as legacy_users_router
 from service.users.router import router as users_router
 from service.users.schemas import UserCreate
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(accounts_router)
     app.include_router(legacy_users_router)
     app.include_router(avatars_router)
     app.include_router(health_router)

@@ -9,11 +9,11 @@ from bson.errors import InvalidId
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from service.auth.client_address import client_address, parse_networks
 from service.auth.errors import NotAuthenticated
 from service.auth.security import AccessClaims, InvalidToken, PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.config import Settings
+from service.kernel.client_address import client_address, parse_networks
 from service.middleware import bind_user_id
 from service.users.cache import CALLERS
 from service.users.models import User

@@ -48,9 +48,3 @@ class WrongCurrentPassword(Forbidden):
 
     def __init__(self) -> None:
         super().__init__("The current password is incorrect.")
-
-
-class AdminOnly(Forbidden):
-    """Only an admin may do this."""
-
-    slug = "admin-only"

@@ -11,7 +11,7 @@ from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 
 from service.auth import throttle
-from service.auth.errors import InvalidCredentials, InvalidRefreshToken, WrongCurrentPassword
+from service.auth.errors import InvalidCredentials, InvalidRefreshToken
 from service.auth.models import RefreshToken
 from service.auth.schemas import TokenPair
 from service.auth.security import (
@@ -176,27 +176,6 @@ async def logout_all(user: User) -> None:
     """End every session of the user, outstanding access tokens included."""
     await revoke_sessions(user)
     log.info("auth.logout_all", user_id=str(user.id))
-
-
-async def change_password(
-    user: User, current: str, new: str, *, session_id: str, hasher: PasswordHasher
-) -> None:
-    """Set a new password after checking the current one; other sessions end.
-
-    The caller's own session survives: its refresh token still works and yields an access
-    token under the new token version.
-    """
-    if not await hasher.verify(current, user.password_hash):
-        log.info("auth.password_change_failed", user_id=str(user.id))
-        raise WrongCurrentPassword
-    new_hash = await hasher.hash(new)
-    # Conditional on the hash just verified: of two changes sent with the same current
-    # password, one wins and the other finds the password already changed.
-    if not await users.set_password_hash(user, user.password_hash, new_hash):
-        log.info("auth.password_change_failed", user_id=str(user.id), reason="changed_meanwhile")
-        raise WrongCurrentPassword
-    await revoke_sessions(user, keep_family=session_id)
-    log.info("auth.password_changed", user_id=str(user.id))
 
 
 async def forget_user(user_id: PydanticObjectId) -> None:

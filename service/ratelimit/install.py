@@ -10,8 +10,8 @@ import structlog
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from service.auth.client_address import parse_networks
 from service.config import Environment, Settings
+from service.kernel.client_address import parse_networks
 from service.ratelimit.limiter import RateLimiter, RateLimitMetrics
 from service.ratelimit.middleware import RateLimitMiddleware, build_policies
 from service.ratelimit.policy import RouteGroup

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.auth.client_address import IPNetwork, client_address
 from service.auth.security import InvalidToken, TokenCodec
+from service.kernel.client_address import IPNetwork, client_address
 from service.kernel.limits import parse_limit
 from service.middleware import current_request_id
 from service.problems import make_problem

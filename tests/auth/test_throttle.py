@@ -9,7 +9,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.auth.client_address import client_address, parse_networks
+from service.kernel.client_address import client_address, parse_networks
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, user_session
 from tests.races import race

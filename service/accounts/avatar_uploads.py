@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from service.avatars import service
+from service.accounts import avatars as service
 from service.avatars.errors import InvalidImage, UnsupportedImage
 from service.avatars.images import ProcessedImage
+from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.metrics import BusinessMetrics
 from service.users.models import User
 
 
 async def check_upload(
-    data: bytes, decoder: service.ImageDecoder, metrics: BusinessMetrics
+    data: bytes, decoder: ImageDecoder, metrics: BusinessMetrics
 ) -> ProcessedImage:
     """Check and re-encode an uploaded image; count a refusal by its reason."""
     try:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile, status
 
-from service.avatars import service
+from service.accounts import avatars as service
+from service.accounts.avatar_uploads import check_upload, store_upload
 from service.avatars.dependencies import Decoder, MultipartBody, Storage
 from service.avatars.errors import AvatarNotFound
-from service.avatars.uploads import check_upload, store_upload
 from service.config import Settings
 from service.http_caching import none_match, strong_etag
 from service.media_types import IMAGE_MEDIA_TYPES
