@@ -44,7 +44,9 @@ def _serve(args: argparse.Namespace) -> None:
     settings = _load_settings()
     prepare_multiprocess_metrics()
     uvicorn.run(
-        "service.main:app",
+        # The app is built per worker by its factory, not at import time.
+        "service.main:create_app",
+        factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,

@@ -22,6 +22,10 @@ class BodyTooLarge(HTTPException):
     any other error into a 400); the error handlers render it as a 413 problem.
     """
 
+    # One rendering for both ways a body can be too large (declared or streamed).
+    slug = "payload-too-large"
+    title = "Content Too Large"
+
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"The request body exceeds {limit} bytes.")
 
@@ -83,11 +87,12 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        too_large = BodyTooLarge(limit)
         response = make_problem(
-            413,
-            slug="payload-too-large",
-            title="Content Too Large",
-            detail=f"The request body exceeds {limit} bytes.",
+            too_large.status_code,
+            slug=too_large.slug,
+            title=too_large.title,
+            detail=too_large.detail,
             instance=scope["path"],
             request_id=current_request_id(),
             headers={"Connection": "close"},

@@ -128,6 +128,3 @@ def document_schemas(app: FastAPI, models: list[type[BaseModel]]) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-app = create_app()

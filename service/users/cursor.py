@@ -15,8 +15,6 @@ from bson.errors import InvalidId
 from service.errors import InvalidParameter
 from service.timestamps import to_utc
 
-SORT_FIELDS = ("created_at", "username")
-
 
 @dataclass(frozen=True)
 class SortOrder:

@@ -18,7 +18,7 @@ from service.routing import JSON_MEDIA_TYPES
 from service.timestamps import QueryBool, UtcDateTime
 from service.users import service
 from service.users.models import Role, User
-from service.users.schemas import CREATE_EXAMPLE, ListQuery, UserCreate
+from service.users.schemas import ADMIN_ONLY_FIELDS, CREATE_EXAMPLE, ListQuery, UserCreate
 
 UserIdPath = Annotated[
     PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
@@ -92,20 +92,22 @@ _MULTIPART_FIELDS = ("username", "email", "password", "name")
 
 
 def _registration_form_schema() -> dict[str, Any]:
-    """The multipart form of `POST /users`: the JSON body's fields, as `UserCreate` states
-    them (so the two cannot drift apart), plus the optional `avatar` file."""
-    fields = UserCreate.model_json_schema()["properties"]
-    # A form field cannot be null: the name is a plain string there, or absent.
-    name = next(option for option in fields["name"]["anyOf"] if option.get("type") != "null")
+    """The multipart form of `POST /users`: every field `UserCreate` takes from anyone (the
+    admin-only ones are JSON-only), as it states them, plus the optional `avatar` file."""
+    schema = UserCreate.model_json_schema()
+    properties = {}
+    for field, spec in schema["properties"].items():
+        if field in ADMIN_ONLY_FIELDS:
+            continue
+        # A form field cannot be null: an optional one is a plain value there, or absent.
+        options = [option for option in spec.get("anyOf", [spec]) if option.get("type") != "null"]
+        properties[field] = options[0] if "anyOf" in spec else spec
+    properties["avatar"] = {"type": "string", "format": "binary", "description": "Optional image."}
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": ["username", "email", "password"],
-        "properties": {
-            **{field: fields[field] for field in ("username", "email", "password")},
-            "name": name,
-            "avatar": {"type": "string", "format": "binary", "description": "Optional image."},
-        },
+        "required": [field for field in schema.get("required", []) if field in properties],
+        "properties": properties,
     }
 
 

@@ -221,6 +221,19 @@ class UserRead(BaseModel):
     updated_at: datetime
 
 
+# Read-model fields computed from another stored field; `_id` is always returned.
+_STORED_AS = {"id": None, "avatar_url": "avatar"}
+
+
+def public_projection() -> dict[str, int]:
+    """The stored fields a `UserRead` is built from: a list query fetches these and no more.
+
+    Derived from `UserRead`, so a new public field is fetched without naming it twice.
+    """
+    stored = (_STORED_AS.get(name, name) for name in UserRead.model_fields)
+    return dict.fromkeys((name for name in stored if name is not None), 1)
+
+
 class ListQuery(BaseModel):
     """Validated filters, order and page position of `GET /users`."""
 

@@ -18,7 +18,7 @@ from service.users.cache import CALLERS
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
 from service.users.models import AvatarInfo, Role, User
-from service.users.schemas import ListQuery, UserCreate
+from service.users.schemas import ListQuery, UserCreate, public_projection
 from service.users.usernames import username_skeleton
 
 log = structlog.get_logger(__name__)
@@ -33,9 +33,7 @@ class Page:
 
 
 # What a list page needs of each user: everything public, nothing secret or internal.
-PUBLIC_FIELDS = dict.fromkeys(
-    ("username", "email", "name", "role", "is_active", "avatar", "created_at", "updated_at"), 1
-)
+PUBLIC_FIELDS = public_projection()
 
 
 # FerretDB reports a unique-index clash on update as InternalError naming its SQLite index.
@@ -96,12 +94,13 @@ async def create_user(
     With `user_id` (fixed by an idempotent request), a user already stored under that id
     is the same request landing twice: it is returned instead of refused.
     """
+    # Every field the client sent, by name, so a new field needs no line here; then what
+    # the server derives or defaults.
+    sent = data.model_dump(exclude={"password", "role", "is_active"})
     user = User(
+        **sent,
         id=user_id,
-        username=data.username,
         username_skeleton=username_skeleton(data.username),
-        email=data.email,
-        name=data.name,
         name_lower=data.name.lower() if data.name else None,
         password_hash=await hasher.hash(data.password),
         role=data.role or Role.USER,

@@ -141,6 +141,8 @@ async def test_oversized_bodies_are_413_before_parsing(
     )
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["type"] == declared.json()["type"]
+    # One renderer: the same title whether the length was declared or the body streamed.
+    assert streamed.json()["title"] == declared.json()["title"] == "Content Too Large"
     assert await blobs.count() == 0
 
     big_json = json.dumps({"name": "x" * (1024 * 1024)})
