@@ -20,13 +20,12 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 # Run as `python scripts/localredis.py` as well as imported from the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.localdb import _spawn, _wait_exit, free_port
+from scripts.localdb import LocalServer, _spawn, free_port
 
 STATE_FILE = "localredis.json"
 
@@ -35,37 +34,9 @@ class LocalRedisError(RuntimeError):
     """No Redis server could be started."""
 
 
-@dataclass
-class LocalRedis:
-    """A running (or external) Redis server and how to stop it."""
-
-    url: str
-    kind: str
-    data_dir: Path
-    port: int = 0
-    pid: int | None = None
-    container: str | None = None
-    command: list[str] = field(default_factory=list)
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    def stop(self) -> None:
-        """Stop the server if this launcher started it; an external one is left alone."""
-        if self.container:
-            subprocess.run(["docker", "rm", "-f", self.container], check=False, capture_output=True)
-        elif self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        elif self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, 15)
-                _wait_exit(self.pid, timeout_s=10)
-        self.pid = None
-        self.process = None
-        self.container = None
+class LocalRedis(LocalServer):
+    """A running (or external) Redis server and how to stop it: the database launcher's
+    process handling, with Redis's own restart and readiness check."""
 
     def restart(self) -> None:
         """Start the same server again on the same port."""
