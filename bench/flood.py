@@ -83,6 +83,7 @@ def _start_service(
         "MONGODB_URL": mongodb_url,
         "MONGODB_DB": "flood",
         "ENVIRONMENT": "production",
+        "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
         "JWT_SECRET": JWT_SECRET,
         "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="flood-metrics-"),

@@ -324,6 +324,7 @@ def main() -> None:
                 **env,
                 "JWT_SECRET": JWT_SECRET,
                 "ENVIRONMENT": "production",
+                "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
                 "LOG_LEVEL": "INFO",
                 "LOG_FORMAT": "json",
                 "WEB_CONCURRENCY": "1",

@@ -69,6 +69,7 @@ async def main() -> None:
     settings = Settings(
         jwt_secret=SECRET,
         environment="production",
+        smtp_host="127.0.0.1",  # production needs one; this profile sends no mail
         log_level="INFO",
         allowed_hosts=["*"],  # the driver sends no Host header
         rate_limit_enabled=False,  # bench/ratelimit_cost.py measures the limiter

@@ -50,6 +50,7 @@ def main() -> None:
                 "MONGODB_DB": database,
                 "JWT_SECRET": JWT_SECRET,
                 "ENVIRONMENT": "production",
+                "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "LOG_LEVEL": "INFO",
                 "RATE_LIMIT_READ": "1000000000/hour",

@@ -103,6 +103,20 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     public_base_url: str | None = None
+    # Account mail (service/mail/): without SMTP_HOST, development logs mails instead.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = Field(default="users-service <no-reply@localhost>", min_length=3)
+    # Single-use account tokens (verification, password reset) and their throttle.
+    verify_token_ttl_s: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    reset_token_ttl_s: int = Field(default=1800, ge=60, le=86_400)
+    account_mail_max_per_window: int = Field(default=5, ge=1, le=1000)
+    require_verified_email: bool = False
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -118,7 +132,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "avatar_s3_bucket", "avatar_s3_region", "avatar_s3_endpoint_url", mode="before"
+        "avatar_s3_bucket",
+        "avatar_s3_region",
+        "avatar_s3_endpoint_url",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -165,6 +185,15 @@ class Settings(BaseSettings):
         production = self.environment is Environment.PRODUCTION
         if production and not (self.public_base_url or self.allowed_hosts):
             raise ValueError("set PUBLIC_BASE_URL or ALLOWED_HOSTS in production")
+        return self
+
+    @model_validator(mode="after")
+    def _mail_is_deliverable(self) -> Settings:
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError("set at most one of SMTP_TLS and SMTP_STARTTLS")
+        # Without SMTP the mails (and their live tokens) would only be logged: never there.
+        if self.environment is Environment.PRODUCTION and not self.smtp_host:
+            raise ValueError("SMTP_HOST must be set in production")
         return self
 
 

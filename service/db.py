@@ -15,7 +15,7 @@ from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
-from service.auth.models import LoginFailures, RefreshToken
+from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.config import Settings
 from service.idempotency.models import IdempotencyRecord
 from service.users.models import User
@@ -24,9 +24,20 @@ log = structlog.get_logger(__name__)
 
 NOT_IMPLEMENTED = 238  # server error code for a feature the server lacks
 
-DOCUMENT_MODELS: list[type[Document]] = [User, RefreshToken, LoginFailures, IdempotencyRecord]
+DOCUMENT_MODELS: list[type[Document]] = [
+    User,
+    RefreshToken,
+    LoginFailures,
+    IdempotencyRecord,
+    AccountToken,
+]
 # Documents that carry an `expires_at` and a TTL index on it (FerretDB: the purge task).
-EXPIRING_MODELS: list[type[Document]] = [RefreshToken, LoginFailures, IdempotencyRecord]
+EXPIRING_MODELS: list[type[Document]] = [
+    RefreshToken,
+    LoginFailures,
+    IdempotencyRecord,
+    AccountToken,
+]
 INDEX_BUILD_TIMEOUT_S = 600.0
 
 MongoDatabase = AsyncDatabase[dict[str, Any]]

@@ -23,6 +23,8 @@ from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import EXPIRING_MODELS, MongoDatabase, create_client, init_models, ping
+from service.mail.outbox import Outbox
+from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 from service.purge import PurgePolicy, purge_periodically
 from service.users.cache import CALLERS
 
@@ -51,6 +53,7 @@ class State(TypedDict):
     login_policy: LoginPolicy
     avatars: AvatarStorage
     image_decoder: ImageDecoder
+    mail: Outbox
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -113,6 +116,24 @@ def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarS
     return GridFSAvatarStorage(database)
 
 
+def build_mail_sender(settings: Settings) -> MailSender:
+    """SMTP when `SMTP_HOST` is set; else (development and tests only) the log."""
+    if not settings.smtp_host:
+        return LogSender()
+    return SmtpSender(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            starttls=settings.smtp_starttls,
+            tls=settings.smtp_tls,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            timeout_s=settings.smtp_timeout_s,
+        )
+    )
+
+
 def build_token_codec(settings: Settings) -> TokenCodec:
     """The access-token signer and verifier for these settings."""
     return TokenCodec(
@@ -150,6 +171,10 @@ def build_lifespan(settings: Settings) -> Any:
                 EXPIRING_MODELS, db.initialised, policy, app.state.business_metrics
             )
             tasks.append(asyncio.create_task(purge))
+        metrics = app.state.business_metrics
+        outbox = Outbox(
+            build_mail_sender(settings), sent=metrics.mails_sent, failed=metrics.mails_failed
+        )
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
@@ -171,9 +196,12 @@ def build_lifespan(settings: Settings) -> Any:
                     max_failures=settings.login_max_failures,
                     window_s=settings.login_window_s,
                     max_failures_per_address=settings.login_max_failures_per_address,
+                    require_verified_email=settings.require_verified_email,
                 ),
+                "mail": outbox,
             }
         finally:
+            await outbox.drain()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

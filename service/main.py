@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
 from service.accounts.avatar_router import router as avatars_router
+from service.accounts.lifecycle_router import router as lifecycle_router
 from service.accounts.router import legacy_router as legacy_users_router
 from service.accounts.router import router as accounts_router
 from service.auth.router import router as auth_router
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.route_class = ServiceRoute
     register_error_handlers(app)
     app.include_router(auth_router)
+    app.include_router(lifecycle_router)
     app.include_router(users_router)
     app.include_router(accounts_router)
     app.include_router(legacy_users_router)

@@ -17,6 +17,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.mail.templates import MAIL_KINDS
+
 # Most routes answer in 1-5 ms unloaded (bench/RESULTS.md: ~0.4 ms of CPU for a read), so
 # the low end is fine enough for p50/p95 there; 0.1 and 0.25 s are the latency SLO's
 # thresholds (docker/prometheus/alerts.yml); hashing routes (~0.1-0.3 s) land in 0.1-0.5.
@@ -54,6 +56,8 @@ class BusinessMetrics:
     database_up: Gauge
     admission_rejections: Counter
     db_purged: Counter
+    mails_sent: Counter
+    mails_failed: Counter
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -103,6 +107,19 @@ class BusinessMetrics:
                 "Size of re-encoded avatars.",
                 buckets=BYTE_BUCKETS,
                 registry=registry,
+            ),
+            mails_sent=_with_labels(
+                Counter("mails_sent", "Mails delivered, by kind.", ["kind"], registry=registry),
+                kind=MAIL_KINDS,
+            ),
+            mails_failed=_with_labels(
+                Counter(
+                    "mails_failed",
+                    "Mails given up on after every retry failed, by kind.",
+                    ["kind"],
+                    registry=registry,
+                ),
+                kind=MAIL_KINDS,
             ),
             admission_rejections=_with_labels(
                 Counter(

@@ -29,6 +29,7 @@ from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
 from tests.secret_scan import SecretLedger, Tee
+from tests.smtp_server import Mailbox, start_smtp
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -58,7 +59,23 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
 
 
 @pytest.fixture(scope="session")
-def settings(mongo_server: LocalServer) -> Settings:
+def smtp_server() -> Iterator[tuple[str, int, Mailbox]]:
+    """A real SMTP server (aiosmtpd) on loopback for the whole session."""
+    controller, mailbox = start_smtp()
+    yield controller.hostname, controller.port, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[str, int, Mailbox]) -> Mailbox:
+    """The messages the service mailed during this test."""
+    box = smtp_server[2]
+    box.clear()
+    return box
+
+
+@pytest.fixture(scope="session")
+def settings(mongo_server: LocalServer, smtp_server: tuple[str, int, Mailbox]) -> Settings:
     """Settings for the suite: its own database, cheap Argon2 so tests stay quick."""
     return Settings(
         environment=Environment.TEST,
@@ -72,6 +89,9 @@ def settings(mongo_server: LocalServer) -> Settings:
         jwt_secret=TEST_JWT_SECRET,
         # The suite sends many requests from one address; tests/ratelimit/ turn it on.
         rate_limit_enabled=False,
+        smtp_host=smtp_server[0],
+        smtp_port=smtp_server[1],
+        smtp_starttls=False,
     )
 
 

@@ -113,5 +113,8 @@ def test_production_needs_a_public_base_url_or_allowed_hosts() -> None:
     secret = "p" * 32
     with pytest.raises(ValueError, match="PUBLIC_BASE_URL or ALLOWED_HOSTS"):
         Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
-    Settings(environment=Environment.PRODUCTION, jwt_secret=secret, public_base_url=PUBLIC)
-    Settings(environment=Environment.PRODUCTION, jwt_secret=secret, allowed_hosts="a.example")
+    mail = {"smtp_host": "smtp.example"}
+    Settings(environment=Environment.PRODUCTION, jwt_secret=secret, public_base_url=PUBLIC, **mail)
+    Settings(
+        environment=Environment.PRODUCTION, jwt_secret=secret, allowed_hosts="a.example", **mail
+    )

@@ -10,8 +10,10 @@ from beanie import PydanticObjectId
 from fastapi import APIRouter, Request, Response, status
 
 from service.accounts import avatars as account_avatars
-from service.accounts import passwords
+from service.accounts import lifecycle, passwords
 from service.accounts.avatar_uploads import check_upload, store_upload
+from service.accounts.lifecycle_router import Mail, Policy
+from service.auth import one_time
 from service.auth import service as auth_service
 from service.auth.dependencies import Claims, CurrentUser, Hasher, OptionalUser
 from service.auth.schemas import PasswordChange
@@ -71,6 +73,8 @@ async def create_user(
     storage: Storage,
     decoder: Decoder,
     idempotent: Idempotent,
+    mail: Mail,
+    mail_policy: Policy,
 ) -> Response:
     """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
@@ -94,6 +98,8 @@ async def create_user(
             image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
             user = await service.create_user(data, hasher, user_id=user_id)
             metrics.users_created.inc()
+            # Sent in the background: the 201 does not wait for the mail server.
+            await lifecycle.send_verification(user, mail, mail_policy)
             if avatar is not None and image is not None:
                 user = await store_upload(user, image, len(avatar), storage, metrics)
         headers = {
@@ -135,6 +141,7 @@ async def _delete_account(
     await service.delete_user(user, expected_version=expected_version(user, if_match))
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await auth_service.forget_user(user.id)
+    await one_time.forget_user(user.id)
     await account_avatars.forget_avatar(str(user.id), storage)
     metrics.users_deleted.inc()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.errors import Forbidden, TooManyRequests, Unauthorized
+from service.errors import Forbidden, NotFound, ServiceError, TooManyRequests, Unauthorized
 
 
 class NotAuthenticated(Unauthorized):
@@ -48,3 +48,41 @@ class WrongCurrentPassword(Forbidden):
 
     def __init__(self) -> None:
         super().__init__("The current password is incorrect.")
+
+
+class EmailNotVerified(Forbidden):
+    """The password was right, but logins need a verified email address first."""
+
+    slug = "email-not-verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Confirm your email address first: POST /auth/verify/request sends a new link."
+        )
+
+
+class InvalidAccountToken(ServiceError):
+    """A verification or reset token that is unknown, used, expired or no longer valid."""
+
+    status, slug, title = 400, "invalid-token", "Invalid Token"
+
+    def __init__(self) -> None:
+        super().__init__("The link is invalid, expired or already used; ask for a new one.")
+
+
+class SessionNotFound(NotFound):
+    """No active session of the caller has this id."""
+
+    slug = "session-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("The caller has no active session with this id.")
+
+
+class AccountMailThrottled(TooManyRequests):
+    """Too many verification or reset mails asked for one address from one client."""
+
+    slug = "account-mail-throttled"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("Too many requests for this address; try again later.", retry_after_s)

@@ -28,6 +28,11 @@ class RefreshToken(Document):
     expires_at: datetime
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # What the sessions list shows: when the session (family) began, and the client of
+    # the latest login or rotation. The live token's `created_at` is the session's last use.
+    session_started_at: datetime | None = None
+    client_ip: str | None = None
+    user_agent: str | None = None
 
     class Settings:
         name = "refresh_tokens"
@@ -51,4 +56,29 @@ class LoginFailures(Document):
         use_state_management = False
         indexes = [  # noqa: RUF012
             IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+        ]
+
+
+class AccountToken(Document):
+    """A single-use token mailed to a user (email verification, password reset).
+
+    Stored only as its SHA-256; bound to the address it was mailed to, so changing the
+    email voids it. `user_id` is None for a request that named nobody: it is stored all
+    the same, so known and unknown addresses cost the same work, and it redeems nothing.
+    """
+
+    token_hash: Annotated[str, Indexed(unique=True)]
+    purpose: str
+    user_id: PydanticObjectId | None = None
+    email: str
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    class Settings:
+        name = "account_tokens"
+        use_state_management = False
+        indexes = [  # noqa: RUF012
+            IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+            IndexModel([("user_id", ASCENDING), ("purpose", ASCENDING)], name="user_purpose"),
         ]

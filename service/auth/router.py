@@ -1,14 +1,16 @@
-"""HTTP routes of authentication: login, refresh, logout."""
+"""HTTP routes of authentication: login, refresh, logout, sessions."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
 
-from service.auth import service
-from service.auth.dependencies import ClientAddress, Codec, CurrentUser, Hasher, Policy
+from service.auth import service, sessions
+from service.auth.dependencies import Claims, ClientAddress, Codec, CurrentUser, Hasher, Policy
 from service.auth.schemas import RefreshRequest, TokenPair
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
@@ -35,10 +37,17 @@ async def login(
     codec: Codec,
     policy: Policy,
     client: ClientAddress,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenPair:
     """Exchange a password for tokens."""
     tokens = await service.login(
-        form.username, form.password, client, hasher=hasher, codec=codec, policy=policy
+        form.username,
+        form.password,
+        client,
+        hasher=hasher,
+        codec=codec,
+        policy=policy,
+        user_agent=user_agent,
     )
     response.headers.update(NO_STORE)
     return tokens
@@ -54,10 +63,20 @@ async def login(
     responses=problem_responses(400, 401, 415, 422, 503),
 )
 async def refresh(
-    body: RefreshRequest, response: Response, codec: Codec, policy: Policy
+    body: RefreshRequest,
+    response: Response,
+    codec: Codec,
+    policy: Policy,
+    client: ClientAddress,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenPair:
     """New tokens for a refresh token."""
-    tokens = await service.refresh(body.refresh_token, codec=codec, policy=policy)
+    tokens = await service.refresh(
+        body.refresh_token,
+        codec=codec,
+        policy=policy,
+        client=service.Client(address=client, user_agent=user_agent),
+    )
     response.headers.update(NO_STORE)
     return tokens
 
@@ -89,4 +108,59 @@ async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
 async def logout_all(user: CurrentUser) -> Response:
     """Revoke all sessions."""
     await service.logout_all(user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class SessionRead(BaseModel):
+    """One active session: a login and the refresh tokens rotated from it."""
+
+    id: str = Field(description="The session id; access tokens of this session carry it.")
+    created_at: datetime = Field(description="When the session began (the login).")
+    last_used_at: datetime = Field(description="The login or the latest token rotation.")
+    expires_at: datetime = Field(description="When it ends unless its token is rotated.")
+    client_ip: str | None
+    user_agent: str | None
+    current: bool = Field(description="Whether this request's access token belongs to it.")
+
+
+@router.get(
+    "/sessions",
+    response_model=list[SessionRead],
+    summary="List the caller's sessions",
+    description="Every active session of the caller, most recently used first; the one "
+    "this request's access token belongs to has `current: true`.",
+    responses=problem_responses(401, 503),
+)
+async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
+    """The caller's active sessions."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    return [
+        SessionRead(
+            id=doc["family_id"],
+            created_at=doc.get("session_started_at") or doc["created_at"],
+            last_used_at=doc["created_at"],
+            expires_at=doc["expires_at"],
+            client_ip=doc.get("client_ip"),
+            user_agent=doc.get("user_agent"),
+            current=doc["family_id"] == claims.session_id,
+        )
+        for doc in await sessions.list_sessions(user.id)
+    ]
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End one of the caller's sessions",
+    description="Revokes the session's refresh tokens; its access tokens expire within their "
+    "short lifetime. 404 when the caller has no active session with this id.",
+    responses=problem_responses(401, 404, 422, 503),
+)
+async def end_session(
+    user: CurrentUser,
+    session_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
+) -> Response:
+    """Revoke one session."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    await sessions.end_session(user.id, session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

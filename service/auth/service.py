@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 
 from service.auth import throttle
-from service.auth.errors import InvalidCredentials, InvalidRefreshToken
+from service.auth.errors import EmailNotVerified, InvalidCredentials, InvalidRefreshToken
 from service.auth.models import RefreshToken
 from service.auth.schemas import TokenPair
 from service.auth.security import (
@@ -26,6 +26,8 @@ from service.users.models import User
 
 log = structlog.get_logger(__name__)
 
+USER_AGENT_KEPT = 256  # characters of a User-Agent stored per session
+
 
 @dataclass(frozen=True)
 class LoginPolicy:
@@ -35,6 +37,15 @@ class LoginPolicy:
     max_failures: int
     window_s: int
     max_failures_per_address: int = 100
+    require_verified_email: bool = False
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is logging in or rotating, as the sessions list shows it."""
+
+    address: str | None = None
+    user_agent: str | None = None
 
 
 async def _find_login(name: str) -> User | None:
@@ -43,18 +54,30 @@ async def _find_login(name: str) -> User | None:
 
 
 async def issue_tokens(
-    user: User, codec: TokenCodec, policy: LoginPolicy, family_id: str | None = None
+    user: User,
+    codec: TokenCodec,
+    policy: LoginPolicy,
+    family_id: str | None = None,
+    *,
+    client: Client | None = None,
+    session_started_at: datetime | None = None,
 ) -> TokenPair:
     """A new access token and refresh token; a new login starts a new family (session)."""
     assert user.id is not None  # noqa: S101 - stored users always have an id
     family = family_id or uuid.uuid4().hex
     refresh = new_refresh_token()
+    now = utc_now()
+    client = client or Client()
     await RefreshToken(
         token_hash=refresh_token_digest(refresh),
         user_id=user.id,
         family_id=family,
         token_version=user.token_version,
-        expires_at=utc_now() + policy.refresh_ttl,
+        created_at=now,
+        expires_at=now + policy.refresh_ttl,
+        session_started_at=session_started_at or now,
+        client_ip=client.address,
+        user_agent=client.user_agent[:USER_AGENT_KEPT] if client.user_agent else None,
     ).insert()
     return TokenPair(
         access_token=codec.encode(str(user.id), user.token_version, family),
@@ -71,6 +94,7 @@ async def login(
     hasher: PasswordHasher,
     codec: TokenCodec,
     policy: LoginPolicy,
+    user_agent: str | None = None,
 ) -> TokenPair:
     """Check the password (throttled per account and address) and open a session."""
     name = throttle.normalise_login(login_name)
@@ -94,12 +118,18 @@ async def login(
             client_ip=client_ip,
         )
         raise InvalidCredentials
+    # Only after the password matched, so this answer tells nothing to a guesser.
+    if policy.require_verified_email and not user.is_verified:
+        log.info("auth.login_failed", user_id=str(user.id), reason="email_not_verified")
+        raise EmailNotVerified
     # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
     await throttle.forgive(pair, address)
-    tokens = await issue_tokens(user, codec, policy)
+    tokens = await issue_tokens(
+        user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
+    )
     log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
     return tokens
 
@@ -110,7 +140,9 @@ async def _revoke_family(family_id: str) -> None:
     )
 
 
-async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> TokenPair:
+async def refresh(
+    token: str, *, codec: TokenCodec, policy: LoginPolicy, client: Client | None = None
+) -> TokenPair:
     """Rotate: the presented token dies and a new pair in the same family is issued.
 
     Presenting a token that was already used means it leaked (or a client raced itself):
@@ -140,7 +172,14 @@ async def refresh(token: str, *, codec: TokenCodec, policy: LoginPolicy) -> Toke
         await _revoke_family(stored["family_id"])
         raise InvalidRefreshToken
     log.info("auth.token_refreshed", user_id=str(user.id))
-    return await issue_tokens(user, codec, policy, family_id=stored["family_id"])
+    return await issue_tokens(
+        user,
+        codec,
+        policy,
+        family_id=stored["family_id"],
+        client=client,
+        session_started_at=stored.get("session_started_at") or stored.get("created_at"),
+    )
 
 
 async def logout(user_id: PydanticObjectId, token: str) -> None:

@@ -72,6 +72,20 @@ async def count_attempt(key: str, limit: int, window_s: int) -> None:
         raise LoginThrottled(_seconds_until(record["expires_at"], now))
 
 
+def mail_key(email: str, client_ip: str) -> str:
+    """Key of account mails (verification, reset) asked for one address from one client."""
+    return hashlib.sha256(f"mail\x00{email}\x00{client_ip}".encode()).hexdigest()
+
+
+async def seconds_over_limit(key: str, limit: int, window_s: int) -> int | None:
+    """Count one request; None while within `limit`, else the seconds until the window ends."""
+    now = utc_now()
+    record = await _increment(key, window_s, now)
+    if int(record["failures"]) > limit:
+        return _seconds_until(record["expires_at"], now)
+    return None
+
+
 async def forgive(pair: str, address: str) -> None:
     """After a successful login: the pair starts afresh, the address gets its attempt back."""
     collection = LoginFailures.get_pymongo_collection()

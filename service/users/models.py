@@ -46,6 +46,9 @@ class User(Document):
     password_hash: str
     role: Role = Role.USER
     is_active: bool = True
+    # Set when the owner redeemed a verification link mailed to `email`; cleared when the
+    # email changes. Users stored before verification existed read as unverified.
+    is_verified: bool = False
     avatar: AvatarInfo | None = None
     # Incremented on every change; the ETag derives from it and conditional writes match on it.
     version: int = 1

@@ -216,6 +216,9 @@ class UserRead(BaseModel):
     name: str | None
     role: Role
     is_active: bool
+    is_verified: bool = Field(
+        default=False, description="Whether the owner confirmed the email address."
+    )
     avatar_url: str | None = Field(default=None, description="Absolute URL of the avatar.")
     created_at: datetime
     updated_at: datetime

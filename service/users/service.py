@@ -232,6 +232,10 @@ async def update_user(user: User, changes: dict[str, Any], *, expected_version: 
         changes["name_lower"] = changes["name"].lower() if changes["name"] else None
     if "username" in changes:
         changes["username_skeleton"] = username_skeleton(changes["username"])
+    if "email" in changes and changes["email"] != user.email:
+        # A new address is unconfirmed; links mailed to the old one stop working too
+        # (they are bound to the address they were sent to).
+        changes["is_verified"] = False
     _, updated = await _write(user, changes, expected_version=expected_version)
     log.info("user.updated", user_id=str(user.id), fields=sorted(changes))
     return updated
@@ -307,3 +311,49 @@ async def delete_user(user: User, *, expected_version: int | None = None) -> Non
     if result.deleted_count == 0:
         raise await _missing_or_stale(user.id, expected_version)
     log.info("user.deleted", user_id=str(user.id))
+
+
+async def find_by_email(email: str) -> User | None:
+    """The user with this (lower-case) email, or None."""
+    doc = await User.get_pymongo_collection().find_one({"email": email.lower()})
+    return None if doc is None else User.model_validate(doc)
+
+
+async def mark_verified(user_id: PydanticObjectId, email: str) -> User | None:
+    """Mark the user's email confirmed if it is still `email`; None if it changed meanwhile.
+
+    Conditional on the address the link was mailed to, so a link for an old address can
+    never confirm a new one, however the change and the click interleave.
+    """
+    stored = await User.get_pymongo_collection().find_one_and_update(
+        {"_id": user_id, "email": email},
+        {"$set": {"is_verified": True, "updated_at": utc_now()}, "$inc": {"version": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    CALLERS.forget(user_id)
+    if stored is None:
+        return None
+    log.info("user.verified", user_id=str(user_id))
+    verified: User = User.model_validate(stored)
+    return verified
+
+
+async def reset_password_hash(user_id: PydanticObjectId, email: str, new_hash: str) -> User | None:
+    """Store `new_hash` after a reset link for `email` was redeemed; None if the email changed.
+
+    Receiving the link proves the owner reads that mailbox, so the address counts as
+    confirmed as well.
+    """
+    stored = await User.get_pymongo_collection().find_one_and_update(
+        {"_id": user_id, "email": email},
+        {
+            "$set": {"password_hash": new_hash, "is_verified": True, "updated_at": utc_now()},
+            "$inc": {"version": 1},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    CALLERS.forget(user_id)
+    if stored is None:
+        return None
+    user: User = User.model_validate(stored)
+    return user

@@ -1,0 +1,72 @@
+"""Single-use account tokens: issued hashed, redeemed by one atomic update. No HTTP here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from beanie import PydanticObjectId
+from pymongo import ReturnDocument
+
+from service.auth.models import AccountToken
+from service.auth.security import new_refresh_token, refresh_token_digest
+from service.kernel.clock import utc_now
+
+
+class Purpose(StrEnum):
+    """What a token may be redeemed for; a token of one purpose never redeems another."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a secret
+
+
+async def issue(
+    purpose: Purpose, user_id: PydanticObjectId | None, email: str, ttl: timedelta
+) -> str:
+    """Store a new token (its hash only) and return the token itself, 256 random bits."""
+    token = new_refresh_token()
+    await AccountToken(
+        token_hash=refresh_token_digest(token),
+        purpose=purpose.value,
+        user_id=user_id,
+        email=email,
+        expires_at=utc_now() + ttl,
+    ).insert()
+    return token
+
+
+async def redeem(purpose: Purpose, token: str) -> dict[str, Any] | None:
+    """Use the token up; return what it was issued for, or None if it is not redeemable.
+
+    One `find_one_and_update` both checks (unused, unexpired — checked here because
+    FerretDB has no TTL monitor — of this purpose) and marks it used, so of N concurrent
+    redemptions exactly one gets the document.
+    """
+    now = utc_now()
+    stored = await AccountToken.get_pymongo_collection().find_one_and_update(
+        {
+            "token_hash": refresh_token_digest(token),
+            "purpose": purpose.value,
+            "used_at": None,
+            "expires_at": {"$gt": now},
+        },
+        {"$set": {"used_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if stored is None or stored.get("user_id") is None:
+        return None
+    return dict(stored)
+
+
+async def void_all(purpose: Purpose, user_id: PydanticObjectId) -> None:
+    """Mark every outstanding token of this purpose for the user used (after a redemption)."""
+    await AccountToken.get_pymongo_collection().update_many(
+        {"user_id": user_id, "purpose": purpose.value, "used_at": None},
+        {"$set": {"used_at": utc_now()}},
+    )
+
+
+async def forget_user(user_id: PydanticObjectId) -> None:
+    """Delete the tokens of a deleted user."""
+    await AccountToken.get_pymongo_collection().delete_many({"user_id": user_id})
