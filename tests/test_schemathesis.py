@@ -32,7 +32,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 
-from service.main import app as service_app
+from service.main import create_app
 from service.users.cache import CALLERS
 from service.users.cursor import Cursor
 from tests.avatars import images
@@ -53,10 +53,22 @@ CONFIG = SchemathesisConfig.from_dict(
                 "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]
             },
         },
+        "operations": [
+            {
+                # A generated token is well-formed but was never mailed: 400 invalid-token
+                # is the documented, correct answer to it.
+                "include-path-regex": "^/auth/(verify|reset-password)$",
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": ["2xx", "400", "429"],
+                    },
+                },
+            },
+        ],
     }
 )
 # The document every route is generated from; the test checks the app serves this very one.
-DOCUMENT = copy.deepcopy(service_app.openapi())
+DOCUMENT = copy.deepcopy(create_app().openapi())
 schema = schemathesis.openapi.from_dict(copy.deepcopy(DOCUMENT), config=CONFIG)
 
 # The API's only binary fields are avatar images: for it, valid binary data is a PNG, JPEG,
