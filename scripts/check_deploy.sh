@@ -91,6 +91,7 @@ refuse "S3 avatar storage without a bucket" --set avatarStorage.s3.bucket=
 refuse "a PDB that blocks every eviction" --set podDisruptionBudget.minAvailable=2
 refuse "an HPA whose minimum exceeds its maximum" --set autoscaling.minReplicas=11
 refuse "avatar storage set through config" --set config.AVATAR_STORAGE=s3
+refuse "production without an SMTP host (the service would not start)" --set smtp.host=
 
 section "GitHub Actions: actionlint"
 actionlint -shellcheck "$(command -v shellcheck)" .github/workflows/*.yml

@@ -29,8 +29,9 @@ resource "kubernetes_secret" "service" {
   }
 
   data = {
-    MONGODB_URL = local.mongodb_url
-    JWT_SECRET  = random_password.jwt.result
+    MONGODB_URL   = local.mongodb_url
+    JWT_SECRET    = random_password.jwt.result
+    SMTP_PASSWORD = var.smtp_password
   }
 }
 
@@ -64,6 +65,13 @@ resource "helm_release" "service" {
     serviceAccount = {
       name       = local.service_account
       awsRoleArn = aws_iam_role.avatars.arn
+    }
+    # Account mail: production refuses to start without an SMTP host.
+    smtp = {
+      host     = var.smtp_host
+      port     = var.smtp_port
+      username = var.smtp_username
+      from     = var.mail_from
     }
     avatarStorage = {
       backend = var.avatar_storage

@@ -172,3 +172,38 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "smtp_host" {
+  description = "SMTP server for account mail (verification, password reset), e.g. email-smtp.eu-central-1.amazonaws.com."
+  type        = string
+
+  validation {
+    condition     = length(var.smtp_host) > 0
+    error_message = "The service refuses to start in production without an SMTP host."
+  }
+}
+
+variable "smtp_port" {
+  description = "SMTP port (587 with STARTTLS)."
+  type        = number
+  default     = 587
+}
+
+variable "smtp_username" {
+  description = "SMTP user name (empty when the server needs none)."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_password" {
+  description = "SMTP password, stored in the service's Kubernetes Secret."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "mail_from" {
+  description = "From address of account mail."
+  type        = string
+  default     = "users-service <no-reply@example.com>"
+}
