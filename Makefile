@@ -40,11 +40,12 @@ seed: install ## load seed_data/ into the database (idempotent)
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
 		$(BIN)/python -m service seed
 
-run: install ## install, start the database and Redis, seed, serve on http://127.0.0.1:8000
+run: install ## install, start the database and Redis, seed, train iris, serve on http://127.0.0.1:8000
 	@url="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}"; \
 	redis="$${RATE_LIMIT_STORAGE_URL:-$$($(BIN)/python scripts/localredis.py start --data-dir $(REDIS_DIR) || echo memory://)}"; \
 	echo "MongoDB at $$url, rate limits in $$redis"; \
 	MONGODB_URL="$$url" $(BIN)/python -m service seed && \
+	MONGODB_URL="$$url" $(BIN)/python -m service train && \
 	MONGODB_URL="$$url" RATE_LIMIT_STORAGE_URL="$$redis" \
 		exec $(BIN)/python -m service serve --host $(HOST) --port $(PORT)
 
@@ -79,7 +80,8 @@ format: install ## apply ruff's fixes and formatting
 
 lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, hashes only)
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.txt
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements-dev.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra ml --extra train --generate-hashes --python-version 3.11 -q -o requirements-dev.txt
+	$(BIN)/uv pip compile pyproject.toml --extra ml --generate-hashes --python-version 3.11 -q -o requirements-ml.txt
 
 clean: db-stop redis-stop ## stop the database and Redis, remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

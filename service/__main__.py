@@ -1,4 +1,4 @@
-"""Command line: `python -m service serve|seed|create-admin|migrate-avatars`."""
+"""Command line: `python -m service serve|seed|train|create-admin|migrate-avatars`."""
 
 from __future__ import annotations
 
@@ -77,6 +77,28 @@ def _seed(_: argparse.Namespace) -> None:
             f"skipped {len(report.skipped)} seed user(s) whose username or email is taken: "
             + ", ".join(report.skipped)
         )
+
+
+def _train(_: argparse.Namespace) -> None:
+    from service.logging import configure_logging
+    from service.model_seed import IRIS_MODEL, train_and_register
+
+    settings = _load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        report = asyncio.run(train_and_register(settings))
+    except ImportError as exc:
+        print(
+            f"training needs the `train` and `ml` extras ({exc.name} is missing): "
+            "pip install 'users-service[ml,train]'",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
+    state = "registered as" if report.created else "already stored as"
+    print(
+        f"iris classifier: held-out accuracy {report.accuracy:.3f}; "
+        f"{state} model {IRIS_MODEL!r} version {report.version}"
+    )
 
 
 def _create_admin(args: argparse.Namespace) -> None:
@@ -168,6 +190,10 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load seed_data/users.json (idempotent)")
     seed.set_defaults(run=_seed)
+    train = commands.add_parser(
+        "train", help="train the bundled iris classifier and register it as `iris` (idempotent)"
+    )
+    train.set_defaults(run=_train)
     admin = commands.add_parser(
         "create-admin", help="create an admin, or promote an existing user (ADMIN_PASSWORD)"
     )

@@ -81,15 +81,20 @@ class Gates:
 
     hashing: AdmissionGate
     decoding: AdmissionGate
+    inference: AdmissionGate
 
 
 def build_gates(settings: Settings, rejections: Counter | None = None) -> Gates:
-    """One hashing and one decoding gate sized from settings."""
+    """One hashing, one decoding and one inference gate sized from settings."""
     return Gates(
         hashing=AdmissionGate(
             "hashing", settings.hash_concurrency, settings.hash_max_wait_s, rejections
         ),
         decoding=AdmissionGate(
             "decoding", settings.decode_concurrency, settings.decode_max_wait_s, rejections
+        ),
+        # ONNX sessions are loaded and run under it: model memory and CPU stay bounded.
+        inference=AdmissionGate(
+            "inference", settings.inference_concurrency, settings.inference_max_wait_s, rejections
         ),
     )

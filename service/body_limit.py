@@ -13,6 +13,9 @@ from service.problems import make_problem
 _AVATAR_PATH = re.compile(r"^/users/[^/]+/avatar$")
 # Registration, and its deprecated singular alias: both take a multipart avatar.
 REGISTRATION_PATHS = frozenset({"/users", "/user"})
+_MODEL_UPLOAD_PATH = re.compile(r"^/models/[^/]+/versions/?$")
+# Room for the multipart framing and the schema form fields around the ONNX file itself.
+MODEL_FORM_OVERHEAD = 64 * 1024
 
 
 class BodyTooLarge(HTTPException):
@@ -31,19 +34,30 @@ class BodyTooLarge(HTTPException):
 
 
 class BodySizeLimitMiddleware:
-    """413 for bodies over the limit: avatar uploads get `avatar_max_bytes`, the rest
-    `json_max_bytes`. A declared Content-Length is refused before reading a byte; a
-    chunked body is counted as it streams and cut off at the limit."""
+    """413 for bodies over the limit: avatar uploads get `avatar_max_bytes`, ONNX model
+    uploads `model_max_bytes` (plus form overhead), the rest `json_max_bytes`. A declared
+    Content-Length is refused before reading a byte; a chunked body is
+    counted as it streams and cut off at the limit."""
 
-    def __init__(self, app: ASGIApp, *, json_max_bytes: int, avatar_max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        json_max_bytes: int,
+        avatar_max_bytes: int,
+        model_max_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.json_max_bytes = json_max_bytes
         self.avatar_max_bytes = avatar_max_bytes
+        self.model_max_bytes = model_max_bytes
 
     def _limit(self, scope: Scope) -> int:
         path, method = scope["path"], scope["method"]
         if method == "PUT" and _AVATAR_PATH.match(path):
             return self.avatar_max_bytes
+        if self.model_max_bytes is not None and method == "POST" and _MODEL_UPLOAD_PATH.match(path):
+            return self.model_max_bytes + MODEL_FORM_OVERHEAD
         if method == "POST" and path in REGISTRATION_PATHS:
             content_type = dict(scope["headers"]).get(b"content-type", b"")
             if content_type.startswith(b"multipart/form-data"):

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     decode_max_wait_s: float = Field(default=2.0, gt=0, le=60)
     avatar_max_pixels: int = Field(default=8_388_608, ge=1024, le=268_435_456)
     login_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
+    # ONNX model serving (`/models`, service.inference): needs the `ml` extra installed.
+    ml_enabled: bool = True
+    model_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
+    model_session_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=0, le=16 * 1024**3)
+    # Bounded by rows, not requests: one cached request may hold up to 1000 rows.
+    model_prediction_cache_rows: int = Field(default=20_000, ge=0, le=10_000_000)
+    inference_concurrency: int = Field(default=1, ge=1, le=64)
+    inference_max_wait_s: float = Field(default=2.0, gt=0, le=60)
     # Where avatar bytes live: GridFS in the service's database, or an S3 bucket.
     avatar_storage: Literal["gridfs", "s3"] = "gridfs"
     avatar_s3_bucket: str | None = Field(
@@ -93,6 +101,7 @@ class Settings(BaseSettings):
     rate_limit_read: str = "600/minute"
     rate_limit_write: str = "120/minute"
     rate_limit_avatar: str = "10/minute"
+    rate_limit_inference: str = "300/minute"
     # Server limits (service/server_limits.py, service/hosts.py, service/deadline.py).
     server_max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
     server_max_headers: int = Field(default=100, ge=10, le=1000)
@@ -152,7 +161,13 @@ class Settings(BaseSettings):
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
         return value
 
-    @field_validator("rate_limit_auth", "rate_limit_read", "rate_limit_write", "rate_limit_avatar")
+    @field_validator(
+        "rate_limit_auth",
+        "rate_limit_read",
+        "rate_limit_write",
+        "rate_limit_avatar",
+        "rate_limit_inference",
+    )
     @classmethod
     def _one_rate_limit(cls, value: str) -> str:
         parse_limit(value)  # ValueError names what is wrong

@@ -18,6 +18,7 @@ from pymongo.errors import OperationFailure
 from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.config import Settings
 from service.idempotency.models import IdempotencyRecord
+from service.inference.models import ModelVersion
 from service.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -30,6 +31,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     LoginFailures,
     IdempotencyRecord,
     AccountToken,
+    ModelVersion,
 ]
 # Documents that carry an `expires_at` and a TTL index on it (FerretDB: the purge task).
 EXPIRING_MODELS: list[type[Document]] = [

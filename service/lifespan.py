@@ -23,6 +23,9 @@ from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import EXPIRING_MODELS, MongoDatabase, create_client, init_models, ping
+from service.inference.onnx_files import ENABLE_HINT, runtime_missing
+from service.inference.runtime import LruCache, Serving
+from service.inference.storage import ModelStorage
 from service.mail.outbox import Outbox
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 from service.purge import PurgePolicy, purge_periodically
@@ -54,6 +57,8 @@ class State(TypedDict):
     avatars: AvatarStorage
     image_decoder: ImageDecoder
     mail: Outbox
+    serving: Serving
+    model_storage: ModelStorage
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -134,6 +139,18 @@ def build_mail_sender(settings: Settings) -> MailSender:
     )
 
 
+def build_serving(settings: Settings, gate: AdmissionGate) -> Serving:
+    """This worker's model-serving state; `missing` says why serving is off, if it is."""
+    missing = runtime_missing() if settings.ml_enabled else f"ML_ENABLED is false. {ENABLE_HINT}"
+    return Serving(
+        missing=missing,
+        gate=gate,
+        sessions=LruCache(settings.model_session_cache_bytes),
+        predictions=LruCache(settings.model_prediction_cache_rows),
+        max_upload_bytes=settings.model_max_bytes,
+    )
+
+
 def build_token_codec(settings: Settings) -> TokenCodec:
     """The access-token signer and verifier for these settings."""
     return TokenCodec(
@@ -183,6 +200,8 @@ def build_lifespan(settings: Settings) -> Any:
                 "hasher": build_hasher(settings, gates.hashing),
                 "tokens": build_token_codec(settings),
                 "avatars": build_avatar_storage(settings, db.database),
+                "serving": build_serving(settings, gates.inference),
+                "model_storage": ModelStorage(db.database),
                 "image_decoder": ImageDecoder(
                     ImageLimits(
                         max_side=settings.avatar_max_side,

@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from service import __version__
 from service.accounts.avatar_router import router as avatars_router
 from service.accounts.lifecycle_router import router as lifecycle_router
+from service.accounts.model_router import router as models_router
 from service.accounts.router import legacy_router as legacy_users_router
 from service.accounts.router import router as accounts_router
 from service.auth.router import router as auth_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "users", "description": "The users resource."},
             {"name": "auth", "description": "Log in, rotate tokens, log out."},
             {"name": "avatars", "description": "Upload, serve and remove user avatars."},
+            {"name": "models", "description": "Store ONNX classifiers and predict with them."},
             {"name": "operations", "description": "Health probes and metrics."},
         ],
     )
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(legacy_users_router)
     app.include_router(avatars_router)
+    app.include_router(models_router)
     app.include_router(health_router)
     app.include_router(index_router)
     add_docs_routes(app)
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimitMiddleware,
         json_max_bytes=settings.json_max_bytes,
         avatar_max_bytes=settings.avatar_max_bytes,
+        model_max_bytes=settings.model_max_bytes,
     )
     limiter = install_rate_limiting(app, settings, registry)
     app.router.lifespan_context = with_rate_limiter(app.router.lifespan_context, limiter, settings)

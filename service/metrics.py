@@ -18,6 +18,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.mail.templates import MAIL_KINDS
+from service.model_metrics import ModelMetrics
 
 # Most routes answer in 1-5 ms unloaded (bench/RESULTS.md: ~0.4 ms of CPU for a read), so
 # the low end is fine enough for p50/p95 there; 0.1 and 0.25 s are the latency SLO's
@@ -58,6 +59,7 @@ class BusinessMetrics:
     db_purged: Counter
     mails_sent: Counter
     mails_failed: Counter
+    models: ModelMetrics
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -130,6 +132,7 @@ class BusinessMetrics:
                 ),
                 gate=ADMISSION_GATES,
             ),
+            models=ModelMetrics.on(registry),
         )
 
 
@@ -137,7 +140,7 @@ class BusinessMetrics:
 # when a series is born at 1, so without them the first event after a restart would not
 # count in rate()/increase() and alerts on them would miss it.
 # The per-worker gates of service.admission.
-ADMISSION_GATES = ("hashing", "decoding")
+ADMISSION_GATES = ("hashing", "decoding", "inference")
 # Lower-cased service.avatars.images.ACCEPTED_FORMATS (the label of accepted uploads).
 AVATAR_FORMATS = ("png", "jpeg", "webp", "gif")
 # The problem slugs of service.avatars.errors.UnsupportedImage and InvalidImage.

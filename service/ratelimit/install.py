@@ -39,6 +39,7 @@ def install_rate_limiting(
             RouteGroup.READ: settings.rate_limit_read,
             RouteGroup.WRITE: settings.rate_limit_write,
             RouteGroup.AVATAR: settings.rate_limit_avatar,
+            RouteGroup.INFERENCE: settings.rate_limit_inference,
         }
     )
     app.add_middleware(

@@ -17,6 +17,7 @@ from limits import RateLimitItem
 EXEMPT_PREFIXES = ("/health", "/metrics", "/docs", "/redoc", "/openapi.json", "/static")
 _AVATAR_PATH = re.compile(r"^/users/[^/]+/avatar/?$")
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_PREDICTIONS_PATH = re.compile(r"^/models/[^/]+/predictions/?$")
 
 
 class RouteGroup(StrEnum):
@@ -26,6 +27,7 @@ class RouteGroup(StrEnum):
     READ = "read"
     WRITE = "write"
     AVATAR = "avatar"
+    INFERENCE = "inference"
 
 
 def route_group(method: str, path: str) -> RouteGroup | None:
@@ -43,6 +45,9 @@ def route_group(method: str, path: str) -> RouteGroup | None:
         return RouteGroup.AUTH
     if method == "PUT" and _AVATAR_PATH.match(path):
         return RouteGroup.AVATAR
+    # Predictions are reads that cost CPU: a limit of their own, apart from data writes.
+    if method == "POST" and _PREDICTIONS_PATH.match(path):
+        return RouteGroup.INFERENCE
     return RouteGroup.WRITE
 
 

@@ -14,7 +14,7 @@ from service.config import Settings
 from service.main import create_app
 from tests.secret_scan import SecretLedger
 
-LIMITS = {"auth": 4, "read": 6, "write": 3, "avatar": 2}
+LIMITS = {"auth": 4, "read": 6, "write": 3, "avatar": 2, "inference": 2}
 _addresses = itertools.count(1)
 
 
@@ -35,6 +35,7 @@ async def limited_app(
             "rate_limit_read": f"{LIMITS['read']}/minute",
             "rate_limit_write": f"{LIMITS['write']}/minute",
             "rate_limit_avatar": f"{LIMITS['avatar']}/minute",
+            "rate_limit_inference": f"{LIMITS['inference']}/minute",
             "trusted_proxies": ["127.0.0.1"],
         }
     )

@@ -171,6 +171,20 @@ async def test_avatar_uploads_have_their_own_limit(limited_client: httpx.AsyncCl
     assert statuses == [415] * LIMITS["avatar"] + [429]
 
 
+async def test_predictions_have_their_own_limit(limited_client: httpx.AsyncClient) -> None:
+    _, auth = await _register_and_login(limited_client)
+    statuses = []
+    for _ in range(LIMITS["inference"] + 1):
+        response = await limited_client.post(
+            "/models/none/predictions", headers=auth, json={"rows": [{"x": 1}]}
+        )
+        statuses.append(response.status_code)
+        assert response.headers["ratelimit-policy"] == f'"inference";q={LIMITS["inference"]};w=60'
+    assert statuses == [404] * LIMITS["inference"] + [429]
+    # Data writes still have their whole quota.
+    assert (await limited_client.patch("/users/me", headers=auth, json={})).status_code != 429
+
+
 def test_a_bad_limit_stops_start_up_naming_it() -> None:
     for bad, message in (
         ("lots", "not a rate limit"),

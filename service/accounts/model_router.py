@@ -1,0 +1,231 @@
+"""HTTP routes of ONNX models: list, read, upload a version, (de)activate, delete, predict.
+
+Here in the application layer because it joins two domains: who is calling (auth, users)
+and the models themselves (inference).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
+from pydantic import TypeAdapter, ValidationError
+
+from service.auth.dependencies import CurrentUser
+from service.avatars.dependencies import MultipartBody
+from service.errors import InvalidParameter
+from service.http_caching import none_match, strong_etag
+from service.inference import heads, service
+from service.inference.dependencies import ServingState, Storage
+from service.inference.errors import ModelFileTooLarge
+from service.inference.models import MODEL_NAME, ModelVersion
+from service.inference.predict import predict
+from service.inference.schemas import (
+    FEATURES,
+    LABELS,
+    METRICS,
+    ModelRead,
+    ModelSummary,
+    PredictionRequest,
+    PredictionResponse,
+    VersionPatch,
+    VersionRead,
+)
+from service.metrics import Metrics
+from service.problems import problem_responses
+from service.routing import ServiceRoute
+from service.users.errors import AdminOnly
+from service.users.models import Role, User
+
+router = APIRouter(prefix="/models", tags=["models"], route_class=ServiceRoute)
+
+ModelName = Annotated[str, Path(pattern=MODEL_NAME, description="The model's name.")]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31, description="A version of the model.")]
+OnnxFile = Annotated[
+    UploadFile, File(description="The .onnx file.", json_schema_extra={"format": "binary"})
+]
+JsonField = Annotated[str | None, Form()]
+
+
+def _require_admin(caller: User) -> None:
+    if caller.role is not Role.ADMIN:
+        raise AdminOnly("Only an admin may change models.")
+
+
+def _parse(field: str, raw: str | None, adapter: TypeAdapter[Any]) -> Any:
+    if raw is None:
+        return None
+    try:
+        return adapter.validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidParameter(["body", field], f"{field}: {first['msg']}", first["type"]) from None
+
+
+def _model_read(name: str, versions: list[ModelVersion], active: int | None) -> ModelRead:
+    return ModelRead(
+        name=name,
+        active_version=active,
+        versions=[VersionRead.of(v, v.version == active) for v in versions],
+    )
+
+
+@router.get(
+    "",
+    response_model=list[ModelSummary],
+    summary="List models",
+    description="Authenticated. Every stored model with its active and latest version.",
+    responses=problem_responses(401, 503),
+)
+async def list_models(_: CurrentUser, __: ServingState) -> list[ModelSummary]:
+    """Summaries of every model, by name."""
+    active = await heads.active_versions()
+    summaries: dict[str, ModelSummary] = {}
+    for version in await service.all_versions():
+        summary = summaries.setdefault(
+            version.name,
+            ModelSummary(
+                name=version.name,
+                active_version=active.get(version.name),
+                latest_version=0,
+                versions=0,
+            ),
+        )
+        summary.versions += 1
+        summary.latest_version = max(summary.latest_version, version.version)
+    return list(summaries.values())
+
+
+@router.get(
+    "/{name}",
+    response_model=ModelRead,
+    summary="Read a model",
+    description="Authenticated. Every version with its input schema, labels and metrics. "
+    "`ETag`; `If-None-Match` gives 304.",
+    responses={304: {"description": "Not Modified"}, **problem_responses(401, 404, 422, 503)},
+)
+async def read_model(
+    name: ModelName, request: Request, response: Response, _: CurrentUser, __: ServingState
+) -> ModelRead | Response:
+    """One model and its versions."""
+    versions = await service.versions(name)
+    body = _model_read(name, versions, await heads.active_version(name))
+    etag = strong_etag(hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32])
+    if none_match(request.headers.get("if-none-match"), etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return body
+
+
+@router.post(
+    "/{name}/versions",
+    response_model=VersionRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[MultipartBody],
+    summary="Upload a version",
+    description="Admin. Multipart: `file` (ONNX; pickles are refused), optional JSON form "
+    "fields `features` ([{name, type: float|int, min, max}], default: read from the graph "
+    "as f0..fn), `labels` (class names, default: from the graph), `metrics` ({name: "
+    "number}), and `activate` (default: only when no version is active). The file is "
+    "parsed, loaded and run on a test row before anything is stored.",
+    responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
+)
+async def upload_version(
+    name: ModelName,
+    file: OnnxFile,
+    request: Request,
+    response: Response,
+    caller: CurrentUser,
+    serving: ServingState,
+    storage: Storage,
+    metrics: Metrics,
+    features: JsonField = None,
+    labels: JsonField = None,
+    training_metrics: Annotated[str | None, Form(alias="metrics")] = None,
+    activate: Annotated[bool | None, Form()] = None,
+) -> VersionRead:
+    """Store a new version of `name`."""
+    _require_admin(caller)
+    data = await file.read(serving.max_upload_bytes + 1)
+    if len(data) > serving.max_upload_bytes:
+        raise ModelFileTooLarge(f"The model file exceeds {serving.max_upload_bytes} bytes.")
+    upload = service.Upload(
+        name=name,
+        data=data,
+        features=_parse("features", features, FEATURES),
+        labels=_parse("labels", labels, LABELS),
+        metrics=_parse("metrics", training_metrics, METRICS) or {},
+        created_by=caller.username,
+        activate=activate,
+    )
+    stored, active = await service.register_version(upload, storage, serving.gate)
+    metrics.models.uploads.labels(model=name).inc()
+    response.headers["Location"] = str(request.url_for("read_model", name=name))
+    return VersionRead.of(stored, active)
+
+
+@router.patch(
+    "/{name}/versions/{version}",
+    response_model=VersionRead,
+    summary="Activate or deactivate a version",
+    description='Admin. `{"active": true}` makes this the version predictions use by '
+    "default (and deactivates the others); `false` deactivates it.",
+    responses=problem_responses(400, 401, 403, 404, 415, 422, 503),
+)
+async def patch_version(
+    name: ModelName,
+    version: VersionNumber,
+    patch: VersionPatch,
+    caller: CurrentUser,
+    _: ServingState,
+) -> VersionRead:
+    """Change whether a version is active."""
+    _require_admin(caller)
+    stored = await service.set_active(name, version, patch.active, caller.username)
+    return VersionRead.of(stored, patch.active)
+
+
+@router.delete(
+    "/{name}/versions/{version}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete a version",
+    description="Admin. Removes the version's metadata and its file.",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def delete_version(
+    name: ModelName,
+    version: VersionNumber,
+    caller: CurrentUser,
+    _: ServingState,
+    storage: Storage,
+) -> Response:
+    """Delete one version."""
+    _require_admin(caller)
+    await service.delete_version(name, version, storage, caller.username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{name}/predictions",
+    response_model=PredictionResponse,
+    summary="Predict",
+    description='Authenticated. `{"rows": [{feature: number, ...}]}` with 1-1000 rows, '
+    "each giving exactly the model's features as finite numbers within their ranges. Uses "
+    "the active version unless `?version=` names one. Identical requests are answered "
+    "from a per-worker cache (`cached: true`).",
+    responses=problem_responses(400, 401, 404, 409, 413, 415, 422, 503),
+)
+async def predictions(
+    name: ModelName,
+    body: PredictionRequest,
+    _: CurrentUser,
+    serving: ServingState,
+    storage: Storage,
+    metrics: Metrics,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+) -> PredictionResponse:
+    """Classify the rows."""
+    model = await service.find_version(name, version)
+    return await predict(model, body.rows, serving, storage, metrics.models)

@@ -1,0 +1,1 @@
+"""ONNX models stored in MongoDB (GridFS + metadata) and served with ONNX Runtime."""

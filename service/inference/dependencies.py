@@ -1,0 +1,29 @@
+"""Dependencies of the model routes: the worker's serving state, the store, the 503 probe."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.inference.errors import ModelServingUnavailable
+from service.inference.runtime import Serving
+from service.inference.storage import ModelStorage
+
+
+async def serving(request: Request) -> Serving:
+    """This worker's serving state; 503 saying how to enable serving when it cannot work."""
+    state: Serving = request.state.serving
+    if state.missing is not None:
+        raise ModelServingUnavailable(state.missing)
+    return state
+
+
+async def model_storage(request: Request) -> ModelStorage:
+    """Where model files live."""
+    storage: ModelStorage = request.state.model_storage
+    return storage
+
+
+ServingState = Annotated[Serving, Depends(serving)]
+Storage = Annotated[ModelStorage, Depends(model_storage)]

@@ -1,0 +1,73 @@
+"""Prediction rows checked against a model's stored input schema, then put in column order."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import orjson
+
+from service.inference.errors import InvalidRows
+from service.inference.models import FeatureSpec
+
+MAX_REPORTED_ERRORS = 50
+
+
+def _error(row: int, feature: str | None, msg: str, kind: str) -> dict[str, Any]:
+    loc: list[str | int] = ["body", "rows", row]
+    if feature is not None:
+        loc.append(feature)
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
+def _value_errors(value: object, spec: FeatureSpec) -> str | None:
+    # bool is an int in Python but never a measurement: refuse it for both types.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number ({spec.type})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if spec.type == "int" and not float(value).is_integer():
+        return "must be an integer"
+    if spec.min is not None and value < spec.min:
+        return f"must be >= {spec.min:g}"
+    if spec.max is not None and value > spec.max:
+        return f"must be <= {spec.max:g}"
+    return None
+
+
+def validate_rows(rows: list[dict[str, Any]], features: list[FeatureSpec]) -> list[list[float]]:
+    """The rows as a matrix in feature order, or `InvalidRows` listing every problem found.
+
+    Missing and unknown features, wrong types, NaN/Infinity and out-of-range values are
+    each reported with their location (`["body", "rows", i, feature]`).
+    """
+    names = {spec.name for spec in features}
+    errors: list[dict[str, Any]] = []
+    matrix: list[list[float]] = []
+    for index, row in enumerate(rows):
+        errors.extend(
+            _error(index, extra, "unknown feature", "extra_forbidden")
+            for extra in sorted(set(row) - names)
+        )
+        values: list[float] = []
+        for spec in features:
+            if spec.name not in row:
+                errors.append(_error(index, spec.name, "feature is required", "missing"))
+                continue
+            problem = _value_errors(row[spec.name], spec)
+            if problem is not None:
+                errors.append(_error(index, spec.name, problem, "invalid_value"))
+                continue
+            values.append(float(row[spec.name]))
+        matrix.append(values)
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+    if errors:
+        raise InvalidRows(errors[:MAX_REPORTED_ERRORS])
+    return matrix
+
+
+def matrix_digest(matrix: list[list[float]]) -> str:
+    """A digest of the validated rows: key order and `1` vs `1.0` do not change it."""
+    return hashlib.sha256(orjson.dumps(matrix)).hexdigest()
