@@ -86,9 +86,10 @@ lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, 
 clean: db-stop redis-stop ## stop the database and Redis, remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
 
-bench: install ## benchmark the service against a bare app and the raw driver, then the flood (writes bench/RESULTS.md)
+bench: install ## benchmark the service against a bare app and the raw driver, the flood (bench/RESULTS.md), then predictions
 	$(BIN)/python -m bench.harness
 	$(BIN)/python -m bench.flood
+	$(BIN)/python -m bench.models
 
 bench-flood: install ## flood two workers with anonymous logins and bomb PNGs; peak RSS vs the memory formula (writes bench/RESULTS.md)
 	$(BIN)/python -m bench.flood

@@ -44,11 +44,25 @@ def metric_names(expr: str) -> set[str]:
     return names
 
 
+# The series a declared metric of each type exposes once it has a sample.
+_SERIES_OF_TYPE = {
+    "counter": ("_total",),
+    "histogram": ("_bucket", "_count", "_sum"),
+    "gauge": ("",),
+}
+
+
 def _exported_names(scrape: str) -> set[str]:
     names = set()
     for line in scrape.splitlines():
         if line and not line.startswith("#"):
             names.add(re.split(r"[{ ]", line, maxsplit=1)[0])
+        elif line.startswith("# TYPE "):
+            # Declared but without a sample yet (labels known only at run time, such as a
+            # model's name and version); the live Prometheus test sees them with data.
+            _, _, name, kind = line.split(maxsplit=3)
+            names.add(name)
+            names.update(name + suffix for suffix in _SERIES_OF_TYPE.get(kind, ()))
     return names
 
 

@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,10 @@ def _mixed_load(base_url: str, round_no: int) -> None:
         refused = {"file": ("a.png", b"not an image", "image/png")}
         assert http.put(f"/users/{user_id}/avatar", files=refused, headers=auth).status_code == 415
         assert http.get(f"/users/{user_id}/avatar").status_code == 200
+        row = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+        for _ in range(2):  # the second is a cache hit
+            predicted = http.post("/models/iris/predictions", json={"rows": [row]}, headers=auth)
+            assert predicted.status_code == 200, predicted.text
         assert http.delete(f"/users/{user_id}", headers=auth).status_code == 204
 
 
@@ -152,9 +157,15 @@ def test_every_panel_and_rule_evaluates_against_a_real_prometheus(
 ) -> None:
     metrics_dir = tmp_path / "multiproc"
     metrics_dir.mkdir()
+    database = f"{settings.mongodb_db}_dash"
+    # The model the prediction panel shows, registered as `make run` does.
+    env = {**os.environ, "MONGODB_URL": mongo_server.url, "MONGODB_DB": database}
+    subprocess.run(
+        [sys.executable, "-m", "service", "train"], cwd=REPO_ROOT, env=env, check=True, timeout=300
+    )
     with running_service(
         mongo_server.url,
-        f"{settings.mongodb_db}_dash",
+        database,
         tmp_path / "service.log",
         workers=2,
         extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
@@ -194,6 +205,12 @@ def test_every_panel_and_rule_evaluates_against_a_real_prometheus(
         p50 = results["Latency p50 by route and method/{{method}} {{handler}}"]
         assert {s["metric"]["method"] for s in p50} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
         assert all(v < 0.25 for v in _values(p50, handler="/users/{user_id}", method="GET"))
+
+        model_panel = "Model predictions per minute and cache hits"
+        models = results[f"{model_panel}/requests {{{{model}}}} v{{{{version}}}}"]
+        assert _values(models, model="iris", version="1")[0] > 0
+        hits = results[f"{model_panel}/cache hit share"]
+        assert 0 < _values(hits)[0] <= 1
 
         rules = api.get("/api/v1/rules").json()["data"]["groups"]
         evaluated = [rule for group in rules for rule in group["rules"]]
