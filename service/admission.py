@@ -54,11 +54,6 @@ class AdmissionGate:
         self._limiter = anyio.CapacityLimiter(slots)
         self._rejections = rejections.labels(gate=name) if rejections is not None else None
 
-    @property
-    def in_use(self) -> int:
-        """Slots taken right now."""
-        return int(self._limiter.borrowed_tokens)
-
     async def run_sync(self, func: Callable[..., T], *args: object) -> T:
         """Run `func(*args)` in a worker thread once a slot is free, or raise `WorkerBusy`."""
         try:
