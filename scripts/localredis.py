@@ -157,17 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         if server.process is not None:
             server.process.returncode = 0  # detached on purpose: it outlives this command
         if server.kind != "external":
-            state.write_text(
-                json.dumps(
-                    {
-                        "url": server.url,
-                        "kind": server.kind,
-                        "port": server.port,
-                        "pid": server.pid,
-                        "container": server.container,
-                    }
-                )
-            )
+            state.write_text(server.to_json())
         print(server.url)
         return 0
     except LocalRedisError as exc:
