@@ -68,11 +68,11 @@ FUZZ_EXAMPLES ?= 300
 fuzz: install ## fuzz every operation with schemathesis, long and random (not part of make test)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_schemathesis.py -p no:cacheprovider -q
 
-lint: install ## ruff lint + format check, mypy --strict, import contracts (lint-imports)
+lint: install ## ruff lint + format check, mypy --strict, import contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict service
-	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.import_contracts
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

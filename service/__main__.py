@@ -152,6 +152,8 @@ def _migrate_avatars(args: argparse.Namespace) -> None:
     from service.db import create_client, init_models
     from service.lifespan import build_avatar_storage
     from service.logging import configure_logging
+    from service.users.cache import UserCache
+    from service.users.service import UserService
 
     settings = _load_settings().model_copy(update={"avatar_storage": args.to})
     if settings.avatar_s3_bucket is None:
@@ -165,7 +167,9 @@ def _migrate_avatars(args: argparse.Namespace) -> None:
             database = client[settings.mongodb_db]
             await init_models(database)
             target = build_avatar_storage(settings, database)
-            report = await migrate_avatars(GridFSAvatarStorage(database), target)
+            # A process of its own: the running service's caller caches expire on their own.
+            users = UserService(UserCache())
+            report = await migrate_avatars(GridFSAvatarStorage(database), target, users)
             return ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in vars(report).items())
         finally:
             await client.close()

@@ -7,6 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
+from fastapi import Depends, Request
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -216,3 +217,12 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the process-wide settings, read from the environment on first use."""
     return Settings()
+
+
+async def request_settings(request: Request) -> Settings:
+    """Dependency: the settings the serving app was built with (from its lifespan state)."""
+    settings: Settings = request.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(request_settings)]

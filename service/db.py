@@ -15,30 +15,17 @@ from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
-from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.config import Settings
-from service.idempotency.models import IdempotencyRecord
-from service.inference.models import ModelVersion
-from service.users.models import User
+from service.registry import document_models
 
 log = structlog.get_logger(__name__)
 
 NOT_IMPLEMENTED = 238  # server error code for a feature the server lacks
 
-DOCUMENT_MODELS: list[type[Document]] = [
-    User,
-    RefreshToken,
-    LoginFailures,
-    IdempotencyRecord,
-    AccountToken,
-    ModelVersion,
-]
-# Documents that carry an `expires_at` and a TTL index on it (FerretDB: the purge task).
+DOCUMENT_MODELS: list[type[Document]] = document_models()
+# Documents that carry an `expires_at` (and a TTL index on it; on FerretDB, the purge task).
 EXPIRING_MODELS: list[type[Document]] = [
-    RefreshToken,
-    LoginFailures,
-    IdempotencyRecord,
-    AccountToken,
+    model for model in DOCUMENT_MODELS if "expires_at" in model.model_fields
 ]
 INDEX_BUILD_TIMEOUT_S = 600.0
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import PyMongoError
 
-from service.avatars.storage import AvatarStorage
+from service.avatars.dependencies import Storage
+from service.config import SettingsDep
 from service.db import ping
 from service.lifespan import DatabaseState
 from service.routing import ServiceRoute
@@ -34,9 +35,16 @@ class HealthReport(BaseModel):
     checks: dict[str, CheckResult]
 
 
-async def _check_mongodb(request: Request) -> CheckResult:
+async def database_state(request: Request) -> DatabaseState:
+    """The app's database handles and whether its models are bound."""
     db: DatabaseState = request.state.db
-    timeout_s = request.state.settings.health_timeout_ms / 1000
+    return db
+
+
+Database = Annotated[DatabaseState, Depends(database_state)]
+
+
+async def _check_mongodb(db: DatabaseState, timeout_s: float) -> CheckResult:
     try:
         latency = await ping(db.database, timeout_s)
     except TimeoutError:
@@ -48,25 +56,16 @@ async def _check_mongodb(request: Request) -> CheckResult:
     return CheckResult(status="ok", latency_ms=round(latency, 3))
 
 
-async def _check_avatar_storage(request: Request) -> CheckResult:
-    storage: AvatarStorage = request.state.avatars
+async def _check_avatar_storage(storage: Storage, timeout_s: float) -> CheckResult:
     started = time.perf_counter()
     try:
-        async with asyncio.timeout(request.state.settings.health_timeout_ms / 1000):
+        async with asyncio.timeout(timeout_s):
             await storage.check()
     except TimeoutError:
         return CheckResult(status="fail", error="timeout")
     except Exception as exc:
         return CheckResult(status="fail", error=type(exc).__name__)
     return CheckResult(status="ok", latency_ms=round((time.perf_counter() - started) * 1000, 3))
-
-
-async def _checks(request: Request) -> dict[str, CheckResult]:
-    checks = {"mongodb": await _check_mongodb(request)}
-    # GridFS lives in MongoDB, already checked; a separate store is checked on its own.
-    if request.state.settings.avatar_storage == "s3":
-        checks["avatar_storage"] = await _check_avatar_storage(request)
-    return checks
 
 
 def _report(checks: dict[str, CheckResult]) -> JSONResponse:
@@ -80,8 +79,22 @@ _HEALTH_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get(
+async def _checked(settings: SettingsDep, db: Database, storage: Storage) -> JSONResponse:
+    timeout_s = settings.health_timeout_ms / 1000
+    checks = {"mongodb": await _check_mongodb(db, timeout_s)}
+    # GridFS lives in MongoDB, already checked; a separate store is checked on its own.
+    if settings.avatar_storage == "s3":
+        checks["avatar_storage"] = await _check_avatar_storage(storage, timeout_s)
+    return _report(checks)
+
+
+# One handler behind both paths: the detailed report and the readiness probe are the same
+# checks, answered the same way; they differ only in how they are documented.
+router.add_api_route(
     "/health",
+    _checked,
+    methods=["GET"],
+    name="health",
     response_model=HealthReport,
     summary="Health report",
     description="Pings MongoDB (timeout at most 1 s), and the S3 bucket when avatars are "
@@ -89,9 +102,18 @@ _HEALTH_RESPONSES: dict[int | str, dict[str, object]] = {
     "503 otherwise.",
     responses=_HEALTH_RESPONSES,
 )
-async def health(request: Request) -> JSONResponse:
-    """Every check, with status and latency."""
-    return _report(await _checks(request))
+router.add_api_route(
+    "/health/ready",
+    _checked,
+    methods=["GET"],
+    name="ready",
+    response_model=HealthReport,
+    summary="Readiness probe",
+    description="200 when MongoDB answers a ping and the models are initialised (and the "
+    "avatar bucket can be listed, when avatars are stored in S3); 503 otherwise, so load "
+    "balancers stop routing here until it recovers.",
+    responses=_HEALTH_RESPONSES,
+)
 
 
 @router.get(
@@ -104,17 +126,3 @@ async def health(request: Request) -> JSONResponse:
 async def live() -> JSONResponse:
     """The process is up."""
     return _report({})
-
-
-@router.get(
-    "/health/ready",
-    response_model=HealthReport,
-    summary="Readiness probe",
-    description="200 when MongoDB answers a ping and the models are initialised (and the "
-    "avatar bucket can be listed, when avatars are stored in S3); 503 otherwise, so load "
-    "balancers stop routing here until it recovers.",
-    responses=_HEALTH_RESPONSES,
-)
-async def ready(request: Request) -> JSONResponse:
-    """Ready to serve traffic."""
-    return _report(await _checks(request))

@@ -15,6 +15,7 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from service.admission import AdmissionGate, build_gates
+from service.auth.authenticator import TokenAuthenticator
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
@@ -28,8 +29,10 @@ from service.inference.runtime import LruCache, Serving
 from service.inference.storage import ModelStorage
 from service.mail.outbox import Outbox
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
+from service.metrics import BusinessMetrics
 from service.purge import PurgePolicy, purge_periodically
-from service.users.cache import CALLERS
+from service.users.cache import UserCache
+from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
@@ -47,10 +50,14 @@ class DatabaseState:
 
 
 class State(TypedDict):
-    """Typed lifespan state, available as `request.state` in handlers."""
+    """Everything built at start-up, in one place: the lifespan state, which handlers reach
+    through one typed dependency per need (`SettingsDep`, `Users`, `Hasher`, `Storage`…)."""
 
     settings: Settings
     db: DatabaseState
+    metrics: BusinessMetrics
+    users: UserService
+    authenticator: TokenAuthenticator
     hasher: PasswordHasher
     tokens: TokenCodec
     login_policy: LoginPolicy
@@ -93,10 +100,10 @@ def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> Passw
 
 
 async def _watch_database(
-    db: DatabaseState, app: FastAPI, interval_s: float, timeout_s: float
+    db: DatabaseState, metrics: BusinessMetrics, interval_s: float, timeout_s: float
 ) -> None:
     # Keeps the `database_up` gauge current between probes, for dashboards and alerts.
-    gauge = app.state.business_metrics.database_up
+    gauge = metrics.database_up
     while True:
         try:
             await ping(db.database, timeout_s)
@@ -162,13 +169,12 @@ def build_token_codec(settings: Settings) -> TokenCodec:
     )
 
 
-def build_lifespan(settings: Settings) -> Any:
-    """Return the lifespan context for an app built with these settings."""
+def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
+    """Return the lifespan context for an app built with these settings and counters."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         client = create_client(settings)
-        CALLERS.ttl_s = settings.auth_cache_ttl_s
         db = DatabaseState(client=client, database=client[settings.mongodb_db])
         # Try once in the foreground so a healthy start is ready at once; if MongoDB is
         # down, keep serving (readiness says 503) and keep retrying in the background.
@@ -178,27 +184,33 @@ def build_lifespan(settings: Settings) -> Any:
                 asyncio.shield(init_task), settings.mongodb_timeout_ms / 1000 + 1
             )
         watch_task = asyncio.create_task(
-            _watch_database(db, app, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000)
+            _watch_database(
+                db, metrics, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000
+            )
         )
-        gates = build_gates(settings, app.state.business_metrics.admission_rejections)
+        gates = build_gates(settings, metrics.admission_rejections)
         tasks = [init_task, watch_task]
         if settings.purge_interval_s > 0:
             policy = PurgePolicy(settings.purge_interval_s, settings.purge_batch_size)
-            purge = purge_periodically(
-                EXPIRING_MODELS, db.initialised, policy, app.state.business_metrics
-            )
+            purge = purge_periodically(EXPIRING_MODELS, db.initialised, policy, metrics)
             tasks.append(asyncio.create_task(purge))
-        metrics = app.state.business_metrics
         outbox = Outbox(
             build_mail_sender(settings), sent=metrics.mails_sent, failed=metrics.mails_failed
         )
+        users = UserService(UserCache(settings.auth_cache_ttl_s))
+        tokens = build_token_codec(settings)
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
                 "settings": settings,
                 "db": db,
+                "metrics": metrics,
+                "users": users,
+                # Identity for every domain: the auth domain's token check over the users
+                # domain's directory, joined here so neither imports the other.
+                "authenticator": TokenAuthenticator(tokens, users),
                 "hasher": build_hasher(settings, gates.hashing),
-                "tokens": build_token_codec(settings),
+                "tokens": tokens,
                 "avatars": build_avatar_storage(settings, db.database),
                 "serving": build_serving(settings, gates.inference),
                 "model_storage": ModelStorage(db.database),

@@ -40,10 +40,17 @@ def _orjson_dumps(event_dict: EventDict, **_: Any) -> str:
 
 
 class _Output:
-    """The stream log lines go to; swapped in place so cached loggers follow it."""
+    """Where log lines go, handed to structlog and to `logging` at configuration.
+
+    The loggers those libraries cache keep this object, so reconfiguring swaps the stream
+    (and the access-line mode) inside it rather than replacing it: it is the one piece of
+    logging state, held process-wide because the logging libraries are.
+    """
 
     def __init__(self) -> None:
         self.stream: TextIO = sys.stdout
+        # Render the access line directly (JSON output at INFO or below), see `log_access`.
+        self.fast_access = False
 
     def write(self, text: str) -> int:
         """Write to the current stream."""
@@ -55,7 +62,6 @@ class _Output:
 
 
 _OUTPUT = _Output()
-_FAST_ACCESS_LOG = {"enabled": False}
 
 
 def log_access(**fields: Any) -> None:
@@ -66,7 +72,7 @@ def log_access(**fields: Any) -> None:
     line of the service. Its fields are fixed and carry no secrets. Otherwise structlog
     renders it.
     """
-    if _FAST_ACCESS_LOG["enabled"]:
+    if _OUTPUT.fast_access:
         fields["event"] = "http.request"
         fields["level"] = "info"
         fields["timestamp"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
@@ -87,9 +93,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
     operators read a single format.
     """
     _OUTPUT.stream = stream if stream is not None else sys.stdout
-    _FAST_ACCESS_LOG["enabled"] = (
-        fmt == "json" and logging.getLevelNamesMapping()[level] <= logging.INFO
-    )
+    _OUTPUT.fast_access = fmt == "json" and logging.getLevelNamesMapping()[level] <= logging.INFO
     output: Any = _OUTPUT
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,

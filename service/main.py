@@ -10,12 +10,6 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.accounts.avatar_router import router as avatars_router
-from service.accounts.lifecycle_router import router as lifecycle_router
-from service.accounts.model_router import router as models_router
-from service.accounts.router import legacy_router as legacy_users_router
-from service.accounts.router import router as accounts_router
-from service.auth.router import router as auth_router
 from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
 from service.db_deadline import request_deadline
@@ -27,11 +21,11 @@ from service.hosts import HostMiddleware
 from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
-from service.metrics import setup_metrics
+from service.metrics import BusinessMetrics, setup_metrics
 from service.middleware import HeadMiddleware, RequestContextMiddleware
 from service.ratelimit.install import install_rate_limiting, with_rate_limiter
+from service.registry import openapi_tags, routers
 from service.routing import ServiceRoute
-from service.users.router import router as users_router
 from service.users.schemas import UserCreate
 
 DESCRIPTION = """
@@ -46,33 +40,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the users-service ASGI app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    # One metrics registry per app: its business counters go into the lifespan state, its HTTP
+    # metrics into the middleware, and `/metrics` serves them all.
+    metrics_registry = CollectorRegistry()
+    metrics = BusinessMetrics.on(metrics_registry)
     app = FastAPI(
         title="users-service",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=build_lifespan(settings),
+        lifespan=build_lifespan(settings, metrics),
         # One database deadline per request: a frozen database answers 503, not a hang.
         dependencies=[Depends(request_deadline(settings.mongodb_timeout_ms / 1000))],
         docs_url=None,
         redoc_url=None,
-        openapi_tags=[
-            {"name": "users", "description": "The users resource."},
-            {"name": "auth", "description": "Log in, rotate tokens, log out."},
-            {"name": "avatars", "description": "Upload, serve and remove user avatars."},
-            {"name": "models", "description": "Store ONNX classifiers and predict with them."},
-            {"name": "operations", "description": "Health probes and metrics."},
-        ],
+        openapi_tags=openapi_tags(),
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
     app.router.route_class = ServiceRoute
     register_error_handlers(app)
-    app.include_router(auth_router)
-    app.include_router(lifecycle_router)
-    app.include_router(users_router)
-    app.include_router(accounts_router)
-    app.include_router(legacy_users_router)
-    app.include_router(avatars_router)
-    app.include_router(models_router)
+    for router in routers():
+        app.include_router(router)
     app.include_router(health_router)
     app.include_router(index_router)
     add_docs_routes(app)
@@ -80,7 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Middleware added last runs first: metrics (outermost) -> request context -> host
     # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
     # (before any body is read) -> body size limit -> HEAD -> app.
-    registry = CollectorRegistry()
     app.add_middleware(HeadMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -88,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         avatar_max_bytes=settings.avatar_max_bytes,
         model_max_bytes=settings.model_max_bytes,
     )
-    limiter = install_rate_limiting(app, settings, registry)
+    limiter = install_rate_limiting(app, settings, metrics_registry)
     app.router.lifespan_context = with_rate_limiter(app.router.lifespan_context, limiter, settings)
     app.add_middleware(DeadlineMiddleware, timeout_s=settings.request_timeout_s)
     if settings.cors_origins:
@@ -112,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
     )
-    setup_metrics(app, expose=settings.metrics_enabled, registry=registry)
+    if settings.metrics_enabled:
+        setup_metrics(app, metrics_registry)
     document_schemas(app, [UserCreate])
     return app
 

@@ -195,15 +195,8 @@ class HttpMetricsMiddleware:
                 self.latency.labels(template, method).observe(time.perf_counter() - started)
 
 
-def setup_metrics(
-    app: FastAPI, *, expose: bool = True, registry: CollectorRegistry | None = None
-) -> BusinessMetrics:
-    """Create the business counters; with `expose`, also instrument HTTP and serve `/metrics`."""
-    registry = registry or CollectorRegistry()
-    metrics = BusinessMetrics.on(registry)
-    app.state.business_metrics = metrics
-    if not expose:
-        return metrics
+def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
+    """Instrument HTTP requests and serve `/metrics` from `registry`."""
     app.add_middleware(
         HttpMetricsMiddleware,
         requests=Counter(
@@ -238,12 +231,11 @@ def setup_metrics(
             }
         },
     )
-    return metrics
 
 
 async def get_business_metrics(request: Request) -> BusinessMetrics:
     """Dependency: the business counters of the app serving this request."""
-    metrics: BusinessMetrics = request.app.state.business_metrics
+    metrics: BusinessMetrics = request.state.metrics
     return metrics
 
 

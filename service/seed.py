@@ -8,12 +8,11 @@ from typing import Any
 
 import structlog
 from bson import json_util
-from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from service.config import Settings
 from service.db import create_client, ensure_indexes
 from service.users.models import User
-from service.users.usernames import username_skeleton
+from service.users.service import SeedOutcome, insert_seed_user
 
 log = structlog.get_logger(__name__)
 
@@ -35,11 +34,6 @@ def read_seed_users(path: Path = SEED_FILE) -> list[dict[str, Any]]:
     return users
 
 
-def _is_unique_violation(exc: OperationFailure) -> bool:
-    # MongoDB says DuplicateKeyError; FerretDB answers an upsert with a SQLite error.
-    return isinstance(exc, DuplicateKeyError) or "UNIQUE constraint failed" in str(exc)
-
-
 async def load_seed_users(settings: Settings, path: Path = SEED_FILE) -> SeedReport:
     """Insert every seed user that is not there yet, skipping those whose names are taken.
 
@@ -56,17 +50,10 @@ async def load_seed_users(settings: Settings, path: Path = SEED_FILE) -> SeedRep
         await ensure_indexes(database, User)
         users = database[User.Settings.name]
         for user in read_seed_users(path):
-            user.setdefault("username_skeleton", username_skeleton(user["username"]))
-            try:
-                result = await users.update_one(
-                    {"_id": user["_id"]}, {"$setOnInsert": user}, upsert=True
-                )
-            except OperationFailure as exc:
-                if not _is_unique_violation(exc):
-                    raise
+            outcome = await insert_seed_user(users, user)
+            if outcome is SeedOutcome.TAKEN:
                 report.skipped.append(user["username"])
-                continue
-            report.inserted += result.upserted_id is not None
+            report.inserted += outcome is SeedOutcome.INSERTED
     finally:
         await client.close()
     log.info("seed.loaded", inserted=report.inserted, skipped=report.skipped)

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from asgi_lifespan import LifespanManager
 from bson import ObjectId
-from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
 from service.db import EXPIRING_MODELS
@@ -61,7 +61,7 @@ async def _counts(database: AsyncDatabase[dict[str, Any]]) -> dict[str, tuple[in
 
 
 async def test_one_pass_deletes_expired_documents_in_bounded_batches(
-    app: FastAPI,
+    started_app: LifespanManager,
     client: httpx.AsyncClient,
     test_db: AsyncDatabase[dict[str, Any]],
     log_output: io.StringIO,
@@ -69,13 +69,13 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
     await _seed(test_db, expired=5, live=2)
     before = (await client.get("/metrics")).text
 
-    first = await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics)
+    first = await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"])
     assert first == dict.fromkeys(COLLECTIONS, 3)  # at most a batch per collection and pass
     assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (2, 2))
-    second = await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics)
+    second = await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"])
     assert second == dict.fromkeys(COLLECTIONS, 2)
     assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 2))  # the live ones stay
-    assert await purge_expired(EXPIRING_MODELS, 3, app.state.business_metrics) == dict.fromkeys(
+    assert await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"]) == dict.fromkeys(
         COLLECTIONS, 0
     )
 
@@ -90,14 +90,14 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
 
 
 async def test_the_periodic_task_purges_and_stops_cleanly(
-    app: FastAPI, test_db: AsyncDatabase[dict[str, Any]]
+    started_app: LifespanManager, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
     await _seed(test_db, expired=3, live=1)
     initialised = asyncio.Event()
     initialised.set()
     policy = PurgePolicy(interval_s=0.05, batch_size=100)
     task = asyncio.create_task(
-        purge_periodically(EXPIRING_MODELS, initialised, policy, app.state.business_metrics)
+        purge_periodically(EXPIRING_MODELS, initialised, policy, started_app._state["metrics"])
     )
     try:
         for _ in range(200):  # up to 10 s on a busy machine

@@ -33,7 +33,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 
 from service.main import create_app
-from service.users.cache import CALLERS
+from service.users.cache import UserCache
 from service.users.cursor import Cursor
 from tests.avatars import images
 from tests.factories import make_admin, user_session
@@ -162,17 +162,22 @@ class Identity:
     """A caller the run acts as, and the stored user it must find again before each case."""
 
     def __init__(
-        self, headers: dict[str, str], stored: dict[str, Any], db: AsyncDatabase[dict[str, Any]]
+        self,
+        headers: dict[str, str],
+        stored: dict[str, Any],
+        db: AsyncDatabase[dict[str, Any]],
+        callers: UserCache,
     ) -> None:
         self.headers = headers
         self.stored = stored
         self.db = db
+        self.callers = callers
 
     async def restore(self) -> None:
         """Put the user back as it was: a case may have deleted, renamed, deactivated it,
         changed its password or ended its sessions (and so its token)."""
         await self.db["users"].replace_one({"_id": self.stored["_id"]}, self.stored, upsert=True)
-        CALLERS.forget(self.stored["_id"])
+        self.callers.forget(self.stored["_id"])
 
     async def reset(self) -> None:
         """Only this user, as it was, and nothing else: each stateful scenario starts from
@@ -186,6 +191,7 @@ class Identity:
 @pytest.fixture(params=["user", "admin"])
 async def identity(
     request: pytest.FixtureRequest,
+    started_app: LifespanManager,
     client: httpx.AsyncClient,
     test_db: AsyncDatabase[dict[str, Any]],
 ) -> Identity:
@@ -198,7 +204,7 @@ async def identity(
         user_id = user["id"]
     stored = await test_db["users"].find_one({"_id": ObjectId(user_id)})
     assert stored is not None
-    return Identity(headers, stored, test_db)
+    return Identity(headers, stored, test_db, started_app._state["users"].callers)
 
 
 @pytest.fixture

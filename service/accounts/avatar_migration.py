@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import structlog
 
 from service.avatars.storage import AvatarStorage
-from service.users import service as users
+from service.users import lookup
+from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
@@ -33,10 +34,12 @@ def _is_gridfs_id(blob_id: str) -> bool:
     return len(blob_id) == 24 and "/" not in blob_id
 
 
-async def migrate_avatars(source: AvatarStorage, target: AvatarStorage) -> MigrationReport:
+async def migrate_avatars(
+    source: AvatarStorage, target: AvatarStorage, users: UserService
+) -> MigrationReport:
     """Move every GridFS avatar to `target`; see the module docstring for the guarantees."""
     report = MigrationReport()
-    async for user in users.users_with_avatars():
+    async for user in lookup.users_with_avatars():
         assert user.avatar is not None  # noqa: S101 - the query selects users with one
         old_blob = user.avatar.blob_id
         if not _is_gridfs_id(old_blob):

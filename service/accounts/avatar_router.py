@@ -10,14 +10,14 @@ from service.accounts import avatars as service
 from service.accounts.avatar_uploads import check_upload, store_upload
 from service.avatars.dependencies import Decoder, MultipartBody, Storage
 from service.avatars.errors import AvatarNotFound
-from service.config import Settings
+from service.config import SettingsDep
 from service.http_caching import none_match, strong_etag
 from service.media_types import IMAGE_MEDIA_TYPES
 from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import ServiceRoute
-from service.users import service as users
-from service.users.dependencies import OwnedUser, UserIdPath
+from service.users import lookup
+from service.users.dependencies import OwnedUser, UserIdPath, Users
 from service.users.read import to_read
 from service.users.schemas import UserRead
 
@@ -53,6 +53,7 @@ async def upload_avatar(
     user: OwnedUser,
     file: AvatarFile,
     request: Request,
+    users: Users,
     storage: Storage,
     decoder: Decoder,
     metrics: Metrics,
@@ -60,7 +61,7 @@ async def upload_avatar(
     """Set the avatar."""
     data = await file.read()
     image = await check_upload(data, decoder, metrics)
-    updated = await store_upload(user, image, len(data), storage, metrics)
+    updated = await store_upload(users, user, image, len(data), storage, metrics)
     return to_read(updated, request)
 
 
@@ -79,15 +80,14 @@ async def upload_avatar(
 )
 async def get_avatar(
     user_id: UserIdPath,
-    request: Request,
+    settings: SettingsDep,
     storage: Storage,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The avatar image."""
-    user = await users.find_user(user_id)
+    user = await lookup.find_user(user_id)
     if user is None or user.avatar is None:
         raise AvatarNotFound
-    settings: Settings = request.state.settings
     headers = {"Cache-Control": f"public, max-age={settings.avatar_cache_max_age_s}"}
     etag = strong_etag(user.avatar.etag)
     if none_match(if_none_match, etag):
@@ -108,7 +108,7 @@ async def get_avatar(
     "when there was none.",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def delete_avatar(user: OwnedUser, storage: Storage) -> Response:
+async def delete_avatar(user: OwnedUser, users: Users, storage: Storage) -> Response:
     """Remove the avatar."""
-    await service.remove_avatar(user, storage)
+    await service.remove_avatar(users, user, storage)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

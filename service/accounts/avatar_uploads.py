@@ -9,6 +9,7 @@ from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.metrics import BusinessMetrics
 from service.users.models import User
+from service.users.service import UserService
 
 
 async def check_upload(
@@ -23,6 +24,7 @@ async def check_upload(
 
 
 async def store_upload(
+    users: UserService,
     user: User,
     image: ProcessedImage,
     upload_size: int,
@@ -30,7 +32,7 @@ async def store_upload(
     metrics: BusinessMetrics,
 ) -> User:
     """Make a checked image `user`'s avatar; count it and its sizes before and after."""
-    updated = await service.set_avatar(user, image, storage)
+    updated = await service.set_avatar(users, user, image, storage)
     metrics.avatar_uploads.labels(format=image.source_format.lower()).inc()
     metrics.avatar_upload_bytes.observe(upload_size)
     metrics.avatar_stored_bytes.observe(len(image.data))

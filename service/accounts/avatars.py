@@ -14,14 +14,16 @@ from service.avatars.errors import AvatarNotFound
 from service.avatars.images import ProcessedImage
 from service.avatars.service import StoredAvatar
 from service.avatars.storage import AvatarStorage
-from service.users import service as users
 from service.users.errors import UserNotFound
 from service.users.models import AvatarInfo, User
+from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
 
-async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) -> User:
+async def set_avatar(
+    users: UserService, user: User, image: ProcessedImage, storage: AvatarStorage
+) -> User:
     """Store `image` as the user's only avatar and return the updated user."""
     owner = str(user.id)
     blob_id = await storage.put(owner, image.data, image.media_type)
@@ -52,7 +54,7 @@ async def set_avatar(user: User, image: ProcessedImage, storage: AvatarStorage) 
     return updated
 
 
-async def remove_avatar(user: User, storage: AvatarStorage) -> User:
+async def remove_avatar(users: UserService, user: User, storage: AvatarStorage) -> User:
     """Drop the user's avatar (a no-op when there is none)."""
     if user.avatar is None:
         return user

@@ -14,15 +14,16 @@ from urllib.parse import urlencode
 
 import structlog
 
+from service.accounts.login import revoke_sessions
 from service.auth import one_time, throttle
 from service.auth.errors import AccountMailThrottled, InvalidAccountToken
 from service.auth.one_time import Purpose
 from service.auth.security import PasswordHasher
-from service.auth.service import revoke_sessions
 from service.mail.outbox import Outbox
 from service.mail.templates import render
-from service.users import service as users
+from service.users import lookup
 from service.users.models import User
+from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
@@ -70,7 +71,7 @@ async def request_verification(
     """Mail a verification link if `email` belongs to an unverified, active user."""
     email = email.lower()
     await _throttle(email, client_ip, policy)
-    user = await users.find_by_email(email)
+    user = await lookup.find_by_email(email)
     wanted = user is not None and user.is_active and not user.is_verified
     if user is not None and wanted:
         await send_verification(user, outbox, policy)
@@ -78,7 +79,7 @@ async def request_verification(
         await one_time.issue(Purpose.VERIFY_EMAIL, None, email, policy.verify_ttl)
 
 
-async def verify(token: str) -> User:
+async def verify(users: UserService, token: str) -> User:
     """Redeem a verification token; the user, now verified. `InvalidAccountToken` otherwise."""
     stored = await one_time.redeem(Purpose.VERIFY_EMAIL, token)
     if stored is None:
@@ -94,7 +95,7 @@ async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: Ma
     """Mail a reset link if `email` belongs to an active user; the same work either way."""
     email = email.lower()
     await _throttle(email, client_ip, policy)
-    user = await users.find_by_email(email)
+    user = await lookup.find_by_email(email)
     active = user if user is not None and user.is_active else None
     token = await one_time.issue(
         Purpose.RESET_PASSWORD, active.id if active else None, email, policy.reset_ttl
@@ -112,7 +113,7 @@ async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: Ma
 
 
 async def reset_password(
-    token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
+    users: UserService, token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
 ) -> None:
     """Redeem a reset token: new password, every session ends, the owner is told by mail."""
     # Hash before redeeming: a token is only used up by a reset that can complete.
@@ -124,6 +125,6 @@ async def reset_password(
     if user is None:  # the email changed (or the user left) since the link was mailed
         raise InvalidAccountToken
     await one_time.void_all(Purpose.RESET_PASSWORD, stored["user_id"])
-    await revoke_sessions(user)
+    await revoke_sessions(users, user)
     outbox.post(render("password_changed", user.email, name=user.name or user.username))
     log.info("auth.password_reset", user_id=str(user.id))

@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field
 from service.accounts import lifecycle
 from service.accounts.lifecycle import MailPolicy
 from service.auth.dependencies import ClientAddress, Hasher
-from service.config import Settings
+from service.config import SettingsDep
 from service.kernel.types import Password
 from service.mail.outbox import Outbox
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
+from service.users.dependencies import Users
 from service.users.read import to_read
 from service.users.schemas import Email, UserRead
 
@@ -57,9 +58,8 @@ async def outbox(request: Request) -> Outbox:
     return mail
 
 
-async def mail_policy(request: Request) -> MailPolicy:
+async def mail_policy(request: Request, settings: SettingsDep) -> MailPolicy:
     """Token lifetimes and link base for this request (`PUBLIC_BASE_URL` when set)."""
-    settings: Settings = request.state.settings
     return MailPolicy(
         base_url=settings.public_base_url or str(request.base_url),
         verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
@@ -101,9 +101,9 @@ async def request_verification(
     "invalid, used or expired token is a 400 `invalid-token` problem.",
     responses=problem_responses(400, 415, 422, 503),
 )
-async def verify(body: TokenRequest, request: Request) -> UserRead:
+async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead:
     """Mark the address verified."""
-    return to_read(await lifecycle.verify(body.token), request)
+    return to_read(await lifecycle.verify(users, body.token), request)
 
 
 @router.post(
@@ -134,7 +134,7 @@ async def forgot_password(
     "expired token is a 400 `invalid-token` problem.",
     responses=problem_responses(400, 415, 422, 503),
 )
-async def reset_password(body: PasswordReset, hasher: Hasher, mail: Mail) -> Response:
+async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
     """Set a new password."""
-    await lifecycle.reset_password(body.token, body.new_password, hasher, mail)
+    await lifecycle.reset_password(users, body.token, body.new_password, hasher, mail)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import structlog
 
+from service.accounts.login import revoke_sessions
 from service.auth.errors import WrongCurrentPassword
 from service.auth.security import PasswordHasher
-from service.auth.service import revoke_sessions
-from service.users import service as users
 from service.users.models import User
+from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
 
 async def change_password(
-    user: User, current: str, new: str, *, session_id: str, hasher: PasswordHasher
+    users: UserService,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    session_id: str,
+    hasher: PasswordHasher,
 ) -> None:
     """Set a new password after checking the current one; other sessions end.
 
@@ -30,5 +36,5 @@ async def change_password(
     if not await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_change_failed", user_id=str(user.id), reason="changed_meanwhile")
         raise WrongCurrentPassword
-    await revoke_sessions(user, keep_family=session_id)
+    await revoke_sessions(users, user, keep_family=session_id)
     log.info("auth.password_changed", user_id=str(user.id))

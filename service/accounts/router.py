@@ -14,24 +14,27 @@ from service.accounts import lifecycle, passwords
 from service.accounts.avatar_uploads import check_upload, store_upload
 from service.accounts.lifecycle_router import Mail, Policy
 from service.auth import one_time
-from service.auth import service as auth_service
-from service.auth.dependencies import Claims, CurrentUser, Hasher, OptionalUser
+from service.auth import service as sessions
+from service.auth.dependencies import Claims, Hasher
 from service.auth.schemas import PasswordChange
 from service.avatars.dependencies import Decoder, Storage
 from service.avatars.storage import AvatarStorage
-from service.config import Settings
+from service.config import SettingsDep
 from service.errors import Forbidden
 from service.idempotency.http import Idempotent
+from service.kernel.identity import OptionalCaller, is_admin
+from service.kernel.route_alias import with_parameter
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
-from service.users import service
-from service.users.dependencies import CREATE_USER_BODY, OwnedUser, Registration
-from service.users.models import Role, User
+from service.users import lookup
+from service.users.dependencies import CREATE_USER_BODY, CurrentUser, OwnedUser, Registration, Users
+from service.users.models import User
 from service.users.preconditions import IfMatch, check_admin_fields, etag_of, expected_version
 from service.users.read import json_response, to_read
 from service.users.router import user_link
 from service.users.schemas import UserRead
+from service.users.service import UserService
 
 router = APIRouter(prefix="/users", tags=["users"], route_class=ServiceRoute)
 # Routes outside /users: the singular registration path some clients were written against.
@@ -67,9 +70,11 @@ _CREATED_LINKS = {
 async def create_user(
     registration: Registration,
     request: Request,
+    settings: SettingsDep,
+    users: Users,
     hasher: Hasher,
     metrics: Metrics,
-    caller: OptionalUser,
+    caller: OptionalCaller,
     storage: Storage,
     decoder: Decoder,
     idempotent: Idempotent,
@@ -78,30 +83,28 @@ async def create_user(
 ) -> Response:
     """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
-    settings: Settings = request.state.settings
-    is_admin = caller is not None and caller.role is Role.ADMIN
-    if not settings.registration_open and not is_admin:
+    if not settings.registration_open and not is_admin(caller):
         raise Forbidden("Registration is closed.")
     check_admin_fields(caller, data.admin_fields_sent())
 
     async def register(user_id: PydanticObjectId | None, resumed: bool) -> Response:
         # A resumed key whose user exists was created by the attempt that failed: answer
         # with it, without hashing the password again.
-        user = await service.find_user(user_id) if resumed and user_id else None
+        user = await lookup.find_user(user_id) if resumed and user_id else None
         if user is None:
             if not resumed:
                 # Cheap checks first: a taken name costs one indexed read, not a decode and
                 # a hash. Skipped on a resume, whose own earlier insert may hold the name:
                 # create_user tells that apart by the id.
-                await service.check_available(data.username, data.email)
+                await lookup.check_available(data.username, data.email)
             # Validate the image before creating anyone, so a bad image leaves nothing behind.
             image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
-            user = await service.create_user(data, hasher, user_id=user_id)
+            user = await users.create_user(data, hasher, user_id=user_id)
             metrics.users_created.inc()
             # Sent in the background: the 201 does not wait for the mail server.
             await lifecycle.send_verification(user, mail, mail_policy)
             if avatar is not None and image is not None:
-                user = await store_upload(user, image, len(avatar), storage, metrics)
+                user = await store_upload(users, user, image, len(avatar), storage, metrics)
         headers = {
             "Location": str(request.url_for("get_user", user_id=str(user.id))),
             "ETag": etag_of(user),
@@ -134,31 +137,21 @@ legacy_router.add_api_route(
 
 
 async def _delete_account(
-    user: User, metrics: BusinessMetrics, storage: AvatarStorage, if_match: str | None
+    users: UserService,
+    user: User,
+    metrics: BusinessMetrics,
+    storage: AvatarStorage,
+    if_match: str | None,
 ) -> Response:
     # The version is checked by the delete itself, so a write that lands in between wins
     # and the delete answers 412 instead of removing what it did not see.
-    await service.delete_user(user, expected_version=expected_version(user, if_match))
+    await users.delete_user(user, expected_version=expected_version(user, if_match))
     assert user.id is not None  # noqa: S101 - stored users always have an id
-    await auth_service.forget_user(user.id)
+    await sessions.forget_user(user.id)
     await one_time.forget_user(user.id)
     await account_avatars.forget_avatar(str(user.id), storage)
     metrics.users_deleted.inc()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.delete(
-    "/me",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete the caller",
-    description="Deletes the caller's own user and ends all of their sessions.",
-    responses=problem_responses(401, 412, 503),
-)
-async def delete_me(
-    caller: CurrentUser, metrics: Metrics, storage: Storage, if_match: IfMatch = None
-) -> Response:
-    """Remove the caller."""
-    return await _delete_account(caller, metrics, storage, if_match)
 
 
 @router.put(
@@ -172,10 +165,11 @@ async def delete_me(
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(
-    body: PasswordChange, caller: CurrentUser, claims: Claims, hasher: Hasher
+    body: PasswordChange, caller: CurrentUser, users: Users, claims: Claims, hasher: Hasher
 ) -> Response:
     """Set a new password."""
     await passwords.change_password(
+        users,
         caller,
         body.current_password,
         body.new_password,
@@ -194,7 +188,22 @@ async def change_password(
     responses=problem_responses(401, 403, 404, 412, 422, 503),
 )
 async def delete_user(
-    user: OwnedUser, metrics: Metrics, storage: Storage, if_match: IfMatch = None
+    user: OwnedUser, users: Users, metrics: Metrics, storage: Storage, if_match: IfMatch = None
 ) -> Response:
     """Remove a user."""
-    return await _delete_account(user, metrics, storage, if_match)
+    return await _delete_account(users, user, metrics, storage, if_match)
+
+
+# The caller's own account: the same handler, the user taken from the token.
+router.add_api_route(
+    "/me",
+    with_parameter(delete_user, "user", CurrentUser, suffix="me"),
+    methods=["DELETE"],
+    name="delete_me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete the caller",
+    description="Deletes the caller's own user and ends all of their sessions.",
+    responses=problem_responses(401, 412, 503),
+)
+# Literal paths are tried before templated ones, so `/users/me` is never read as an id.
+router.routes.sort(key=lambda route: "{" in getattr(route, "path", ""))

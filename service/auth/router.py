@@ -1,84 +1,25 @@
-"""HTTP routes of authentication: login, refresh, logout, sessions."""
+"""HTTP routes of the caller's sessions: end one, list them, end one by id.
+
+Logging in, rotating and ending every session need the user as well: they are in
+`service.accounts.login_router`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
 
 from service.auth import service, sessions
-from service.auth.dependencies import Claims, ClientAddress, Codec, CurrentUser, Hasher, Policy
-from service.auth.schemas import RefreshRequest, TokenPair
+from service.auth.dependencies import Claims
+from service.auth.schemas import RefreshRequest
+from service.kernel.identity import CurrentCaller
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
-
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-@router.post(
-    "/token",
-    response_model=TokenPair,
-    summary="Log in (OAuth2 password flow)",
-    description="Form fields `username` (a username or an email address) and `password`. "
-    "Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated "
-    "failures for one name from one address are throttled with 429 and `Retry-After`. "
-    "This is the endpoint Swagger UI's Authorize button uses.",
-    responses=problem_responses(400, 401, 422, 429, 503),
-)
-async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    response: Response,
-    hasher: Hasher,
-    codec: Codec,
-    policy: Policy,
-    client: ClientAddress,
-    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TokenPair:
-    """Exchange a password for tokens."""
-    tokens = await service.login(
-        form.username,
-        form.password,
-        client,
-        hasher=hasher,
-        codec=codec,
-        policy=policy,
-        user_agent=user_agent,
-    )
-    response.headers.update(NO_STORE)
-    return tokens
-
-
-@router.post(
-    "/refresh",
-    response_model=TokenPair,
-    summary="Rotate a refresh token",
-    description="Returns a new token pair; the presented refresh token stops working. "
-    "Presenting one that was already used revokes every token of that session.",
-    dependencies=[JsonBody],
-    responses=problem_responses(400, 401, 415, 422, 503),
-)
-async def refresh(
-    body: RefreshRequest,
-    response: Response,
-    codec: Codec,
-    policy: Policy,
-    client: ClientAddress,
-    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TokenPair:
-    """New tokens for a refresh token."""
-    tokens = await service.refresh(
-        body.refresh_token,
-        codec=codec,
-        policy=policy,
-        client=service.Client(address=client, user_agent=user_agent),
-    )
-    response.headers.update(NO_STORE)
-    return tokens
 
 
 @router.post(
@@ -90,24 +31,10 @@ async def refresh(
     dependencies=[JsonBody],
     responses=problem_responses(400, 401, 415, 422, 503),
 )
-async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
+async def logout(body: RefreshRequest, user: CurrentCaller) -> Response:
     """Revoke one session."""
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await service.logout(user.id, body.refresh_token)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.post(
-    "/logout-all",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="End every session",
-    description="Revokes every refresh token of the caller and invalidates every access "
-    "token issued so far, including the one used for this call.",
-    responses=problem_responses(401, 503),
-)
-async def logout_all(user: CurrentUser) -> Response:
-    """Revoke all sessions."""
-    await service.logout_all(user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -131,7 +58,7 @@ class SessionRead(BaseModel):
     "this request's access token belongs to has `current: true`.",
     responses=problem_responses(401, 503),
 )
-async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
+async def list_sessions(user: CurrentCaller, claims: Claims) -> list[SessionRead]:
     """The caller's active sessions."""
     assert user.id is not None  # noqa: S101 - stored users always have an id
     return [
@@ -157,7 +84,7 @@ async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
     responses=problem_responses(401, 404, 422, 503),
 )
 async def end_session(
-    user: CurrentUser,
+    user: CurrentCaller,
     session_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
 ) -> Response:
     """Revoke one session."""

@@ -135,6 +135,13 @@ class TokenCodec:
             self._verified.popitem(last=False)
         return claims
 
+    def subject(self, token: str) -> str | None:
+        """The user id of a valid token, else None (the rate limiter's key; no database)."""
+        try:
+            return self.decode(token).user_id
+        except InvalidToken:
+            return None
+
     def _verify(self, token: str) -> tuple[AccessClaims, float]:
         try:
             claims = jwt.decode(

@@ -1,28 +1,30 @@
-"""Login, token rotation, logout and password changes. No HTTP in here."""
+"""Sessions as stored refresh tokens: issue, rotate, revoke. No HTTP and no users in here.
+
+Checking a password and the user behind a session is the accounts layer's work
+(`service.accounts.login`); this module only keeps the refresh-token collection true.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 
-from service.auth import throttle
-from service.auth.errors import EmailNotVerified, InvalidCredentials, InvalidRefreshToken
+from service.auth.errors import InvalidRefreshToken
 from service.auth.models import RefreshToken
 from service.auth.schemas import TokenPair
 from service.auth.security import (
-    PasswordHasher,
     TokenCodec,
     new_refresh_token,
     refresh_token_digest,
 )
 from service.kernel.clock import utc_now
-from service.users import service as users
-from service.users.models import User
+from service.kernel.identity import Caller
 
 log = structlog.get_logger(__name__)
 
@@ -48,13 +50,8 @@ class Client:
     user_agent: str | None = None
 
 
-async def _find_login(name: str) -> User | None:
-    field = "email" if "@" in name else "username"
-    return await User.find_one({field: name})
-
-
 async def issue_tokens(
-    user: User,
+    user: Caller,
     codec: TokenCodec,
     policy: LoginPolicy,
     family_id: str | None = None,
@@ -86,64 +83,15 @@ async def issue_tokens(
     )
 
 
-async def login(
-    login_name: str,
-    password: str,
-    client_ip: str,
-    *,
-    hasher: PasswordHasher,
-    codec: TokenCodec,
-    policy: LoginPolicy,
-    user_agent: str | None = None,
-) -> TokenPair:
-    """Check the password (throttled per account and address) and open a session."""
-    name = throttle.normalise_login(login_name)
-    user = await _find_login(name)
-    # An email and its username are one account; names nobody has are counted by name.
-    account = str(user.id) if user is not None else f"name:{name}"
-    pair, address = throttle.account_key(account, client_ip), throttle.address_key(client_ip)
-    await throttle.count_attempt(pair, policy.max_failures, policy.window_s)
-    await throttle.count_attempt(address, policy.max_failures_per_address, policy.window_s)
-    if user is None:
-        await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
-        valid, new_hash = False, None
-    else:
-        valid, new_hash = await hasher.verify_and_update(password, user.password_hash)
-    if not valid or user is None or not user.is_active:
-        reason = "inactive" if valid else "bad_credentials"
-        log.info(
-            "auth.login_failed",
-            user_id=str(user.id) if user else None,
-            reason=reason,
-            client_ip=client_ip,
-        )
-        raise InvalidCredentials
-    # Only after the password matched, so this answer tells nothing to a guesser.
-    if policy.require_verified_email and not user.is_verified:
-        log.info("auth.login_failed", user_id=str(user.id), reason="email_not_verified")
-        raise EmailNotVerified
-    # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
-    # meanwhile (then the stored hash is newer than the one just checked).
-    if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
-        log.info("auth.password_rehashed", user_id=str(user.id))
-    await throttle.forgive(pair, address)
-    tokens = await issue_tokens(
-        user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
-    )
-    log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
-    return tokens
-
-
-async def _revoke_family(family_id: str) -> None:
+async def revoke_family(family_id: str) -> None:
+    """Revoke every live refresh token of one session."""
     await RefreshToken.get_pymongo_collection().update_many(
         {"family_id": family_id, "revoked_at": None}, {"$set": {"revoked_at": utc_now()}}
     )
 
 
-async def refresh(
-    token: str, *, codec: TokenCodec, policy: LoginPolicy, client: Client | None = None
-) -> TokenPair:
-    """Rotate: the presented token dies and a new pair in the same family is issued.
+async def claim_refresh_token(token: str) -> dict[str, Any]:
+    """Spend a refresh token; return it as stored before (user, family, token version).
 
     Presenting a token that was already used means it leaked (or a client raced itself):
     the whole family is revoked, so the thief's copy dies with the owner's.
@@ -159,27 +107,15 @@ async def refresh(
     if stored is None:
         known = await RefreshToken.find_one({"token_hash": digest})
         if known is not None and known.used_at is not None:
-            await _revoke_family(known.family_id)
+            await revoke_family(known.family_id)
             log.warning(
                 "auth.token_reuse_detected", user_id=str(known.user_id), family_id=known.family_id
             )
         raise InvalidRefreshToken
     if stored["expires_at"] <= now:
         raise InvalidRefreshToken
-    user = await users.find_user(stored["user_id"])
-    if user is None or not user.is_active or user.token_version != stored.get("token_version", 0):
-        # Deleted, deactivated, or the sessions were revoked after this token was issued.
-        await _revoke_family(stored["family_id"])
-        raise InvalidRefreshToken
-    log.info("auth.token_refreshed", user_id=str(user.id))
-    return await issue_tokens(
-        user,
-        codec,
-        policy,
-        family_id=stored["family_id"],
-        client=client,
-        session_started_at=stored.get("session_started_at") or stored.get("created_at"),
-    )
+    result: dict[str, Any] = stored
+    return result
 
 
 async def logout(user_id: PydanticObjectId, token: str) -> None:
@@ -188,33 +124,24 @@ async def logout(user_id: PydanticObjectId, token: str) -> None:
         {"token_hash": refresh_token_digest(token), "user_id": user_id}
     )
     if known is not None:
-        await _revoke_family(known.family_id)
+        await revoke_family(known.family_id)
     log.info("auth.logout", user_id=str(user_id))
 
 
-async def revoke_sessions(user: User, *, keep_family: str | None = None) -> None:
-    """Revoke the user's refresh tokens (but `keep_family`) and every access token.
-
-    The token version moves first: from then on every token issued under the old version
-    is refused, including one a concurrent refresh is about to store. The sweep then marks
-    the stored tokens revoked, and the kept session's live token moves to the new version.
-    """
-    version = await users.bump_token_version(user)
+async def sweep_sessions(
+    user_id: PydanticObjectId | None, token_version: int, *, keep_family: str | None = None
+) -> None:
+    """After the user's token version moved to `token_version`: revoke every stored refresh
+    token but `keep_family`'s, whose live token moves to the new version."""
     collection = RefreshToken.get_pymongo_collection()
-    query: dict[str, object] = {"user_id": user.id, "revoked_at": None}
+    query: dict[str, object] = {"user_id": user_id, "revoked_at": None}
     if keep_family:
         query["family_id"] = {"$ne": keep_family}
         await collection.update_many(
-            {"user_id": user.id, "family_id": keep_family, "revoked_at": None, "used_at": None},
-            {"$set": {"token_version": version}},
+            {"user_id": user_id, "family_id": keep_family, "revoked_at": None, "used_at": None},
+            {"$set": {"token_version": token_version}},
         )
     await collection.update_many(query, {"$set": {"revoked_at": utc_now()}})
-
-
-async def logout_all(user: User) -> None:
-    """End every session of the user, outstanding access tokens included."""
-    await revoke_sessions(user)
-    log.info("auth.logout_all", user_id=str(user.id))
 
 
 async def forget_user(user_id: PydanticObjectId) -> None:

@@ -8,8 +8,7 @@ from fastapi import Depends, Request
 
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
-from service.errors import UnsupportedMediaType
-from service.media_types import media_type
+from service.kernel.multipart import multipart_body
 
 
 async def avatar_storage(request: Request) -> AvatarStorage:
@@ -24,13 +23,6 @@ async def image_decoder(request: Request) -> ImageDecoder:
     return decoder
 
 
-async def require_multipart(request: Request) -> None:
-    """Refuse anything but multipart/form-data with a 415 (read from the request, so it is
-    not documented as a header parameter: the request body names its media type)."""
-    if media_type(request.headers.get("content-type")) != "multipart/form-data":
-        raise UnsupportedMediaType("Upload the image as multipart/form-data with a `file` part.")
-
-
 Storage = Annotated[AvatarStorage, Depends(avatar_storage)]
 Decoder = Annotated[ImageDecoder, Depends(image_decoder)]
-MultipartBody = Depends(require_multipart)
+MultipartBody = multipart_body("Upload the image as multipart/form-data with a `file` part.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import Field
 
@@ -15,3 +15,10 @@ Password = Annotated[
         json_schema_extra={"format": "password"},
     ),
 ]
+
+
+class PasswordHashing(Protocol):
+    """Turns a password into the hash that is stored (the auth domain's hasher does it)."""
+
+    async def hash(self, password: str) -> str:
+        """The hash to store for `password`."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.auth.security import InvalidToken, TokenCodec
 from service.kernel.client_address import IPNetwork, client_address
+from service.kernel.identity import TokenSubjects
 from service.kernel.limits import parse_limit
 from service.middleware import current_request_id
 from service.problems import make_problem
@@ -30,12 +30,11 @@ def _identity(scope: Scope, proxies: tuple[IPNetwork, ...]) -> str:
         elif name == b"x-forwarded-for":
             forwarded_for = value
     state = scope.get("state") or {}
-    codec: TokenCodec | None = state.get("tokens")
-    if authorization and codec is not None and authorization[:7].lower() == _BEARER:
-        try:
-            return "user:" + codec.decode(authorization[7:].decode("latin-1").strip()).user_id
-        except InvalidToken:
-            pass
+    tokens: TokenSubjects | None = state.get("tokens")
+    if authorization and tokens is not None and authorization[:7].lower() == _BEARER:
+        subject = tokens.subject(authorization[7:].decode("latin-1").strip())
+        if subject is not None:
+            return "user:" + subject
     peer = scope.get("client")
     forwarded = forwarded_for.decode("latin-1") if forwarded_for else None
     return "addr:" + client_address(peer[0] if peer else None, forwarded, proxies)

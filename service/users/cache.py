@@ -2,9 +2,10 @@
 
 Every authenticated request needs its caller's current state (active? token version?
 role?). Reading it from MongoDB each time doubles the database work of a simple GET, so
-callers are kept for `AUTH_CACHE_TTL_S` (1 s by default; 0 turns the cache off). Every
-write to a user in this process forgets that user at once, so a change made here applies
-to the next request here; another worker process sees it within the TTL.
+callers are kept for `AUTH_CACHE_TTL_S` (1 s by default; 0 turns the cache off). There is
+one cache per app, held by its `UserService`, which forgets a user at once on every write
+to it: a change made here applies to the next request here; another worker process sees
+it within the TTL.
 """
 
 from __future__ import annotations
@@ -51,6 +52,3 @@ class UserCache:
         """Drop a user who has just changed."""
         if user_id is not None:
             self._entries.pop(user_id, None)
-
-
-CALLERS = UserCache()

@@ -11,23 +11,42 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from service.auth.dependencies import CurrentUser
 from service.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
+from service.kernel.identity import CurrentCaller, is_admin
 from service.media_types import IMAGE_MEDIA_TYPES, media_type
 from service.routing import JSON_MEDIA_TYPES
 from service.timestamps import QueryBool, UtcDateTime
-from service.users import service
+from service.users import lookup
 from service.users.models import Role, User
 from service.users.schemas import ADMIN_ONLY_FIELDS, CREATE_EXAMPLE, ListQuery, UserCreate
+from service.users.service import UserService
 
 UserIdPath = Annotated[
     PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
 ]
 
 
+async def user_service(request: Request) -> UserService:
+    """The app's user service (its caller cache included), built at start-up."""
+    users: UserService = request.state.users
+    return users
+
+
+Users = Annotated[UserService, Depends(user_service)]
+
+
 async def user_by_id(user_id: UserIdPath) -> User:
     """The user named in the path, or a 404."""
-    return await service.get_user(user_id)
+    return await lookup.get_user(user_id)
+
+
+async def caller_user(caller: CurrentCaller, users: Users) -> User:
+    """The caller as this domain's document (the directory that found the caller is this
+    domain's `UserService`, so it already is one)."""
+    if isinstance(caller, User):
+        return caller
+    assert caller.id is not None  # noqa: S101 - a resolved caller has an id
+    return await users.find_caller(caller.id) or await lookup.get_user(caller.id)
 
 
 async def list_query(
@@ -76,14 +95,15 @@ async def list_query(
     )
 
 
-async def owned_user(user: Annotated[User, Depends(user_by_id)], caller: CurrentUser) -> User:
+async def owned_user(user: Annotated[User, Depends(user_by_id)], caller: CurrentCaller) -> User:
     """The user in the path, if the caller is that user or an admin; else a 403."""
-    if caller.id != user.id and caller.role is not Role.ADMIN:
+    if caller.id != user.id and not is_admin(caller):
         raise Forbidden("Only this user or an admin may do this.")
     return user
 
 
 UserById = Annotated[User, Depends(user_by_id)]
+CurrentUser = Annotated[User, Depends(caller_user)]
 OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
 

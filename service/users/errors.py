@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from service.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from service.errors import Conflict, NotFound, PreconditionFailed
 
 
 class UserNotFound(NotFound):
@@ -45,9 +45,3 @@ class StaleVersion(PreconditionFailed):
 
     def __init__(self) -> None:
         super().__init__("The user changed since the given ETag; fetch it again and retry.")
-
-
-class AdminOnly(Forbidden):
-    """Only an admin may do this."""
-
-    slug = "admin-only"

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Header
 
 from service.http_caching import match_fails, strong_etag
-from service.users.errors import AdminOnly, StaleVersion
-from service.users.models import Role, User
+from service.kernel.identity import Caller, require_admin
+from service.users.errors import StaleVersion
+from service.users.models import User
 
 IfMatch = Annotated[
     str | None,
@@ -31,7 +32,7 @@ def expected_version(user: User, if_match: str | None) -> int | None:
     return user.version if if_match is not None else None
 
 
-def check_admin_fields(caller: User | None, sent: set[str]) -> None:
+def check_admin_fields(caller: Caller | None, sent: set[str]) -> None:
     """Refuse admin-only fields from anyone but an admin."""
-    if sent and (caller is None or caller.role is not Role.ADMIN):
-        raise AdminOnly(f"Only an admin may set {', '.join(sorted(sent))}.")
+    if sent:
+        require_admin(caller, f"Only an admin may set {', '.join(sorted(sent))}.")

@@ -1,20 +1,17 @@
-"""HTTP routes of the users resource, including the `/users/me` aliases."""
+"""HTTP routes of the users resource; `/users/me` routes are the same handlers, aliased."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from service.auth.dependencies import CurrentUser
 from service.http_caching import none_match
+from service.kernel.identity import Caller, CurrentCaller
+from service.kernel.route_alias import with_parameter
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
-from service.users import service
-from service.users.dependencies import (
-    OwnedUser,
-    UserById,
-    UserListQuery,
-)
+from service.users import listing
+from service.users.dependencies import CurrentUser, OwnedUser, UserById, UserListQuery, Users
 from service.users.models import User
 from service.users.preconditions import (
     IfMatch,
@@ -25,7 +22,6 @@ from service.users.preconditions import (
 )
 from service.users.read import document_to_read, json_response, to_read
 from service.users.schemas import (
-    ADMIN_ONLY_FIELDS,
     REPLACE_EXAMPLE,
     UPDATE_EXAMPLE,
     UserRead,
@@ -34,8 +30,6 @@ from service.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"], route_class=ServiceRoute)
-# Routes outside /users: the singular registration path some clients were written against.
-legacy_router = APIRouter(tags=["users"], route_class=ServiceRoute)
 
 # Media-type examples are what Swagger's "Try it out" sends: only harmless fields.
 _UPDATE_BODY = {"schema": {"$ref": "#/components/schemas/UserUpdate"}, "example": UPDATE_EXAMPLE}
@@ -78,9 +72,9 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 503)
     "header, absent on the last page.",
     responses=problem_responses(401, 422, 503),
 )
-async def list_users(query: UserListQuery, request: Request, _: CurrentUser) -> Response:
+async def list_users(query: UserListQuery, request: Request, _: CurrentCaller) -> Response:
     """One page of users."""
-    page = await service.list_users(query)
+    page = await listing.list_users(query)
     headers = {}
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
@@ -98,61 +92,21 @@ def _read_with_etag(user: User, request: Request, if_none_match: str | None) -> 
 async def _apply(
     user: User,
     body: UserUpdate | UserReplace,
-    caller: User,
+    caller: Caller,
+    users: Users,
     request: Request,
     response: Response,
     metrics: BusinessMetrics,
     if_match: str | None,
 ) -> UserRead:
     """PUT and PATCH: check who may send what and the ETag, then write what was asked."""
-    sent_admin_fields = body.admin_fields_sent()
-    check_admin_fields(caller, sent_admin_fields)
+    check_admin_fields(caller, body.admin_fields_sent())
     expected = expected_version(user, if_match)
-    if isinstance(body, UserReplace):  # every mutable field; admin-only ones only when sent
-        changes = body.model_dump(exclude=set(ADMIN_ONLY_FIELDS - sent_admin_fields))
-    else:  # merge patch: only the members sent
-        changes = body.model_dump(exclude_unset=True)
-    updated = user
-    if changes:
-        updated = await service.update_user(user, changes, expected_version=expected)
+    updated = await users.update_user(user, body, expected_version=expected)
+    if updated is not user:
         metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)
     return to_read(updated, request)
-
-
-@router.get(
-    "/me",
-    response_model=UserRead,
-    summary="Get the caller",
-    description="The user the access token belongs to, with `ETag` / `If-None-Match`.",
-    responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
-)
-async def get_me(
-    caller: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
-) -> Response:
-    """The caller's own user."""
-    return _read_with_etag(caller, request, if_none_match)
-
-
-@router.patch(
-    "/me",
-    response_model=UserRead,
-    dependencies=[JsonBody],
-    summary="Update the caller",
-    description="Same as `PATCH /users/{user_id}` for the caller's own user.",
-    responses=_WRITE_ERRORS,
-    openapi_extra=_MERGE_PATCH_BODY,
-)
-async def update_me(
-    patch: UserUpdate,
-    caller: CurrentUser,
-    request: Request,
-    response: Response,
-    metrics: Metrics,
-    if_match: IfMatch = None,
-) -> UserRead:
-    """Partial update of the caller."""
-    return await _apply(caller, patch, caller, request, response, metrics, if_match)
 
 
 @router.get(
@@ -168,7 +122,7 @@ async def update_me(
     },
 )
 async def get_user(
-    user: UserById, _: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
+    user: UserById, _: CurrentCaller, request: Request, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One user by id."""
     return _read_with_etag(user, request, if_none_match)
@@ -188,14 +142,15 @@ async def get_user(
 async def replace_user(
     user: OwnedUser,
     data: UserReplace,
-    caller: CurrentUser,
+    caller: CurrentCaller,
+    users: Users,
     request: Request,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Full replacement of the mutable fields."""
-    return await _apply(user, data, caller, request, response, metrics, if_match)
+    return await _apply(user, data, caller, users, request, response, metrics, if_match)
 
 
 @router.patch(
@@ -213,11 +168,39 @@ async def replace_user(
 async def update_user(
     user: OwnedUser,
     patch: UserUpdate,
-    caller: CurrentUser,
+    caller: CurrentCaller,
+    users: Users,
     request: Request,
     response: Response,
     metrics: Metrics,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update."""
-    return await _apply(user, patch, caller, request, response, metrics, if_match)
+    return await _apply(user, patch, caller, users, request, response, metrics, if_match)
+
+
+# The caller's own user: the handlers above, their target user taken from the token.
+router.add_api_route(
+    "/me",
+    with_parameter(get_user, "user", CurrentUser, suffix="me"),
+    methods=["GET"],
+    name="get_me",
+    response_model=UserRead,
+    summary="Get the caller",
+    description="The user the access token belongs to, with `ETag` / `If-None-Match`.",
+    responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
+)
+router.add_api_route(
+    "/me",
+    with_parameter(update_user, "user", CurrentUser, suffix="me"),
+    methods=["PATCH"],
+    name="update_me",
+    response_model=UserRead,
+    dependencies=[JsonBody],
+    summary="Update the caller",
+    description="Same as `PATCH /users/{user_id}` for the caller's own user.",
+    responses=_WRITE_ERRORS,
+    openapi_extra=_MERGE_PATCH_BODY,
+)
+# Literal paths are tried before templated ones, so `/users/me` is never read as an id.
+router.routes.sort(key=lambda route: "{" in getattr(route, "path", ""))

@@ -1,8 +1,4 @@
-"""HTTP routes of ONNX models: list, read, upload a version, (de)activate, delete, predict.
-
-Here in the application layer because it joins two domains: who is calling (auth, users)
-and the models themselves (inference).
-"""
+"""HTTP routes of ONNX models: list, read, upload a version, (de)activate, delete, predict."""
 
 from __future__ import annotations
 
@@ -12,8 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
 from pydantic import TypeAdapter, ValidationError
 
-from service.auth.dependencies import CurrentUser
-from service.avatars.dependencies import MultipartBody
 from service.errors import InvalidParameter
 from service.http_caching import none_match, strong_etag
 from service.inference import heads, service
@@ -32,11 +26,11 @@ from service.inference.schemas import (
     VersionPatch,
     VersionRead,
 )
+from service.kernel.identity import CurrentCaller, require_admin
+from service.kernel.multipart import multipart_body
 from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import ServiceRoute
-from service.users.errors import AdminOnly
-from service.users.models import Role, User
 
 router = APIRouter(prefix="/models", tags=["models"], route_class=ServiceRoute)
 
@@ -48,9 +42,7 @@ OnnxFile = Annotated[
 JsonField = Annotated[str | None, Form()]
 
 
-def _require_admin(caller: User) -> None:
-    if caller.role is not Role.ADMIN:
-        raise AdminOnly("Only an admin may change models.")
+MultipartBody = multipart_body("Upload the model as multipart/form-data with a `file` part.")
 
 
 def _parse(field: str, raw: str | None, adapter: TypeAdapter[Any]) -> Any:
@@ -78,7 +70,7 @@ def _model_read(name: str, versions: list[ModelVersion], active: int | None) -> 
     description="Authenticated. Every stored model with its active and latest version.",
     responses=problem_responses(401, 503),
 )
-async def list_models(_: CurrentUser, __: ServingState) -> list[ModelSummary]:
+async def list_models(_: CurrentCaller, __: ServingState) -> list[ModelSummary]:
     """Summaries of every model, by name."""
     active = await heads.active_versions()
     summaries: dict[str, ModelSummary] = {}
@@ -106,7 +98,7 @@ async def list_models(_: CurrentUser, __: ServingState) -> list[ModelSummary]:
     responses={304: {"description": "Not Modified"}, **problem_responses(401, 404, 422, 503)},
 )
 async def read_model(
-    name: ModelName, request: Request, response: Response, _: CurrentUser, __: ServingState
+    name: ModelName, request: Request, response: Response, _: CurrentCaller, __: ServingState
 ) -> ModelRead | Response:
     """One model and its versions."""
     versions = await service.versions(name)
@@ -136,7 +128,7 @@ async def upload_version(
     file: OnnxFile,
     request: Request,
     response: Response,
-    caller: CurrentUser,
+    caller: CurrentCaller,
     serving: ServingState,
     storage: Storage,
     metrics: Metrics,
@@ -146,7 +138,7 @@ async def upload_version(
     activate: Annotated[bool | None, Form()] = None,
 ) -> VersionRead:
     """Store a new version of `name`."""
-    _require_admin(caller)
+    require_admin(caller, "Only an admin may change models.")
     data = await file.read(serving.max_upload_bytes + 1)
     if len(data) > serving.max_upload_bytes:
         raise ModelFileTooLarge(f"The model file exceeds {serving.max_upload_bytes} bytes.")
@@ -177,11 +169,11 @@ async def patch_version(
     name: ModelName,
     version: VersionNumber,
     patch: VersionPatch,
-    caller: CurrentUser,
+    caller: CurrentCaller,
     _: ServingState,
 ) -> VersionRead:
     """Change whether a version is active."""
-    _require_admin(caller)
+    require_admin(caller, "Only an admin may change models.")
     stored = await service.set_active(name, version, patch.active, caller.username)
     return VersionRead.of(stored, patch.active)
 
@@ -197,12 +189,12 @@ async def patch_version(
 async def delete_version(
     name: ModelName,
     version: VersionNumber,
-    caller: CurrentUser,
+    caller: CurrentCaller,
     _: ServingState,
     storage: Storage,
 ) -> Response:
     """Delete one version."""
-    _require_admin(caller)
+    require_admin(caller, "Only an admin may change models.")
     await service.delete_version(name, version, storage, caller.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -220,7 +212,7 @@ async def delete_version(
 async def predictions(
     name: ModelName,
     body: PredictionRequest,
-    _: CurrentUser,
+    _: CurrentCaller,
     serving: ServingState,
     storage: Storage,
     metrics: Metrics,

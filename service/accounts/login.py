@@ -1,0 +1,113 @@
+"""Logging in, rotating tokens and ending every session: the user's password and state (users
+domain) decide, the sessions (auth domain) are issued and revoked."""
+
+from __future__ import annotations
+
+import structlog
+
+from service.auth import service as sessions
+from service.auth import throttle
+from service.auth.errors import EmailNotVerified, InvalidCredentials, InvalidRefreshToken
+from service.auth.schemas import TokenPair
+from service.auth.security import PasswordHasher, TokenCodec
+from service.auth.service import Client, LoginPolicy
+from service.users import lookup
+from service.users.models import User
+from service.users.service import UserService
+
+log = structlog.get_logger(__name__)
+
+
+async def login(
+    users: UserService,
+    login_name: str,
+    password: str,
+    client_ip: str,
+    *,
+    hasher: PasswordHasher,
+    codec: TokenCodec,
+    policy: LoginPolicy,
+    user_agent: str | None = None,
+) -> TokenPair:
+    """Check the password (throttled per account and address) and open a session."""
+    name = throttle.normalise_login(login_name)
+    user = await lookup.find_by_login(name)
+    # An email and its username are one account; names nobody has are counted by name.
+    account = str(user.id) if user is not None else f"name:{name}"
+    pair, address = throttle.account_key(account, client_ip), throttle.address_key(client_ip)
+    await throttle.count_attempt(pair, policy.max_failures, policy.window_s)
+    await throttle.count_attempt(address, policy.max_failures_per_address, policy.window_s)
+    if user is None:
+        await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
+        valid, new_hash = False, None
+    else:
+        valid, new_hash = await hasher.verify_and_update(password, user.password_hash)
+    if not valid or user is None or not user.is_active:
+        reason = "inactive" if valid else "bad_credentials"
+        log.info(
+            "auth.login_failed",
+            user_id=str(user.id) if user else None,
+            reason=reason,
+            client_ip=client_ip,
+        )
+        raise InvalidCredentials
+    # Only after the password matched, so this answer tells nothing to a guesser.
+    if policy.require_verified_email and not user.is_verified:
+        log.info("auth.login_failed", user_id=str(user.id), reason="email_not_verified")
+        raise EmailNotVerified
+    # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
+    # meanwhile (then the stored hash is newer than the one just checked).
+    if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
+        log.info("auth.password_rehashed", user_id=str(user.id))
+    await throttle.forgive(pair, address)
+    tokens = await sessions.issue_tokens(
+        user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
+    )
+    log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
+    return tokens
+
+
+async def refresh(
+    users: UserService,
+    token: str,
+    *,
+    codec: TokenCodec,
+    policy: LoginPolicy,
+    client: Client | None = None,
+) -> TokenPair:
+    """Rotate: the presented token dies and a new pair in the same family is issued,
+    provided its user is still active and the sessions were not revoked since."""
+    stored = await sessions.claim_refresh_token(token)
+    user = await lookup.find_user(stored["user_id"])
+    if user is None or not user.is_active or user.token_version != stored.get("token_version", 0):
+        # Deleted, deactivated, or the sessions were revoked after this token was issued.
+        await sessions.revoke_family(stored["family_id"])
+        raise InvalidRefreshToken
+    log.info("auth.token_refreshed", user_id=str(user.id))
+    return await sessions.issue_tokens(
+        user,
+        codec,
+        policy,
+        family_id=stored["family_id"],
+        client=client,
+        session_started_at=stored.get("session_started_at") or stored.get("created_at"),
+    )
+
+
+async def revoke_sessions(
+    users: UserService, user: User, *, keep_family: str | None = None
+) -> None:
+    """Revoke the user's refresh tokens (but `keep_family`) and every access token.
+
+    The token version moves first: from then on every token issued under the old version
+    is refused, including one a concurrent refresh is about to store. The sweep then marks
+    the stored tokens revoked, and the kept session's live token moves to the new version.
+    """
+    version = await users.bump_token_version(user)
+    await sessions.sweep_sessions(user.id, version, keep_family=keep_family)
+
+
+async def logout_all(users: UserService, user: User) -> None:
+    """End every session of the user, outstanding access tokens included."""
+    await revoke_sessions(users, user)
+    log.info("auth.logout_all", user_id=str(user.id))

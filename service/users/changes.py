@@ -1,0 +1,43 @@
+"""Typed change sets: what a PUT or PATCH changes, and the fields derived from it.
+
+The client's part is dumped from the validated body model, so only its declared fields can
+reach `$set`; the server's part is a `TypedDict`, so a misspelt key fails type checking.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from service.users.models import User
+from service.users.schemas import ADMIN_ONLY_FIELDS, UserReplace, UserUpdate
+from service.users.usernames import username_skeleton
+
+
+class DerivedFields(TypedDict, total=False):
+    """Fields the service keeps in step with what a client changed, or sets itself."""
+
+    name_lower: str | None
+    username_skeleton: str
+    is_verified: bool
+    avatar: dict[str, Any] | None
+
+
+def client_changes(body: UserUpdate | UserReplace) -> dict[str, Any]:
+    """The members a PUT or PATCH body really changes, by the model's own field names."""
+    if isinstance(body, UserReplace):  # every mutable field; admin-only ones only when sent
+        return body.model_dump(exclude=set(ADMIN_ONLY_FIELDS - body.model_fields_set))
+    return body.model_dump(exclude_unset=True)  # merge patch: only the members sent
+
+
+def derived_fields(user: User, changes: dict[str, Any]) -> DerivedFields:
+    """What the service sets beside the client's changes, so derived fields never drift."""
+    derived = DerivedFields()
+    if "name" in changes:
+        derived["name_lower"] = changes["name"].lower() if changes["name"] else None
+    if "username" in changes:
+        derived["username_skeleton"] = username_skeleton(changes["username"])
+    if "email" in changes and changes["email"] != user.email:
+        # A new address is unconfirmed; links mailed to the old one stop working too
+        # (they are bound to the address they were sent to).
+        derived["is_verified"] = False
+    return derived
