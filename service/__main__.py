@@ -105,9 +105,9 @@ def _create_admin(args: argparse.Namespace) -> None:
     from pymongo.errors import PyMongoError
 
     from service.admin import create_or_promote_admin
+    from service.builders import build_hasher
     from service.db import create_client, init_models
     from service.errors import ServiceError
-    from service.lifespan import build_hasher
     from service.logging import configure_logging
     from service.users.schemas import UserCreate
 
@@ -149,8 +149,8 @@ def _create_admin(args: argparse.Namespace) -> None:
 def _migrate_avatars(args: argparse.Namespace) -> None:
     from service.accounts.avatar_migration import migrate_avatars
     from service.avatars.storage import GridFSAvatarStorage
+    from service.builders import build_avatar_storage
     from service.db import create_client, init_models
-    from service.lifespan import build_avatar_storage
     from service.logging import configure_logging
     from service.users.cache import UserCache
     from service.users.service import UserService

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, TypedDict
 
 import structlog
@@ -14,21 +13,26 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from service.admission import AdmissionGate, build_gates
+from service.admission import build_gates
 from service.auth.authenticator import TokenAuthenticator
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
-from service.avatars.images import ImageLimits
-from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
-from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
+from service.avatars.storage import AvatarStorage
+from service.builders import (
+    build_avatar_storage,
+    build_hasher,
+    build_image_decoder,
+    build_login_policy,
+    build_mail_sender,
+    build_serving,
+    build_token_codec,
+)
 from service.config import Settings
 from service.db import EXPIRING_MODELS, MongoDatabase, create_client, init_models, ping
-from service.inference.onnx_files import ENABLE_HINT, runtime_missing
-from service.inference.runtime import LruCache, Serving
+from service.inference.runtime import Serving
 from service.inference.storage import ModelStorage
 from service.mail.outbox import Outbox
-from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 from service.metrics import BusinessMetrics
 from service.purge import PurgePolicy, purge_periodically
 from service.users.cache import UserCache
@@ -89,16 +93,6 @@ async def _initialise(db: DatabaseState) -> None:
             return
 
 
-def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> PasswordHasher:
-    """The password hasher with the configured Argon2id cost (bounded by `gate` if given)."""
-    return PasswordHasher(
-        time_cost=settings.argon2_time_cost,
-        memory_cost_kib=settings.argon2_memory_cost_kib,
-        parallelism=settings.argon2_parallelism,
-        gate=gate,
-    )
-
-
 async def _watch_database(
     db: DatabaseState, metrics: BusinessMetrics, interval_s: float, timeout_s: float
 ) -> None:
@@ -111,62 +105,6 @@ async def _watch_database(
         except (PyMongoError, TimeoutError):
             gauge.set(0)
         await asyncio.sleep(interval_s)
-
-
-def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarStorage:
-    """The avatar store the settings select: GridFS in `database`, or an S3 bucket."""
-    if settings.avatar_storage == "s3":
-        assert settings.avatar_s3_bucket is not None  # noqa: S101 - settings validate it
-        return S3AvatarStorage(
-            S3Location(
-                bucket=settings.avatar_s3_bucket,
-                prefix=settings.avatar_s3_prefix,
-                region=settings.avatar_s3_region,
-                endpoint_url=settings.avatar_s3_endpoint_url,
-            )
-        )
-    return GridFSAvatarStorage(database)
-
-
-def build_mail_sender(settings: Settings) -> MailSender:
-    """SMTP when `SMTP_HOST` is set; else (development and tests only) the log."""
-    if not settings.smtp_host:
-        return LogSender()
-    return SmtpSender(
-        SmtpConfig(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.mail_from,
-            starttls=settings.smtp_starttls,
-            tls=settings.smtp_tls,
-            username=settings.smtp_username,
-            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
-            timeout_s=settings.smtp_timeout_s,
-        )
-    )
-
-
-def build_serving(settings: Settings, gate: AdmissionGate) -> Serving:
-    """This worker's model-serving state; `missing` says why serving is off, if it is."""
-    missing = runtime_missing() if settings.ml_enabled else f"ML_ENABLED is false. {ENABLE_HINT}"
-    return Serving(
-        missing=missing,
-        gate=gate,
-        sessions=LruCache(settings.model_session_cache_bytes),
-        predictions=LruCache(settings.model_prediction_cache_rows),
-        max_upload_bytes=settings.model_max_bytes,
-    )
-
-
-def build_token_codec(settings: Settings) -> TokenCodec:
-    """The access-token signer and verifier for these settings."""
-    return TokenCodec(
-        secret=settings.jwt_secret.get_secret_value(),
-        algorithm=settings.jwt_algorithm,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        ttl=timedelta(seconds=settings.access_token_ttl_s),
-    )
 
 
 def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
@@ -214,21 +152,8 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                 "avatars": build_avatar_storage(settings, db.database),
                 "serving": build_serving(settings, gates.inference),
                 "model_storage": ModelStorage(db.database),
-                "image_decoder": ImageDecoder(
-                    ImageLimits(
-                        max_side=settings.avatar_max_side,
-                        output_side=settings.avatar_output_side,
-                        max_pixels=settings.avatar_max_pixels,
-                    ),
-                    gates.decoding,
-                ),
-                "login_policy": LoginPolicy(
-                    refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
-                    max_failures=settings.login_max_failures,
-                    window_s=settings.login_window_s,
-                    max_failures_per_address=settings.login_max_failures_per_address,
-                    require_verified_email=settings.require_verified_email,
-                ),
+                "image_decoder": build_image_decoder(settings, gates.decoding),
+                "login_policy": build_login_policy(settings),
                 "mail": outbox,
             }
         finally:

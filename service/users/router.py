@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from service.http_caching import none_match
-from service.kernel.identity import Caller, CurrentCaller
+from service.kernel.identity import CurrentCaller
 from service.kernel.route_alias import with_parameter
-from service.metrics import BusinessMetrics, Metrics
+from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 from service.users import listing
@@ -89,24 +91,36 @@ def _read_with_etag(user: User, request: Request, if_none_match: str | None) -> 
     return json_response(to_read(user, request), headers={"ETag": etag})
 
 
-async def _apply(
-    user: User,
-    body: UserUpdate | UserReplace,
-    caller: Caller,
-    users: Users,
-    request: Request,
-    response: Response,
-    metrics: BusinessMetrics,
-    if_match: str | None,
-) -> UserRead:
-    """PUT and PATCH: check who may send what and the ETag, then write what was asked."""
-    check_admin_fields(caller, body.admin_fields_sent())
-    expected = expected_version(user, if_match)
-    updated = await users.update_user(user, body, expected_version=expected)
-    if updated is not user:
-        metrics.users_updated.inc()
-    response.headers["ETag"] = etag_of(updated)
-    return to_read(updated, request)
+class UserWrite:
+    """What PUT and PATCH share: who is asking, the service, the ETag precondition, metrics.
+
+    A class dependency, so both handlers declare one parameter for it and apply it alike.
+    """
+
+    def __init__(
+        self,
+        caller: CurrentCaller,
+        users: Users,
+        request: Request,
+        response: Response,
+        metrics: Metrics,
+        if_match: IfMatch = None,
+    ) -> None:
+        self.caller, self.users, self.metrics = caller, users, metrics
+        self.request, self.response, self.if_match = request, response, if_match
+
+    async def apply(self, user: User, body: UserUpdate | UserReplace) -> UserRead:
+        """Check who may send what and the ETag, then write what was asked."""
+        check_admin_fields(self.caller, body.admin_fields_sent())
+        expected = expected_version(user, self.if_match)
+        updated = await self.users.update_user(user, body, expected_version=expected)
+        if updated is not user:
+            self.metrics.users_updated.inc()
+        self.response.headers["ETag"] = etag_of(updated)
+        return to_read(updated, self.request)
+
+
+Write = Annotated[UserWrite, Depends()]
 
 
 @router.get(
@@ -139,18 +153,9 @@ async def get_user(
     responses=_WRITE_ERRORS,
     openapi_extra=_REPLACE_BODY,
 )
-async def replace_user(
-    user: OwnedUser,
-    data: UserReplace,
-    caller: CurrentCaller,
-    users: Users,
-    request: Request,
-    response: Response,
-    metrics: Metrics,
-    if_match: IfMatch = None,
-) -> UserRead:
+async def replace_user(user: OwnedUser, data: UserReplace, write: Write) -> UserRead:
     """Full replacement of the mutable fields."""
-    return await _apply(user, data, caller, users, request, response, metrics, if_match)
+    return await write.apply(user, data)
 
 
 @router.patch(
@@ -165,18 +170,9 @@ async def replace_user(
     responses={200: {"description": "The updated user.", "links": _UPDATED_LINKS}, **_WRITE_ERRORS},
     openapi_extra=_MERGE_PATCH_BODY,
 )
-async def update_user(
-    user: OwnedUser,
-    patch: UserUpdate,
-    caller: CurrentCaller,
-    users: Users,
-    request: Request,
-    response: Response,
-    metrics: Metrics,
-    if_match: IfMatch = None,
-) -> UserRead:
+async def update_user(user: OwnedUser, patch: UserUpdate, write: Write) -> UserRead:
     """Partial update."""
-    return await _apply(user, patch, caller, users, request, response, metrics, if_match)
+    return await write.apply(user, patch)
 
 
 # The caller's own user: the handlers above, their target user taken from the token.
