@@ -7,12 +7,12 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from fastapi import Depends, Request
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.hosts import parse_origin
 from service.kernel.limits import parse_limit
+from service.kernel.state import from_state
 
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
@@ -219,10 +219,5 @@ def get_settings() -> Settings:
     return Settings()
 
 
-async def request_settings(request: Request) -> Settings:
-    """Dependency: the settings the serving app was built with (from its lifespan state)."""
-    settings: Settings = request.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(request_settings)]
+# The settings the serving app was built with (from its lifespan state).
+SettingsDep = Annotated[Settings, from_state("settings")]

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import PyMongoError
@@ -14,6 +14,7 @@ from pymongo.errors import PyMongoError
 from service.avatars.dependencies import Storage
 from service.config import SettingsDep
 from service.db import ping
+from service.kernel.state import from_state
 from service.lifespan import DatabaseState
 from service.routing import ServiceRoute
 
@@ -35,13 +36,8 @@ class HealthReport(BaseModel):
     checks: dict[str, CheckResult]
 
 
-async def database_state(request: Request) -> DatabaseState:
-    """The app's database handles and whether its models are bound."""
-    db: DatabaseState = request.state.db
-    return db
-
-
-Database = Annotated[DatabaseState, Depends(database_state)]
+# The app's database handles and whether its models are bound.
+Database = Annotated[DatabaseState, from_state("db")]
 
 
 async def _check_mongodb(db: DatabaseState, timeout_s: float) -> CheckResult:

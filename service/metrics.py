@@ -11,12 +11,13 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.kernel.state import from_state
 from service.mail.templates import MAIL_KINDS
 from service.model_metrics import ModelMetrics
 
@@ -233,10 +234,5 @@ def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
     )
 
 
-async def get_business_metrics(request: Request) -> BusinessMetrics:
-    """Dependency: the business counters of the app serving this request."""
-    metrics: BusinessMetrics = request.state.metrics
-    return metrics
-
-
-Metrics = Annotated[BusinessMetrics, Depends(get_business_metrics)]
+# The business counters of the app serving this request.
+Metrics = Annotated[BusinessMetrics, from_state("metrics")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.middleware.base import BaseHTTPMiddleware
+
+from service.lifespan import State
 
 
 def test_no_base_http_middleware_anywhere(app: FastAPI, repo_root: Path) -> None:
@@ -76,3 +79,15 @@ def test_a_registered_domain_is_held_apart_without_editing_the_contracts(
     refused = _check_contracts(tmp_path)
     assert refused.returncode != 0
     assert "service.teams.service -> service.users.lookup" in refused.stdout
+
+
+def test_every_state_accessor_names_a_member_of_the_lifespan_state(repo_root: Path) -> None:
+    # One home for state: what handlers reach through `from_state` is built at start-up.
+    members = set(State.__annotations__)
+    used = {
+        member
+        for source in (repo_root / "service").rglob("*.py")
+        for member in re.findall(r'from_state\("(\w+)"\)', source.read_text())
+    }
+    assert len(used) >= 10
+    assert used <= members, used - members

@@ -12,6 +12,7 @@ from service.accounts import lifecycle
 from service.accounts.lifecycle import MailPolicy
 from service.auth.dependencies import ClientAddress, Hasher
 from service.config import SettingsDep
+from service.kernel.state import from_state
 from service.kernel.types import Password
 from service.mail.outbox import Outbox
 from service.problems import problem_responses
@@ -52,12 +53,6 @@ class Accepted(BaseModel):
     detail: str = ACCEPTED
 
 
-async def outbox(request: Request) -> Outbox:
-    """The app's mail outbox."""
-    mail: Outbox = request.state.mail
-    return mail
-
-
 async def mail_policy(request: Request, settings: SettingsDep) -> MailPolicy:
     """Token lifetimes and link base for this request (`PUBLIC_BASE_URL` when set)."""
     return MailPolicy(
@@ -69,7 +64,7 @@ async def mail_policy(request: Request, settings: SettingsDep) -> MailPolicy:
     )
 
 
-Mail = Annotated[Outbox, Depends(outbox)]
+Mail = Annotated[Outbox, from_state("mail")]  # the app's mail outbox
 Policy = Annotated[MailPolicy, Depends(mail_policy)]
 
 

@@ -12,24 +12,7 @@ from service.auth.service import LoginPolicy
 from service.config import SettingsDep
 from service.kernel.client_address import client_address, parse_networks
 from service.kernel.identity import bearer_scheme
-
-
-async def password_hasher(request: Request) -> PasswordHasher:
-    """The app's password hasher, configured from settings at start-up."""
-    hasher: PasswordHasher = request.state.hasher
-    return hasher
-
-
-async def token_codec(request: Request) -> TokenCodec:
-    """The app's access-token codec."""
-    codec: TokenCodec = request.state.tokens
-    return codec
-
-
-async def login_policy(request: Request) -> LoginPolicy:
-    """Refresh lifetime and login-throttling limits."""
-    policy: LoginPolicy = request.state.login_policy
-    return policy
+from service.kernel.state import from_state
 
 
 async def request_client_address(request: Request, settings: SettingsDep) -> str:
@@ -42,16 +25,20 @@ async def request_client_address(request: Request, settings: SettingsDep) -> str
     )
 
 
+# The app's password hasher, access-token codec and login policy (refresh lifetime,
+# throttling limits), configured from settings at start-up.
+Hasher = Annotated[PasswordHasher, from_state("hasher")]
+Codec = Annotated[TokenCodec, from_state("tokens")]
+Policy = Annotated[LoginPolicy, from_state("login_policy")]
+Authenticator = Annotated[TokenAuthenticator, from_state("authenticator")]
+ClientAddress = Annotated[str, Depends(request_client_address)]
+
+
 async def access_claims(
-    request: Request, token: Annotated[str | None, Depends(bearer_scheme)]
+    authenticator: Authenticator, token: Annotated[str | None, Depends(bearer_scheme)]
 ) -> AccessClaims:
     """The verified claims of the bearer token (its session id, for one), or a 401."""
-    authenticator: TokenAuthenticator = request.state.authenticator
     return authenticator.claims(token)
 
 
 Claims = Annotated[AccessClaims, Depends(access_claims)]
-Hasher = Annotated[PasswordHasher, Depends(password_hasher)]
-Codec = Annotated[TokenCodec, Depends(token_codec)]
-Policy = Annotated[LoginPolicy, Depends(login_policy)]
-ClientAddress = Annotated[str, Depends(request_client_address)]

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.kernel.multipart import multipart_body
+from service.kernel.state import from_state
 
-
-async def avatar_storage(request: Request) -> AvatarStorage:
-    """The app's avatar store."""
-    storage: AvatarStorage = request.state.avatars
-    return storage
-
-
-async def image_decoder(request: Request) -> ImageDecoder:
-    """The configured image limits with this worker's decoding gate."""
-    decoder: ImageDecoder = request.state.image_decoder
-    return decoder
-
-
-Storage = Annotated[AvatarStorage, Depends(avatar_storage)]
-Decoder = Annotated[ImageDecoder, Depends(image_decoder)]
+# The app's avatar store, and the image limits with this worker's decoding gate.
+Storage = Annotated[AvatarStorage, from_state("avatars")]
+Decoder = Annotated[ImageDecoder, from_state("image_decoder")]
 MultipartBody = multipart_body("Upload the image as multipart/form-data with a `file` part.")

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from service.inference.errors import ModelServingUnavailable
 from service.inference.runtime import Serving
 from service.inference.storage import ModelStorage
+from service.kernel.state import from_state
 
 
 async def serving(request: Request) -> Serving:
@@ -19,11 +20,5 @@ async def serving(request: Request) -> Serving:
     return state
 
 
-async def model_storage(request: Request) -> ModelStorage:
-    """Where model files live."""
-    storage: ModelStorage = request.state.model_storage
-    return storage
-
-
 ServingState = Annotated[Serving, Depends(serving)]
-Storage = Annotated[ModelStorage, Depends(model_storage)]
+Storage = Annotated[ModelStorage, from_state("model_storage")]  # where model files live

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from service.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
 from service.kernel.identity import CurrentCaller, is_admin
+from service.kernel.state import from_state
 from service.media_types import IMAGE_MEDIA_TYPES, media_type
 from service.routing import JSON_MEDIA_TYPES
 from service.timestamps import QueryBool, UtcDateTime
@@ -26,13 +27,8 @@ UserIdPath = Annotated[
 ]
 
 
-async def user_service(request: Request) -> UserService:
-    """The app's user service (its caller cache included), built at start-up."""
-    users: UserService = request.state.users
-    return users
-
-
-Users = Annotated[UserService, Depends(user_service)]
+# The app's user service (its caller cache included), built at start-up.
+Users = Annotated[UserService, from_state("users")]
 
 
 async def user_by_id(user_id: UserIdPath) -> User:
