@@ -26,11 +26,10 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pymongo import DESCENDING, AsyncMongoClient
 
-# The service's list projection (service.users.service.PUBLIC_FIELDS), copied rather than
-# imported so this app loads none of the service's modules: the same query, the same work.
-PUBLIC_FIELDS = dict.fromkeys(
-    ("username", "email", "name", "role", "is_active", "avatar", "created_at", "updated_at"), 1
-)
+# The service's own list projection (derived from its read schema): the same query, the
+# same work. Only the schemas are loaded; the service's app, middleware and routes are not.
+from service.users.listing import PUBLIC_FIELDS
+
 # The service's Argon2id cost, so POST compares like with like.
 HASHER = PasswordHash((Argon2Hasher(),))
 

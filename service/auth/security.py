@@ -79,12 +79,12 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True)
 class AccessClaims:
-    """What a valid access token says."""
+    """What a valid access token says that the service uses (its `jti` only makes each
+    token unique and is not read back)."""
 
     user_id: str
     token_version: int
     session_id: str
-    jti: str
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,6 @@ class TokenCodec:
                 user_id=str(claims["sub"]),
                 token_version=int(claims.get("ver", 0)),
                 session_id=str(claims.get("sid", "")),
-                jti=str(claims["jti"]),
             )
             return access, float(claims["exp"])
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
