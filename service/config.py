@@ -19,6 +19,12 @@ PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-sec
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # noqa: S105
 
 
+# Every per-worker admission gate (hashing, decoding, inference) takes the same bounds:
+# how many run at once, and how long a request waits for a free slot before a 503.
+GateSlots = Annotated[int, Field(ge=1, le=64)]
+GateWaitS = Annotated[float, Field(gt=0, le=60)]
+
+
 class Environment(StrEnum):
     """Where the service runs; production-only safety checks key off this."""
 
@@ -69,10 +75,10 @@ class Settings(BaseSettings):
     purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
     access_log_enabled: bool = True
     # Per-worker admission: see service/admission.py and the README's "Memory budget".
-    hash_concurrency: int = Field(default=2, ge=1, le=64)
-    hash_max_wait_s: float = Field(default=2.0, gt=0, le=60)
-    decode_concurrency: int = Field(default=1, ge=1, le=64)
-    decode_max_wait_s: float = Field(default=2.0, gt=0, le=60)
+    hash_concurrency: GateSlots = 2
+    hash_max_wait_s: GateWaitS = 2.0
+    decode_concurrency: GateSlots = 1
+    decode_max_wait_s: GateWaitS = 2.0
     avatar_max_pixels: int = Field(default=8_388_608, ge=1024, le=268_435_456)
     login_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
     # ONNX model serving (`/models`, service.inference): needs the `ml` extra installed.
@@ -81,8 +87,8 @@ class Settings(BaseSettings):
     model_session_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=0, le=16 * 1024**3)
     # Bounded by rows, not requests: one cached request may hold up to 1000 rows.
     model_prediction_cache_rows: int = Field(default=20_000, ge=0, le=10_000_000)
-    inference_concurrency: int = Field(default=1, ge=1, le=64)
-    inference_max_wait_s: float = Field(default=2.0, gt=0, le=60)
+    inference_concurrency: GateSlots = 1
+    inference_max_wait_s: GateWaitS = 2.0
     # Where avatar bytes live: GridFS in the service's database, or an S3 bucket.
     avatar_storage: Literal["gridfs", "s3"] = "gridfs"
     avatar_s3_bucket: str | None = Field(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import structlog
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.middleware import current_request_id
 from service.problems import make_problem
+from service.response_watch import ResponseWatch
 
 log = structlog.get_logger(__name__)
 
@@ -31,27 +32,21 @@ class DeadlineMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        response = ResponseWatch(send)
         deadline = asyncio.timeout(self.timeout_s)
         try:
             async with deadline:
-                await self.app(scope, receive, tracking_send)
+                await self.app(scope, receive, response.send)
         except TimeoutError:
             if not deadline.expired():
                 raise  # the app's own timeout, not ours
             log.warning("request.deadline_exceeded", timeout_s=self.timeout_s)
-            if started:
+            if response.started:
                 raise
             detail = f"The request did not complete within {self.timeout_s:g} s; retry later."
             if scope["method"] not in _SAFE_METHODS:
                 detail += " The change may have been applied."
-            response = make_problem(
+            problem = make_problem(
                 503,
                 slug="request-timeout",
                 title="Service Unavailable",
@@ -60,4 +55,4 @@ class DeadlineMiddleware:
                 request_id=current_request_id(),
                 headers={"Retry-After": "1"},
             )
-            await response(scope, receive, send)
+            await problem(scope, receive, send)

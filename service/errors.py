@@ -1,22 +1,20 @@
-"""Domain exceptions and the single place that maps every failure to problem+json."""
+"""Domain exceptions, their problem documents, and the single place that installs the
+mapping of every failure to problem+json (routing and database failures: `http_errors`,
+`db_errors`)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import structlog
-from beanie.exceptions import CollectionWasNotInitialized
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pymongo.errors import ConnectionFailure, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match, Mount
 
+from service.db_errors import DATABASE_ERRORS, handle_database_error
+from service.http_errors import handle_http_exception
 from service.middleware import current_request_id
 from service.problems import make_problem
-
-log = structlog.get_logger(__name__)
 
 
 class ServiceError(Exception):
@@ -99,24 +97,23 @@ class TooManyRequests(ServiceError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
 
 
-def _instance(request: Request) -> str:
-    return request.url.path
-
-
-async def handle_service_error(request: Request, exc: Exception) -> Response:
-    """Map a domain exception to its problem document."""
-    assert isinstance(exc, ServiceError)  # noqa: S101 - registered for ServiceError only
-    errors = getattr(exc, "errors", None)
+def _problem(request: Request, exc: ServiceError, errors: list[dict[str, Any]] | None) -> Response:
     return make_problem(
         exc.status,
         slug=exc.slug,
         title=exc.title,
         detail=exc.detail,
-        instance=_instance(request),
+        instance=request.url.path,
         request_id=current_request_id(),
         errors=errors,
         headers=exc.headers,
     )
+
+
+async def handle_service_error(request: Request, exc: Exception) -> Response:
+    """Map a domain exception to its problem document."""
+    assert isinstance(exc, ServiceError)  # noqa: S101 - registered for ServiceError only
+    return _problem(request, exc, getattr(exc, "errors", None))
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -136,116 +133,15 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)  # noqa: S101
     errors = _field_errors(exc)
     if any(error["type"] == "json_invalid" for error in errors):
-        malformed = MalformedJson()
-        return make_problem(
-            malformed.status,
-            slug=malformed.slug,
-            title=malformed.title,
-            detail=malformed.detail,
-            instance=_instance(request),
-            request_id=current_request_id(),
-            errors=errors,
-        )
+        return _problem(request, MalformedJson(), errors)
     return make_problem(
         422,
         slug="validation-error",
         title="Unprocessable Content",
         detail="The request did not pass validation; see `errors`.",
-        instance=_instance(request),
+        instance=request.url.path,
         request_id=current_request_id(),
         errors=errors,
-    )
-
-
-# Framework errors with a problem type of their own. A 400 that reaches this handler is a
-# body the framework could not parse (e.g. broken multipart); JSON has its own type.
-_HTTP_SLUGS = {400: "malformed-body", 413: "payload-too-large"}
-
-
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-def allowed_methods(request: Request) -> str:
-    """Every method some route answers on this path, for the `Allow` header of a 405.
-
-    Starlette names only the methods of the first route whose path matched; a path such as
-    `/users/{user_id}` is served by several routes (GET, PUT, PATCH, DELETE). So each method
-    is tried against the router's own matching. HEAD is answered wherever GET is
-    (`HeadMiddleware`); a mount (the static docs assets) serves GET.
-    """
-    routes = request.app.router.routes
-    allowed = set()
-    for method in _METHODS[:1] + _METHODS[2:]:
-        scope = {**request.scope, "method": method}
-        for route in routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL or (isinstance(route, Mount) and match is not Match.NONE):
-                allowed.add("GET" if isinstance(route, Mount) else method)
-    if "GET" in allowed:
-        allowed.add("HEAD")
-    return ", ".join(method for method in _METHODS if method in allowed)
-
-
-async def handle_http_exception(request: Request, exc: Exception) -> Response:
-    """Routing failures (404, 405) and framework HTTP errors as problem documents."""
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
-    detail = exc.detail if isinstance(exc.detail, str) else None
-    headers = dict(exc.headers) if exc.headers else {}
-    if exc.status_code == 405:
-        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
-    # Subclasses raised from body parsing (see `service.routing`) carry their own type.
-    return make_problem(
-        exc.status_code,
-        slug=getattr(exc, "slug", None) or _HTTP_SLUGS.get(exc.status_code),
-        title=getattr(exc, "title", None),
-        detail=detail,
-        instance=_instance(request),
-        request_id=current_request_id(),
-        errors=getattr(exc, "errors", None),
-        headers=headers or None,
-    )
-
-
-def database_unavailable(exc: Exception) -> bool:
-    """Whether a database failure means "not now" (503) rather than a bug (500).
-
-    Timeouts of every kind (`PyMongoError.timeout`: the request's deadline, network and
-    server-side `maxTimeMS`, write concern, server selection) and lost connections
-    (`ConnectionFailure`: `AutoReconnect`, `NetworkTimeout`, `ServerSelectionTimeoutError`,
-    `NotPrimaryError`); and models not yet bound because MongoDB was down at start-up.
-    """
-    if isinstance(exc, CollectionWasNotInitialized | ConnectionFailure):
-        return True
-    return isinstance(exc, PyMongoError) and exc.timeout
-
-
-_UNSAFE_WRITE_DETAIL = (
-    "The database did not answer in time; retry later. This write may have been applied "
-    "before it stopped answering: retry with the same Idempotency-Key (POST /users), or "
-    "read the resource before writing again."
-)
-
-
-async def handle_database_error(request: Request, exc: Exception) -> Response:
-    """Lost or slow MongoDB means 503 so clients retry; any other driver error is a bug."""
-    if not database_unavailable(exc):
-        raise exc  # the last-resort handler logs it and answers a 500
-    log.warning(
-        "database.unavailable",
-        error_type=type(exc).__name__,
-        timeout=isinstance(exc, PyMongoError) and exc.timeout,
-    )
-    safe = request.method in ("GET", "HEAD", "OPTIONS")
-    return make_problem(
-        503,
-        slug="database-unavailable",
-        title="Service Unavailable",
-        detail="The database did not answer in time; retry later."
-        if safe
-        else _UNSAFE_WRITE_DETAIL,
-        instance=_instance(request),
-        request_id=current_request_id(),
-        headers={"Retry-After": "1"},
     )
 
 
@@ -254,6 +150,5 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, handle_service_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
-    # CollectionWasNotInitialized: the app started while MongoDB was down and is still retrying.
-    for database_error in (PyMongoError, CollectionWasNotInitialized):
+    for database_error in DATABASE_ERRORS:
         app.add_exception_handler(database_error, handle_database_error)

@@ -7,7 +7,6 @@ that directory and `/metrics` aggregates all worker processes from them.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.kernel.state import from_state
 from service.mail.templates import MAIL_KINDS
 from service.model_metrics import ModelMetrics
+from service.response_watch import ResponseWatch
 
 # Most routes answer in 1-5 ms unloaded (bench/RESULTS.md: ~0.4 ms of CPU for a read), so
 # the low end is fine enough for p50/p95 there; 0.1 and 0.25 s are the latency SLO's
@@ -177,23 +177,15 @@ class HttpMetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        response = ResponseWatch(send)
         try:
-            await self.app(scope, receive, send_with_status)
+            await self.app(scope, receive, response.send)
         finally:
             template = getattr(scope.get("route"), "path", None)
             if isinstance(template, str) and not template.startswith(UNCOUNTED_PREFIXES):
                 method = scope["method"]
-                self.requests.labels(template, method, str(status)).inc()
-                self.latency.labels(template, method).observe(time.perf_counter() - started)
+                self.requests.labels(template, method, str(response.status)).inc()
+                self.latency.labels(template, method).observe(response.elapsed_s())
 
 
 def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> None:

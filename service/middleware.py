@@ -7,7 +7,6 @@ loses context variables (and costs a task switch per request).
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from contextvars import ContextVar
 from typing import Any
@@ -17,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.logging import log_access
 from service.problems import make_problem
+from service.response_watch import ResponseWatch
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +56,20 @@ def _with_common_headers(headers: list[tuple[bytes, bytes]], request_id: bytes) 
     return [*headers, *common]
 
 
+class _StampedResponse(ResponseWatch):
+    """The response watch that also adds the request id (and `nosniff`) to the head."""
+
+    __slots__ = ("request_id",)
+
+    def __init__(self, send: Send, request_id: bytes) -> None:
+        super().__init__(send)
+        self.request_id = request_id
+
+    def on_start(self, message: Message) -> None:
+        """Add the common headers to the response head."""
+        message["headers"] = _with_common_headers(message.get("headers", []), self.request_id)
+
+
 def _route_template(scope: Scope) -> str | None:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -82,35 +96,24 @@ class RequestContextMiddleware:
         user_token = _user_id.set(None)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status = 500
-        response_started = False
-        encoded_id = request_id.encode()
-
-        async def send_with_request_id(message: Message) -> None:
-            nonlocal status, response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-                status = message["status"]
-                message["headers"] = _with_common_headers(message.get("headers", []), encoded_id)
-            await send(message)
-
+        response = _StampedResponse(send, request_id.encode())
         try:
-            await self.app(scope, receive, send_with_request_id)
+            await self.app(scope, receive, response.send)
         except Exception:
             # The app has no handler for this: it is a bug. Log it with the trace, answer
             # with a problem body that reveals nothing of the internals.
             log.exception("request.failed")
-            status = 500
-            if not response_started:
-                response = make_problem(
+            # Logged as the 500 it is, even when a head with another status went out.
+            response.status = 500
+            if not response.started:
+                problem = make_problem(
                     500,
                     slug="internal-error",
                     detail="An unexpected error occurred; it has been logged.",
                     instance=scope.get("path"),
                     request_id=request_id,
                 )
-                await response(scope, receive, send_with_request_id)
+                await problem(scope, receive, response.send)
         finally:
             if self.access_log:
                 client = scope.get("client")
@@ -119,8 +122,8 @@ class RequestContextMiddleware:
                     method=scope["method"],
                     route=_route_template(scope),
                     path=scope["path"],
-                    status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    status=response.status,
+                    duration_ms=round(response.elapsed_s() * 1000, 3),
                     user_id=_user_id.get(),
                     client=f"{client[0]}:{client[1]}" if client else None,
                 )
