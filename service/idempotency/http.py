@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import orjson
 from beanie import PydanticObjectId
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 from starlette.responses import Response
 
-from service.config import Settings
+from service.config import Settings, SettingsDep
 from service.idempotency import service
 from service.idempotency.models import StoredResponse
 
@@ -110,14 +110,13 @@ class IdempotentRequest:
 
 
 async def idempotent_request(
-    request: Request,
+    settings: SettingsDep,
     idempotency_key: Annotated[
         str | None,
         Header(alias="Idempotency-Key", pattern=KEY_PATTERN, description=KEY_DESCRIPTION),
     ] = None,
 ) -> IdempotentRequest:
     """The request's `Idempotency-Key` (validated) with the policy from settings."""
-    settings: Settings = request.state.settings
     return IdempotentRequest(
         key=idempotency_key.strip('"') if idempotency_key else None,
         policy=service.IdempotencyPolicy(

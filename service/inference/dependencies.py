@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from service.inference.errors import ModelServingUnavailable
 from service.inference.runtime import Serving
@@ -12,9 +12,8 @@ from service.inference.storage import ModelStorage
 from service.kernel.state import from_state
 
 
-async def serving(request: Request) -> Serving:
+async def serving(state: Annotated[Serving, from_state("serving")]) -> Serving:
     """This worker's serving state; 503 saying how to enable serving when it cannot work."""
-    state: Serving = request.state.serving
     if state.missing is not None:
         raise ModelServingUnavailable(state.missing)
     return state
