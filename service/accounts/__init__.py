@@ -1,3 +1,3 @@
-"""The application layer: work that spans domains (registration with an avatar, deleting an
-account, password changes, avatars as a user's picture), above `users`, `auth` and
-`avatars`, which do not import each other for it."""
+"""The application layer: work that spans domains (registration with an avatar, logging in
+and rotating tokens, deleting an account, password changes and resets, avatars as a user's
+picture). It imports the domains; no domain imports it."""

@@ -1,1 +1,2 @@
-"""Authentication: password hashing now; tokens, login and roles build on it."""
+"""The auth domain: password hashing, access tokens, refresh-token sessions, login throttling,
+one-time account tokens, and the bearer-token `Authenticator` the kernel's identity asks."""

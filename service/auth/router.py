@@ -1,4 +1,4 @@
-"""HTTP routes of the caller's sessions: end one, list them, end one by id.
+"""HTTP routes of the caller's sessions: log out of this one, list them, end one by id.
 
 Logging in, rotating and ending every session need the user as well: they are in
 `service.accounts.login_router`.
