@@ -1,4 +1,4 @@
-"""FerretDB built from its Go module source, with the atomic-writes patch, and cached.
+"""FerretDB built from its Go module source, with the atomic-writes patch, cached; its command.
 
 python scripts/localdb.py build-ferretdb    # prints the binary's path
 """
@@ -140,3 +140,17 @@ def _run_with_heartbeat(command: list[str], cwd: Path, started: float) -> tuple[
                 )
         output.seek(0)
         return returncode, output.read()
+
+
+def ferretdb_command(binary: Path, data_dir: Path, port: int) -> list[str]:
+    """The command line that serves `data_dir` (SQLite) on loopback `port`."""
+    return [
+        str(binary),
+        "--handler=sqlite",
+        f"--sqlite-url=file:{data_dir}/",
+        f"--listen-addr=127.0.0.1:{port}",
+        "--telemetry=disable",
+        "--debug-addr=-",
+        f"--state-dir={data_dir}",  # not the working directory (the repository)
+        "--log-level=warn",
+    ]

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,8 +27,9 @@ from pathlib import Path
 # Run as `python scripts/localdb.py` as well as imported from the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Re-exported: the launcher's callers catch the one error type and may build on their own.
-from scripts.ferretdb_build import LocalDbError, build_ferretdb
+# Re-exported: the launcher's callers catch the one error type, pick ports, build on their own.
+from scripts.ferretdb_build import LocalDbError, build_ferretdb, ferretdb_command
+from scripts.processes import free_port, spawn, wait_exit
 
 STATE_FILE = "localdb.json"
 
@@ -61,7 +61,7 @@ class LocalServer:
         elif self.pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
-                _wait_exit(self.pid, timeout_s=10)
+                wait_exit(self.pid, timeout_s=10)
         self.pid = None
         self.process = None
         self.container = None
@@ -70,7 +70,7 @@ class LocalServer:
         """Start the same server again on the same port and data directory."""
         if self.kind == "external":
             raise LocalDbError("an external MONGODB_URL cannot be restarted")
-        self.process = _spawn(self.command, self.data_dir / f"{self.kind}.log")
+        self.process = spawn(self.command, self.data_dir / f"{self.kind}.log")
         self.pid = self.process.pid
         wait_until_ready(self.url)
 
@@ -86,32 +86,6 @@ class LocalServer:
                 "command": self.command,
             }
         )
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_exit(pid: int, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # not our child: poll for existence instead
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            finished = 0
-        if finished:
-            return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
 
 
 def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
@@ -132,31 +106,6 @@ def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
                 time.sleep(0.2)
     finally:
         client.close()
-
-
-def _spawn(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
-        return subprocess.Popen(  # detached from our terminal so Ctrl-C reaches us first
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
-def _ferretdb_command(binary: Path, data_dir: Path, port: int) -> list[str]:
-    return [
-        str(binary),
-        "--handler=sqlite",
-        f"--sqlite-url=file:{data_dir}/",
-        f"--listen-addr=127.0.0.1:{port}",
-        "--telemetry=disable",
-        "--debug-addr=-",
-        f"--state-dir={data_dir}",  # not the working directory (the repository)
-        "--log-level=warn",
-    ]
 
 
 def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = None) -> LocalServer:
@@ -182,14 +131,14 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
             except LocalDbError as exc:
                 build_error = exc
         if binary is not None:
-            command, kind = _ferretdb_command(binary, data_dir, port), "ferretdb"
+            command, kind = ferretdb_command(binary, data_dir, port), "ferretdb"
         elif shutil.which("docker"):
             return _start_docker(data_dir, port, url)
         else:
             raise LocalDbError(f"no mongod, no ferretdb, and no Docker: {build_error}")
 
     server = LocalServer(url=url, kind=kind, data_dir=data_dir, port=port, command=command)
-    server.process = _spawn(command, data_dir / f"{kind}.log")
+    server.process = spawn(command, data_dir / f"{kind}.log")
     server.pid = server.process.pid
     try:
         wait_until_ready(url)

@@ -25,7 +25,8 @@ from pathlib import Path
 # Run as `python scripts/localredis.py` as well as imported from the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.localdb import LocalServer, _spawn, free_port
+from scripts.localdb import LocalServer
+from scripts.processes import free_port, spawn
 
 STATE_FILE = "localredis.json"
 
@@ -42,7 +43,7 @@ class LocalRedis(LocalServer):
         """Start the same server again on the same port."""
         if not self.command:
             raise LocalRedisError(f"a {self.kind} Redis cannot be restarted")
-        self.process = _spawn(self.command, self.data_dir / "redis.log")
+        self.process = spawn(self.command, self.data_dir / "redis.log")
         self.pid = self.process.pid
         wait_until_ready(self.port)
 
@@ -117,7 +118,7 @@ def start_redis(data_dir: Path, *, use_env: bool = True, port: int | None = None
         return server
     command = _redis_command(binary, data_dir, port)
     server = LocalRedis(url=url, kind="redis-server", data_dir=data_dir, port=port, command=command)
-    server.process = _spawn(command, data_dir / "redis.log")
+    server.process = spawn(command, data_dir / "redis.log")
     server.pid = server.process.pid
     try:
         wait_until_ready(port)
