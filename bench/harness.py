@@ -14,148 +14,37 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
-from bson import ObjectId
 from pymongo import MongoClient
 
 from bench import wrk
 from bench.results import write_results
-from scripts.localdb import free_port, start_server
+from bench.servers import (
+    LOAD_CORE,
+    ROOT,
+    SERVER_CORE,
+    Server,
+    ensure_wrk,
+    hash_cost_ms,
+    pin,
+    seed_users,
+    start,
+    worker_split,
+)
+from scripts.localdb import start_server
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER_CORE, LOAD_CORE = 0, 1
 JWT_SECRET = "bench-only-signing-secret-" + "b" * 40
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEFAULT_USERS = 10_000
 FERRETDB_USERS = 1_000
 # Password hashing saturates the server core with a couple of requests in flight.
 POST_CONNECTIONS = 2
-
-
-@dataclass
-class Server:
-    """A server process under test."""
-
-    name: str
-    url: str
-    process: subprocess.Popen[bytes]
-    ready_s: float
-    runs: dict[str, list[dict[str, float]]] = field(default_factory=dict)
-
-    def cpu_seconds(self) -> float:
-        """CPU time of the process's live threads so far, in nanosecond resolution.
-
-        /proc/<pid>/task/*/schedstat counts nanoseconds on the CPU; /proc/<pid>/stat
-        counts 10 ms ticks, too coarse for the few requests a slow list query allows.
-        Threads that exit between two readings are missed here; see `cpu_ticks_seconds`.
-        """
-        total_ns = 0
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            try:
-                total_ns += int((task / "schedstat").read_text().split()[0])
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-        return total_ns / 1e9
-
-    def cpu_ticks_seconds(self) -> float:
-        """CPU time in 10 ms ticks, including threads that have exited (Argon2's lanes)."""
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(stat[11]) + int(stat[12])) / CLOCK_TICKS
-
-    def rss_mib(self) -> float:
-        """Resident memory now."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-
-def _ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    print("installing wrk (Debian package)", file=sys.stderr)
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
-
-
-def _pin(pid: int, core: int) -> None:
-    subprocess.run(
-        ["taskset", "-a", "-p", "-c", str(core), str(pid)], check=True, capture_output=True
-    )
-
-
-def _seed(url: str, database: str, count: int) -> tuple[str, str]:
-    """Insert `count` users in bulk; return one user's id and a prefix matching ~10 %."""
-    from service.auth.security import PasswordHasher
-
-    password_hash = PasswordHasher(time_cost=3, memory_cost_kib=65536, parallelism=4)._hash.hash(
-        "bench-password-1"
-    )
-    client: MongoClient[dict[str, Any]] = MongoClient(url)
-    users = client[database]["users"]
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    batch = []
-    for i in range(count):
-        name = f"Bench User {i:06d}"
-        batch.append(
-            {
-                "_id": ObjectId(),
-                "username": f"bench{i:06d}",
-                "email": f"bench{i:06d}@example.com",
-                "name": name,
-                "name_lower": name.lower(),
-                "password_hash": password_hash,
-                "role": "user",
-                "is_active": True,
-                "avatar": None,
-                "version": 1,
-                "token_version": 0,
-                "created_at": start + timedelta(seconds=i),
-                "updated_at": start + timedelta(seconds=i),
-            }
-        )
-        if len(batch) == 1000:
-            users.insert_many(batch)
-            batch = []
-    if batch:
-        users.insert_many(batch)
-    first = users.find_one({"username": "bench000000"})
-    client.close()
-    assert first is not None
-    return str(first["_id"]), "bench00"
-
-
-def _start(name: str, command: list[str], env: dict[str, str], ready_path: str) -> Server:
-    port = free_port()
-    started = time.monotonic()
-    process = subprocess.Popen(
-        ["taskset", "-c", str(SERVER_CORE), *command, "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if httpx.get(url + ready_path, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() - started > 30:
-            raise RuntimeError(f"{name} did not start")
-        time.sleep(0.01)
-    return Server(name=name, url=url, process=process, ready_s=time.monotonic() - started)
 
 
 def _driver(
@@ -196,7 +85,7 @@ def _driver(
     }
 
 
-def _measure(
+def measure(
     server: Server,
     path: str,
     seconds: float,
@@ -204,6 +93,7 @@ def _measure(
     headers: dict[str, str],
     script: str | None,
 ) -> dict[str, float]:
+    """Load `path` with wrk; the server's CPU per request, throughput and latency."""
     before, before_ticks = server.cpu_seconds(), server.cpu_ticks_seconds()
     result = wrk.run(
         server.url + path,
@@ -224,70 +114,6 @@ def _measure(
     }
 
 
-def _worker_split(
-    serve: list[str],
-    env: dict[str, str],
-    path: str,
-    headers: dict[str, str],
-    seconds: float,
-    connections: int,
-    scratch: Path,
-) -> dict[str, Any]:
-    """Run the service with two workers and count the requests each one answered."""
-    from prometheus_client.mmap_dict import MmapedDict
-
-    metrics_dir = scratch / "multiproc"
-    metrics_dir.mkdir()
-    server = _start(
-        "S x2",
-        [*serve[:-2], "--workers", "2"],
-        {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
-        "/health/ready",
-    )
-    try:
-        result = wrk.run(
-            server.url + path,
-            seconds=seconds,
-            connections=connections,
-            core=LOAD_CORE,
-            headers=headers,
-        )
-        time.sleep(0.5)  # let requests still in flight when wrk stopped finish
-        per_worker: dict[str, float] = {}
-        for file in metrics_dir.glob("counter_*.db"):
-            pid = file.stem.rsplit("_", 1)[1]
-            mmap = MmapedDict(str(file), read_mode=True)
-            per_worker[pid] = sum(
-                value
-                for key, value, _ in mmap.read_all_values()
-                if json.loads(key)[0] == "http_requests"
-                and json.loads(key)[2].get("handler") == "/users/{user_id}"
-            )
-            mmap.close()
-        scraped = httpx.get(server.url + "/metrics").text
-        total = sum(
-            float(line.rsplit(" ", 1)[1])
-            for line in scraped.splitlines()
-            if line.startswith("http_requests_total{") and 'handler="/users/{user_id}"' in line
-        )
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
-    return {"wrk_requests": result.requests, "per_worker": per_worker, "metrics_total": total}
-
-
-def _hash_cost_ms() -> float:
-    from service.auth.security import PasswordHasher
-
-    hasher = PasswordHasher(time_cost=3, memory_cost_kib=65536, parallelism=4)._hash
-    timings = []
-    for _ in range(10):
-        started = time.perf_counter()
-        hasher.hash("bench-password-1")
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
-
-
 def main() -> None:
     """Run the whole benchmark and write bench/RESULTS.md."""
     requested_users = os.environ.get("BENCH_USERS")
@@ -296,13 +122,13 @@ def main() -> None:
     connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
     if (os.cpu_count() or 1) < 2:
         raise SystemExit("the benchmark needs two cores: one for the server, one for load")
-    _ensure_wrk()
+    ensure_wrk()
     began = time.monotonic()
 
     with tempfile.TemporaryDirectory(prefix="users-bench-") as scratch:
         db = start_server(Path(scratch) / "db")
         if db.pid:
-            _pin(db.pid, LOAD_CORE)
+            pin(db.pid, LOAD_CORE)
         database = f"bench_{int(time.time())}"
         env = {"MONGODB_URL": db.url, "MONGODB_DB": database}
         try:
@@ -318,7 +144,7 @@ def main() -> None:
             # default is 1 000 users; BENCH_USERS still decides when set.
             default_users = FERRETDB_USERS if ferretdb else DEFAULT_USERS
             users = int(requested_users) if requested_users else default_users
-            user_id, prefix = _seed(db.url, database, users)
+            user_id, prefix = seed_users(db.url, database, users)
             print(f"seeded {users} users into {server_version}", file=sys.stderr)
             service_env = {
                 **env,
@@ -334,14 +160,14 @@ def main() -> None:
             }
             serve = [sys.executable, "-m", "service", "serve", "--workers", "1"]
             servers = [
-                _start("S", serve, service_env, "/health/ready"),
-                _start(
+                start("S", serve, service_env, "/health/ready"),
+                start(
                     "S-quiet",
                     serve,
                     {**service_env, "ACCESS_LOG_ENABLED": "false", "METRICS_ENABLED": "false"},
                     "/health/ready",
                 ),
-                _start("B", [sys.executable, "-m", "bench.bare_app"], env, "/health/ready"),
+                start("B", [sys.executable, "-m", "bench.bare_app"], env, "/health/ready"),
             ]
             from service.auth.security import TokenCodec
 
@@ -365,14 +191,14 @@ def main() -> None:
             results: dict[str, dict[str, list[dict[str, float]]]] = {e: {} for e in endpoints}
             for server in servers:  # warm every code path once
                 for path, script, kind in endpoints.values():
-                    _measure(server, path, 1, 2 if kind == "post" else connections, auth, script)
+                    measure(server, path, 1, 2 if kind == "post" else connections, auth, script)
             for round_no in range(rounds):
                 for endpoint, (path, script, kind) in endpoints.items():
                     order = servers[round_no % 3 :] + servers[: round_no % 3]
                     for server in order:
                         conns = POST_CONNECTIONS if kind == "post" else connections
                         phase = time.monotonic()
-                        run = _measure(server, path, seconds, conns, auth, script)
+                        run = measure(server, path, seconds, conns, auth, script)
                         print(
                             f"  {endpoint} {server.name}: {time.monotonic() - phase:.1f}s",
                             file=sys.stderr,
@@ -384,7 +210,7 @@ def main() -> None:
                     print(f"  {endpoint} D: {time.monotonic() - phase:.1f}s", file=sys.stderr)
                     results[endpoint].setdefault("D", []).append(driver)
                 print(f"round {round_no + 1}/{rounds} done", file=sys.stderr)
-            split = _worker_split(
+            split = worker_split(
                 serve, service_env, f"/users/{user_id}", auth, seconds, connections, Path(scratch)
             )
             facts = {
@@ -398,7 +224,7 @@ def main() -> None:
                 "connections": connections,
                 "rss_mib": {s.name: round(s.rss_mib(), 1) for s in servers},
                 "ready_s": {s.name: round(s.ready_s, 3) for s in servers},
-                "hash_ms": round(_hash_cost_ms(), 1),
+                "hash_ms": round(hash_cost_ms(), 1),
                 "two_workers": split,
                 "elapsed_s": round(time.monotonic() - began, 1),
             }

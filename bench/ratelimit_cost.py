@@ -22,7 +22,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import JWT_SECRET, LOAD_CORE, ROOT, _ensure_wrk, _measure, _pin, _seed, _start
+from bench.harness import JWT_SECRET, measure
+from bench.servers import LOAD_CORE, ROOT, ensure_wrk, pin, seed_users, start
 from scripts.localdb import start_server
 from scripts.localredis import start_redis
 
@@ -34,7 +35,7 @@ def main() -> None:
     rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
     seconds = float(os.environ.get("BENCH_SECONDS", "4"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-    _ensure_wrk()
+    ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="users-bench-rl-") as scratch:
         db = start_server(Path(scratch) / "db")
         redis = start_redis(Path(scratch) / "redis", use_env=False)
@@ -42,9 +43,9 @@ def main() -> None:
         try:
             for pid in (db.pid, redis.pid):
                 if pid:
-                    _pin(pid, LOAD_CORE)
+                    pin(pid, LOAD_CORE)
             database = f"bench_rl_{int(time.time())}"
-            user_id, _ = _seed(db.url, database, USERS)
+            user_id, _ = seed_users(db.url, database, USERS)
             env = {
                 "MONGODB_URL": db.url,
                 "MONGODB_DB": database,
@@ -62,7 +63,7 @@ def main() -> None:
                 "memory": {"RATE_LIMIT_STORAGE_URL": "memory://"},
             }
             servers = [
-                _start(name, serve, {**env, **extra}, "/health/ready")
+                start(name, serve, {**env, **extra}, "/health/ready")
                 for name, extra in variants.items()
             ]
             from service.auth.security import TokenCodec
@@ -76,12 +77,12 @@ def main() -> None:
                 probe = httpx.get(server.url + path, headers=auth)
                 assert probe.status_code == 200, (server.name, probe.status_code)
                 assert ("ratelimit" in probe.headers) == (server.name != "off"), server.name
-                _measure(server, path, 1, connections, auth, None)  # warm up
+                measure(server, path, 1, connections, auth, None)  # warm up
             runs: dict[str, list[dict[str, float]]] = {s.name: [] for s in servers}
             for round_no in range(rounds):
                 order = servers[round_no % 3 :] + servers[: round_no % 3]
                 for server in order:
-                    run = _measure(server, path, seconds, connections, auth, None)
+                    run = measure(server, path, seconds, connections, auth, None)
                     assert run["errors"] == 0, (server.name, run)
                     runs[server.name].append(run)
                 print(f"round {round_no + 1}/{rounds} done", file=sys.stderr)
