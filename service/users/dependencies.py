@@ -91,8 +91,12 @@ async def list_query(
     )
 
 
-async def owned_user(user: Annotated[User, Depends(user_by_id)], caller: CurrentCaller) -> User:
-    """The user in the path, if the caller is that user or an admin; else a 403."""
+async def owned_user(caller: CurrentCaller, user: Annotated[User, Depends(user_by_id)]) -> User:
+    """The user in the path, if the caller is that user or an admin; else a 403.
+
+    The caller is resolved first: an anonymous request gets its 401 before any lookup, so
+    it cannot learn which ids exist.
+    """
     if caller.id != user.id and not is_admin(caller):
         raise Forbidden("Only this user or an admin may do this.")
     return user

@@ -136,9 +136,9 @@ Write = Annotated[UserWrite, Depends()]
     },
 )
 async def get_user(
-    user: UserById, _: CurrentCaller, request: Request, if_none_match: IfNoneMatch = None
+    _: CurrentCaller, user: UserById, request: Request, if_none_match: IfNoneMatch = None
 ) -> Response:
-    """One user by id."""
+    """One user by id (the caller first: anonymous requests learn nothing of which exist)."""
     return _read_with_etag(user, request, if_none_match)
 
 

@@ -243,3 +243,12 @@ async def test_delete_is_204_then_404(admin_client: httpx.AsyncClient) -> None:
     assert (await admin_client.get(f"/users/{user['id']}")).status_code == 404
     assert (await admin_client.delete(f"/users/{user['id']}")).status_code == 404
     assert (await admin_client.patch(f"/users/{user['id']}", json={"name": "x"})).status_code == 404
+
+
+async def test_anonymous_requests_are_refused_before_any_lookup(client: httpx.AsyncClient) -> None:
+    # Whether an id exists is not for anonymous callers to learn: 401 for both.
+    existing = await create_user(client)
+    for user_id in (existing["id"], "6744a1f0c2b5e3a1d4f0afff"):
+        assert (await client.get(f"/users/{user_id}")).status_code == 401
+        assert (await client.patch(f"/users/{user_id}", json={"name": "x"})).status_code == 401
+        assert (await client.delete(f"/users/{user_id}")).status_code == 401
