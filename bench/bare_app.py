@@ -29,23 +29,24 @@ from pymongo import DESCENDING, AsyncMongoClient
 # The service's own list projection (derived from its read schema): the same query, the
 # same work. Only the schemas are loaded; the service's app, middleware and routes are not.
 from service.users.listing import PUBLIC_FIELDS
+from service.users.schemas import UserRead
 
 # The service's Argon2id cost, so POST compares like with like.
 HASHER = PasswordHash((Argon2Hasher(),))
 
 
+# The read model's fields with their defaults, so the bare app answers what the service
+# answers (a new field needs no line here); bench users have no avatar.
+_READ_DEFAULTS = {
+    name: None if field.is_required() else field.default
+    for name, field in UserRead.model_fields.items()
+}
+
+
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": str(doc["_id"]),
-        "username": doc["username"],
-        "email": doc["email"],
-        "name": doc.get("name"),
-        "role": doc["role"],
-        "is_active": doc["is_active"],
-        "avatar_url": None,
-        "created_at": doc["created_at"],
-        "updated_at": doc["updated_at"],
-    }
+    public = {name: doc.get(name, default) for name, default in _READ_DEFAULTS.items()}
+    public["id"] = str(doc["_id"])
+    return public
 
 
 def _json(payload: Any) -> Response:
