@@ -5,7 +5,18 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from pydantic import TypeAdapter, ValidationError
 
 from service.errors import InvalidParameter
@@ -26,7 +37,7 @@ from service.inference.schemas import (
     VersionPatch,
     VersionRead,
 )
-from service.kernel.identity import CurrentCaller, require_admin
+from service.kernel.identity import Caller, CurrentCaller, require_admin
 from service.kernel.multipart import multipart_body
 from service.metrics import Metrics
 from service.problems import problem_responses
@@ -43,6 +54,15 @@ JsonField = Annotated[str | None, Form()]
 
 
 MultipartBody = multipart_body("Upload the model as multipart/form-data with a `file` part.")
+
+
+async def model_admin(caller: CurrentCaller) -> Caller:
+    """The caller, if an admin: only admins change models (403 `admin-only` otherwise)."""
+    require_admin(caller, "Only an admin may change models.")
+    return caller
+
+
+ModelAdmin = Annotated[Caller, Depends(model_admin)]
 
 
 def _parse(field: str, raw: str | None, adapter: TypeAdapter[Any]) -> Any:
@@ -128,7 +148,7 @@ async def upload_version(
     file: OnnxFile,
     request: Request,
     response: Response,
-    caller: CurrentCaller,
+    caller: ModelAdmin,
     serving: ServingState,
     storage: Storage,
     metrics: Metrics,
@@ -138,7 +158,6 @@ async def upload_version(
     activate: Annotated[bool | None, Form()] = None,
 ) -> VersionRead:
     """Store a new version of `name`."""
-    require_admin(caller, "Only an admin may change models.")
     data = await file.read(serving.max_upload_bytes + 1)
     if len(data) > serving.max_upload_bytes:
         raise ModelFileTooLarge(f"The model file exceeds {serving.max_upload_bytes} bytes.")
@@ -169,11 +188,10 @@ async def patch_version(
     name: ModelName,
     version: VersionNumber,
     patch: VersionPatch,
-    caller: CurrentCaller,
+    caller: ModelAdmin,
     _: ServingState,
 ) -> VersionRead:
     """Change whether a version is active."""
-    require_admin(caller, "Only an admin may change models.")
     stored = await service.set_active(name, version, patch.active, caller.username)
     return VersionRead.of(stored, patch.active)
 
@@ -189,12 +207,11 @@ async def patch_version(
 async def delete_version(
     name: ModelName,
     version: VersionNumber,
-    caller: CurrentCaller,
+    caller: ModelAdmin,
     _: ServingState,
     storage: Storage,
 ) -> Response:
     """Delete one version."""
-    require_admin(caller, "Only an admin may change models.")
     await service.delete_version(name, version, storage, caller.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

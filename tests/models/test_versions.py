@@ -158,6 +158,10 @@ async def test_only_admins_write_and_only_callers_read(
         await client.patch("/models/iris/versions/1", json={"active": False})
     ).status_code == 403
     assert (await client.delete("/models/iris/versions/1")).status_code == 403
+    # Who is asking is decided first: a non-admin's malformed change is refused as such.
+    assert (
+        await client.patch("/models/iris/versions/1", json={"active": "maybe"})
+    ).status_code == 403
     rows = {"rows": [{f["name"]: 1.0 for f in iris.features}]}
     assert (await client.post("/models/iris/predictions", json=rows)).status_code == 200
 
