@@ -9,7 +9,7 @@ document: routers are included in the order listed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from beanie import Document
@@ -34,7 +34,7 @@ class Domain:
     tag: str | None = None
     description: str = ""
     routers: tuple[APIRouter, ...] = ()
-    documents: tuple[type[Document], ...] = field(default=())
+    documents: tuple[type[Document], ...] = ()
 
 
 # Domains: side by side on the shared kernel, none importing another.

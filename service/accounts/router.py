@@ -23,12 +23,18 @@ from service.config import SettingsDep
 from service.errors import Forbidden
 from service.idempotency.http import Idempotent
 from service.kernel.identity import OptionalCaller, is_admin
-from service.kernel.route_alias import with_parameter
 from service.metrics import BusinessMetrics, Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 from service.users import lookup
-from service.users.dependencies import CREATE_USER_BODY, CurrentUser, OwnedUser, Registration, Users
+from service.users.dependencies import (
+    CREATE_USER_BODY,
+    CurrentUser,
+    OwnedUser,
+    Registration,
+    Users,
+    add_caller_route,
+)
 from service.users.models import User
 from service.users.preconditions import IfMatch, check_admin_fields, etag_of, expected_version
 from service.users.read import json_response, to_read
@@ -195,15 +201,13 @@ async def delete_user(
 
 
 # The caller's own account: the same handler, the user taken from the token.
-router.add_api_route(
-    "/me",
-    with_parameter(delete_user, "user", CurrentUser, suffix="me"),
-    methods=["DELETE"],
+add_caller_route(
+    router,
+    delete_user,
+    "DELETE",
     name="delete_me",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete the caller",
     description="Deletes the caller's own user and ends all of their sessions.",
     responses=problem_responses(401, 412, 503),
 )
-# Literal paths are tried before templated ones, so `/users/me` is never read as an id.
-router.routes.sort(key=lambda route: "{" in getattr(route, "path", ""))

@@ -30,12 +30,12 @@ async def request_client_address(request: Request, settings: SettingsDep) -> str
 Hasher = Annotated[PasswordHasher, from_state("hasher")]
 Codec = Annotated[TokenCodec, from_state("tokens")]
 Policy = Annotated[LoginPolicy, from_state("login_policy")]
-Authenticator = Annotated[TokenAuthenticator, from_state("authenticator")]
+TokenCheck = Annotated[TokenAuthenticator, from_state("authenticator")]
 ClientAddress = Annotated[str, Depends(request_client_address)]
 
 
 async def access_claims(
-    authenticator: Authenticator, token: Annotated[str | None, Depends(bearer_scheme)]
+    authenticator: TokenCheck, token: Annotated[str | None, Depends(bearer_scheme)]
 ) -> AccessClaims:
     """The verified claims of the bearer token (its session id, for one), or a 401."""
     return authenticator.claims(token)

@@ -108,8 +108,7 @@ async def optional_caller(
     """The caller when a token is sent (it must then be valid), else None."""
     if not token:
         return None
-    authenticator: Authenticator = request.state.authenticator
-    return await authenticator.authenticate(token)
+    return await current_caller(request, token)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

@@ -29,13 +29,20 @@ def client_changes(body: UserUpdate | UserReplace) -> dict[str, Any]:
     return body.model_dump(exclude_unset=True)  # merge patch: only the members sent
 
 
+def search_fields(fields: dict[str, Any]) -> DerivedFields:
+    """The indexed copies of `name` and `username` that searches and look-alike checks use,
+    for whichever of the two `fields` holds (a new user's fields, or a change's)."""
+    derived = DerivedFields()
+    if "name" in fields:
+        derived["name_lower"] = fields["name"].lower() if fields["name"] else None
+    if "username" in fields:
+        derived["username_skeleton"] = username_skeleton(fields["username"])
+    return derived
+
+
 def derived_fields(user: User, changes: dict[str, Any]) -> DerivedFields:
     """What the service sets beside the client's changes, so derived fields never drift."""
-    derived = DerivedFields()
-    if "name" in changes:
-        derived["name_lower"] = changes["name"].lower() if changes["name"] else None
-    if "username" in changes:
-        derived["username_skeleton"] = username_skeleton(changes["username"])
+    derived = search_fields(changes)
     if "email" in changes and changes["email"] != user.email:
         # A new address is unconfirmed; links mailed to the old one stop working too
         # (they are bound to the address they were sent to).

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from beanie import PydanticObjectId
-from fastapi import Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from service.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
 from service.kernel.identity import CurrentCaller, is_admin
+from service.kernel.route_alias import with_parameter
 from service.kernel.state import from_state
 from service.media_types import IMAGE_MEDIA_TYPES, media_type
 from service.routing import JSON_MEDIA_TYPES
@@ -36,13 +38,13 @@ async def user_by_id(user_id: UserIdPath) -> User:
     return await lookup.get_user(user_id)
 
 
-async def caller_user(caller: CurrentCaller, users: Users) -> User:
+async def caller_user(caller: CurrentCaller) -> User:
     """The caller as this domain's document (the directory that found the caller is this
     domain's `UserService`, so it already is one)."""
     if isinstance(caller, User):
         return caller
     assert caller.id is not None  # noqa: S101 - a resolved caller has an id
-    return await users.find_caller(caller.id) or await lookup.get_user(caller.id)
+    return await lookup.get_user(caller.id)
 
 
 async def list_query(
@@ -104,6 +106,23 @@ async def owned_user(caller: CurrentCaller, user: Annotated[User, Depends(user_b
 
 UserById = Annotated[User, Depends(user_by_id)]
 CurrentUser = Annotated[User, Depends(caller_user)]
+
+
+def add_caller_route(
+    router: APIRouter, endpoint: Callable[..., Awaitable[Any]], method: str, **route: Any
+) -> None:
+    """Serve `endpoint`, a `/{user_id}` handler whose target is its `user` parameter, at
+    `/me` too, the target taken from the token: one handler behind both paths."""
+    router.add_api_route(
+        "/me",
+        with_parameter(endpoint, "user", CurrentUser, suffix="me"),
+        methods=[method],
+        **route,
+    )
+    # Literal paths are tried before templated ones, so `/users/me` is never read as an id.
+    router.routes.sort(key=lambda added: "{" in getattr(added, "path", ""))
+
+
 OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
 

@@ -8,12 +8,17 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from service.http_caching import none_match
 from service.kernel.identity import CurrentCaller
-from service.kernel.route_alias import with_parameter
 from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 from service.users import listing
-from service.users.dependencies import CurrentUser, OwnedUser, UserById, UserListQuery, Users
+from service.users.dependencies import (
+    OwnedUser,
+    UserById,
+    UserListQuery,
+    Users,
+    add_caller_route,
+)
 from service.users.models import User
 from service.users.preconditions import (
     IfMatch,
@@ -176,20 +181,20 @@ async def update_user(user: OwnedUser, patch: UserUpdate, write: Write) -> UserR
 
 
 # The caller's own user: the handlers above, their target user taken from the token.
-router.add_api_route(
-    "/me",
-    with_parameter(get_user, "user", CurrentUser, suffix="me"),
-    methods=["GET"],
+add_caller_route(
+    router,
+    get_user,
+    "GET",
     name="get_me",
     response_model=UserRead,
     summary="Get the caller",
     description="The user the access token belongs to, with `ETag` / `If-None-Match`.",
     responses={304: {"description": "Not Modified"}, **problem_responses(401, 503)},
 )
-router.add_api_route(
-    "/me",
-    with_parameter(update_user, "user", CurrentUser, suffix="me"),
-    methods=["PATCH"],
+add_caller_route(
+    router,
+    update_user,
+    "PATCH",
     name="update_me",
     response_model=UserRead,
     dependencies=[JsonBody],
@@ -198,5 +203,3 @@ router.add_api_route(
     responses=_WRITE_ERRORS,
     openapi_extra=_MERGE_PATCH_BODY,
 )
-# Literal paths are tried before templated ones, so `/users/me` is never read as an id.
-router.routes.sort(key=lambda route: "{" in getattr(route, "path", ""))

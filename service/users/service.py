@@ -20,7 +20,7 @@ from service.kernel.clock import utc_now
 from service.kernel.types import PasswordHashing
 from service.users import lookup
 from service.users.cache import UserCache
-from service.users.changes import DerivedFields, client_changes, derived_fields
+from service.users.changes import DerivedFields, client_changes, derived_fields, search_fields
 from service.users.conflicts import duplicate_field, is_unique_violation
 from service.users.errors import UserNotFound
 from service.users.models import AvatarInfo, Role, User
@@ -82,9 +82,8 @@ class UserService:
         sent = data.model_dump(exclude={"password", "role", "is_active"})
         user = User(
             **sent,
+            **search_fields(sent),
             id=user_id,
-            username_skeleton=username_skeleton(data.username),
-            name_lower=data.name.lower() if data.name else None,
             password_hash=await hasher.hash(data.password),
             role=data.role or Role.USER,
             is_active=True if data.is_active is None else data.is_active,
