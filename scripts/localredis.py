@@ -98,7 +98,7 @@ def start_redis(data_dir: Path, *, use_env: bool = True, port: int | None = None
                 "or set REDIS_URL"
             )
         name = f"users-service-redis-{port}"
-        subprocess.run(
+        started = subprocess.run(
             [
                 "docker",
                 "run",
@@ -110,9 +110,17 @@ def start_redis(data_dir: Path, *, use_env: bool = True, port: int | None = None
                 f"127.0.0.1:{port}:6379",
                 "redis:7",
             ],
-            check=True,
             capture_output=True,
+            text=True,
+            check=False,
         )
+        if started.returncode != 0:
+            # A docker CLI without a running engine is common on CI runners and laptops.
+            reason = (started.stderr.strip().splitlines() or ["no output"])[-1]
+            raise LocalRedisError(
+                f"no redis-server on PATH and `docker run redis:7` failed ({reason}): "
+                "`apt-get install redis-server` (or `brew install redis`), or set REDIS_URL"
+            )
         server = LocalRedis(url=url, kind="docker", data_dir=data_dir, port=port, container=name)
         wait_until_ready(port, timeout_s=60)
         return server
