@@ -132,6 +132,21 @@ class RequestContextMiddleware:
             _request_id.reset(id_token)
 
 
+def copy_back(inner: Scope, outer: Scope, *, keep: tuple[str, ...] = ()) -> None:
+    """Copy into `outer` what the app wrote into `inner`, a copy of it, except `keep`.
+
+    A middleware that hands the app a changed copy of the scope must call this once the
+    app returns: the router records its choice (`route`, `endpoint`, `path_params`) in the
+    scope it is given, and the metrics and the access log read it from theirs.
+    """
+    for key, value in inner.items():
+        if key not in keep and outer.get(key, _MISSING) is not value:
+            outer[key] = value
+
+
+_MISSING = object()
+
+
 class HeadMiddleware:
     """Answers `HEAD` wherever `GET` is answered, as RFC 9110 asks: the request is routed as
     a `GET` and the response keeps its status and headers (`Content-Length` included) but
@@ -140,7 +155,8 @@ class HeadMiddleware:
 
     The app gets a copy of the scope: the server and the middleware outside still see the
     `HEAD` a client sent (uvicorn expects no body for it; the access log records it), and
-    the route the router chose is copied back for the metrics and the access log.
+    everything the app wrote into the copy (the router's `route`, `endpoint`,
+    `path_params`) is copied back for the metrics and the access log.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -161,5 +177,4 @@ class HeadMiddleware:
         try:
             await self.app(as_get, receive, send_without_body)
         finally:
-            if "route" in as_get:
-                scope["route"] = as_get["route"]
+            copy_back(as_get, scope, keep=("method",))
