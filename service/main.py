@@ -18,6 +18,7 @@ from service.docs import add_docs_routes
 from service.errors import register_error_handlers
 from service.health import router as health_router
 from service.hosts import HostMiddleware
+from service.http_caching import use_etag_secret
 from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(request_deadline(settings.mongodb_timeout_ms / 1000))],
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.serves_openapi else None,
         openapi_tags=openapi_tags(),
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(health_router)
     app.include_router(index_router)
-    add_docs_routes(app)
+    if settings.serves_docs:
+        add_docs_routes(app)
+    use_etag_secret(settings.jwt_secret.get_secret_value())
 
     # Middleware added last runs first: metrics (outermost) -> request context -> host
     # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
