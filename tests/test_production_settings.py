@@ -31,10 +31,13 @@ def test_docs_and_the_document_default_off_in_production_only() -> None:
 
 async def test_production_hides_the_api_map_unless_told(app_with: AppFactory) -> None:
     async with app_with(**PRODUCTION) as client:
-        for path in ("/docs", "/redoc", "/openapi.json", "/static/redoc/redoc.standalone.js"):
+        hidden_paths = ("/docs", "/redoc", "/openapi.json", "/swagger")
+        for path in (*hidden_paths, "/static/redoc/redoc.standalone.js"):
             hidden = await client.get(path)
             assert hidden.status_code == 404, path
             assert hidden.headers["content-type"] == "application/problem+json"
+        links = (await client.get("/")).json()["links"]
+        assert (links["docs"], links["openapi"]) == (None, None)
     async with app_with(**PRODUCTION, openapi_enabled=True, docs_enabled=False) as client:
         assert (await client.get("/openapi.json")).json()["info"]["title"] == "users-service"
         assert (await client.get("/docs")).status_code == 404

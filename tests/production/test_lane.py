@@ -144,7 +144,11 @@ def test_the_service_tells_nothing_about_itself(production_service: ProductionSe
         index = http.get("/")
         assert index.status_code == 200
         assert "server" not in index.headers, index.headers
-        for path in ("/docs", "/redoc", "/openapi.json", "/static/redoc/redoc.standalone.js"):
+        links = index.json()["links"]
+        assert (links["docs"], links["redoc"], links["openapi"]) == (None, None, None)
+        assert links["users"] == f"{PUBLIC_BASE_URL}/users"
+        hidden_paths = ("/docs", "/redoc", "/openapi.json", "/swagger")
+        for path in (*hidden_paths, "/static/redoc/redoc.standalone.js"):
             hidden = http.get(path)
             assert hidden.status_code == 404, path
             assert hidden.headers["content-type"] == PROBLEM
