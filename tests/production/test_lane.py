@@ -221,7 +221,16 @@ def test_iris_is_served_by_the_ml_extra(production_service: ProductionService) -
     with production_service.client(**auth) as http:
         predicted = http.post("/models/iris/predictions", json={"rows": [row]})
     assert predicted.status_code == 200, predicted.text
-    assert "setosa" in predicted.text, predicted.text
+    assert predicted.json()["predictions"][0]["label"] == "setosa", predicted.text
+    # JSON has no NaN; the parser reads the literal, validation refuses it (as the README says).
+    for literal in ("NaN", "Infinity", "1e400"):
+        body = '{"rows": [{"sepal_length": %s, "sepal_width": 3.5, "petal_length": 1.4, ' % literal
+        body += '"petal_width": 0.2}]}'
+        with production_service.client(**auth, **{"Content-Type": "application/json"}) as http:
+            refused = http.post("/models/iris/predictions", content=body)
+        assert refused.status_code == 422, (literal, refused.text)
+        assert refused.headers["content-type"] == PROBLEM
+        assert refused.json()["errors"][0]["loc"] == ["body", "rows", 0, "sepal_length"], literal
 
 
 def test_the_auth_limit_is_shared_by_both_workers_through_redis(
