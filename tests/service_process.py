@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -45,13 +45,15 @@ def running_service(
     test_defaults: bool = True,
     ready_path: str = "/health/live",
     start_timeout_s: float = 30,
+    environ: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Start `python -m service serve` against `mongodb_url`; yield its base URL once
     `ready_path` answers 200. `test_defaults=False` leaves out `_TEST_DEFAULTS`
-    (cheap hashing, no rate limits, ENVIRONMENT=test): only `extra_env` is added."""
+    (cheap hashing, no rate limits, ENVIRONMENT=test): only `extra_env` is added to
+    `environ` (default: this process's environment)."""
     port = free_port()
     env = {
-        **os.environ,
+        **(os.environ if environ is None else environ),
         "MONGODB_URL": mongodb_url,
         "MONGODB_DB": database,
         **(_TEST_DEFAULTS if test_defaults else {}),

@@ -147,6 +147,7 @@ def production_service(
         # Two workers importing onnxruntime on a loaded two-core machine: minutes, not
         # seconds; a process that exits fails at once.
         start_timeout_s=300,
+        environ=clean,
     ) as base_url:
         yield ProductionService(
             base_url=base_url,

@@ -136,6 +136,17 @@ def _mixed_load(service: ProductionService, round_no: int) -> None:
         assert http.delete(f"/users/{user_id}", headers=auth).status_code == 204
 
 
+def _wait_for_scrape_after(api: httpx.Client, moment: float) -> None:
+    """Return once Prometheus holds a scrape of the service taken after `moment` (Unix s)."""
+    deadline = time.monotonic() + 120  # only a Prometheus that stopped scraping waits this long
+    while True:
+        scraped = _query(api, 'timestamp(up{job="users-service"} == 1)')
+        if scraped and float(scraped[0]["value"][1]) > moment:
+            return
+        assert time.monotonic() < deadline, f"no scrape after {moment}: {scraped}"
+        time.sleep(0.1)
+
+
 def _query(api: httpx.Client, expr: str) -> list[dict[str, Any]]:
     response = api.get("/api/v1/query", params={"query": expr})
     body = response.json()
@@ -160,8 +171,9 @@ def test_every_panel_and_rule_evaluates_against_a_real_prometheus(
     api: httpx.Client = prometheus_for(production_service.base_url.removeprefix("http://"))
     for round_no in range(ROUNDS):  # spread over scrapes, so rates see increases
         _mixed_load(production_service, round_no)
-        time.sleep(1.2)
-    time.sleep(2.5)  # two more scrapes and rule evaluations after the last round
+        _wait_for_scrape_after(api, time.time())
+    # Two more scrapes (and, at the same interval, rule evaluations) after the last round.
+    _wait_for_scrape_after(api, time.time() + 2)
 
     dashboard = json.loads(DASHBOARD.read_text())
     results: dict[str, list[dict[str, Any]]] = {}
