@@ -24,9 +24,11 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo import MongoClient
 
 from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis
+from service.config import Settings
 from tests.service_process import REPO_ROOT, running_service
 from tests.smtp_server import Mailbox
 
@@ -80,6 +82,13 @@ class ProductionService:
             if raw.startswith("{"):
                 lines.append(json.loads(raw))
         return lines
+
+
+# The service's own variables: a developer's shell may set them; the lane sets its own.
+_SERVICE_VARIABLES = frozenset(name.upper() for name in Settings.model_fields) | {
+    "PROMETHEUS_MULTIPROC_DIR",
+    "WEB_CONCURRENCY",
+}
 
 
 def _require_ml_extra() -> None:
@@ -156,15 +165,8 @@ def production_service(
             mailbox=mailbox,
             redis_url=redis_server.url,
         )
-
-
-def _service_variables() -> frozenset[str]:
-    from service.config import Settings
-
-    return frozenset(name.upper() for name in Settings.model_fields)
-
-
-_SERVICE_VARIABLES = _service_variables() | {"PROMETHEUS_MULTIPROC_DIR", "WEB_CONCURRENCY"}
+    with MongoClient(mongo_server.url) as client:
+        client.drop_database(env["MONGODB_DB"])
 
 
 def wait_for_log(service: ProductionService, request_ids: set[str]) -> list[dict[str, Any]]:

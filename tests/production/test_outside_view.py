@@ -146,3 +146,11 @@ def test_the_host_check_does_not_guard_probes_or_scrapes(
         answer = httpx.get(f"{production_service.base_url}{path}", timeout=60)
         assert answer.status_code == 200, path
     assert httpx.get(f"{production_service.base_url}/users", timeout=60).status_code == 400
+
+
+def test_the_logs_carry_no_password_hash_or_token(production_service: ProductionService) -> None:
+    # After the registrations, logins, failed logins and reset mails of the tests above.
+    logged = production_service.log_path.read_text(errors="replace")
+    assert '"event":"http.request"' in logged.replace(" ", "")
+    for secret in (DEFAULT_PASSWORD, "wrong-password", "$argon2", "eyJ", "token="):
+        assert secret not in logged, secret
