@@ -140,11 +140,8 @@ def copy_back(inner: Scope, outer: Scope, *, keep: tuple[str, ...] = ()) -> None
     scope it is given, and the metrics and the access log read it from theirs.
     """
     for key, value in inner.items():
-        if key not in keep and outer.get(key, _MISSING) is not value:
+        if key not in keep:
             outer[key] = value
-
-
-_MISSING = object()
 
 
 class HeadMiddleware:
