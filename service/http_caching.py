@@ -13,20 +13,29 @@ import base64
 import hashlib
 import hmac
 import secrets
+from contextvars import ContextVar, Token
 
 _PURPOSE = b"users-service entity tags"
+# The key of the app serving this request, bound per request by the request-context
+# middleware (several apps in one process keep their own). Outside a request, a random
+# key keeps tags consistent within this process only.
+_PROCESS_KEY = secrets.token_bytes(32)
+_etag_key: ContextVar[bytes | None] = ContextVar("etag_key", default=None)
 
 
-class _EtagKey:
-    """The process's tag key. Process-wide, as the one secret it derives from is; until
-    the app sets it, a random key keeps tags consistent within this process only."""
-
-    value = secrets.token_bytes(32)
+def etag_key(secret: str) -> bytes:
+    """The entity-tag key derived from the deployment's shared secret."""
+    return hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
 
 
-def use_etag_secret(secret: str) -> None:
-    """Derive the entity-tag key from the deployment's shared secret."""
-    _EtagKey.value = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
+def bind_etag_key(key: bytes) -> Token[bytes | None]:
+    """Use `key` for the tags of the current request; reset with the returned token."""
+    return _etag_key.set(key)
+
+
+def unbind_etag_key(token: Token[bytes | None]) -> None:
+    """Restore the key bound before `bind_etag_key` returned `token`."""
+    _etag_key.reset(token)
 
 
 def _tags(header: str) -> list[str]:
@@ -36,7 +45,8 @@ def _tags(header: str) -> list[str]:
 def strong_etag(validator: str) -> str:
     """The strong entity tag of `validator` (what identifies one version), as an opaque
     quoted keyed hash."""
-    digest = hmac.new(_EtagKey.value, validator.encode(), hashlib.sha256).digest()[:18]
+    key = _etag_key.get() or _PROCESS_KEY
+    digest = hmac.new(key, validator.encode(), hashlib.sha256).digest()[:18]
     return f'"{base64.urlsafe_b64encode(digest).decode()}"'
 
 

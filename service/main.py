@@ -18,7 +18,7 @@ from service.docs import add_docs_routes
 from service.errors import register_error_handlers
 from service.health import router as health_router
 from service.hosts import HostMiddleware
-from service.http_caching import use_etag_secret
+from service.http_caching import etag_key
 from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
@@ -66,7 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(index_router)
     if settings.serves_docs:
         add_docs_routes(app)
-    use_etag_secret(settings.jwt_secret.get_secret_value())
 
     # Middleware added last runs first: metrics (outermost) -> request context -> host
     # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
@@ -101,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestContextMiddleware,
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
+        etag_key=etag_key(settings.jwt_secret.get_secret_value()),
     )
     if settings.metrics_enabled:
         setup_metrics(app, metrics_registry)

@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware: request id, access log, the last-resort 500 handler, HEAD.
+"""Pure-ASGI middleware: request context (id, caller, ETag key), access log, the last-resort
+500 handler, HEAD.
 
 Pure ASGI rather than `BaseHTTPMiddleware`, which runs the app in another task and so
 loses context variables (and costs a task switch per request).
@@ -14,6 +15,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.http_caching import bind_etag_key, unbind_etag_key
 from service.logging import log_access
 from service.problems import make_problem
 from service.response_watch import ResponseWatch
@@ -79,10 +81,19 @@ def _route_template(scope: Scope) -> str | None:
 class RequestContextMiddleware:
     """Binds a request id to every log line, echoes it, logs one access event per request."""
 
-    def __init__(self, app: ASGIApp, *, max_request_id_length: int = 128, access_log: bool = True):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_request_id_length: int = 128,
+        access_log: bool = True,
+        etag_key: bytes | None = None,
+    ):
         self.app = app
         self.max_request_id_length = max_request_id_length
         self.access_log = access_log
+        # The app's entity-tag key, bound for each request (`service.http_caching`).
+        self.etag_key = etag_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP request; other scope types pass straight through."""
@@ -94,6 +105,7 @@ class RequestContextMiddleware:
         request_id = _accepted_request_id(raw_id, self.max_request_id_length)
         id_token = _request_id.set(request_id)
         user_token = _user_id.set(None)
+        key_token = bind_etag_key(self.etag_key) if self.etag_key is not None else None
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         response = _StampedResponse(send, request_id.encode())
@@ -128,6 +140,8 @@ class RequestContextMiddleware:
                     client=f"{client[0]}:{client[1]}" if client else None,
                 )
             structlog.contextvars.clear_contextvars()
+            if key_token is not None:
+                unbind_etag_key(key_token)
             _user_id.reset(user_token)
             _request_id.reset(id_token)
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from service.config import Environment, Settings
-from service.http_caching import strong_etag, use_etag_secret
+from service.http_caching import bind_etag_key, etag_key, strong_etag, unbind_etag_key
 from tests.conftest import TEST_JWT_SECRET, AppFactory
 from tests.factories import user_session
 
@@ -57,9 +57,9 @@ async def test_etags_reveal_neither_id_nor_write_count(app_with: AppFactory) -> 
         assert re.fullmatch(r'"[A-Za-z0-9_-]{24}"', tag), tag
         assert user["id"] not in tag
     # Two workers (or replicas) with the same secret issue the same tag; another does not.
-    use_etag_secret(TEST_JWT_SECRET)
-    same = strong_etag(f"{user['id']}.3")
-    use_etag_secret("another-secret-" + "z" * 32)
-    other = strong_etag(f"{user['id']}.3")
-    use_etag_secret(TEST_JWT_SECRET)
-    assert strong_etag(f"{user['id']}.3") == same != other
+    tag = {}
+    for name, secret in (("one", TEST_JWT_SECRET), ("two", TEST_JWT_SECRET), ("other", "o" * 40)):
+        token = bind_etag_key(etag_key(secret))
+        tag[name] = strong_etag(f"{user['id']}.3")
+        unbind_etag_key(token)
+    assert tag["one"] == tag["two"] != tag["other"]
