@@ -58,6 +58,8 @@ def _serve(args: argparse.Namespace) -> None:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         access_log=False,
+        # `Server: uvicorn` names the software to attack; off unless SERVER_HEADER=true.
+        server_header=settings.server_header,
         log_config=None,
         log_level=settings.log_level.lower(),
     )

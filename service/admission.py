@@ -2,7 +2,10 @@
 
 Each gate admits at most `slots` jobs at once; a request waits at most `max_wait_s` for a
 slot and then gets a 503 with `Retry-After`, so a flood can neither queue without bound
-nor push the worker past its memory budget. The worst case of one worker is therefore
+nor push the worker past its memory budget. Time spent here is not the database's: it
+does not count against the request's database deadline (`service.db_deadline`), so a
+busy worker says `worker-busy`, never `database-unavailable`. The worst case of one
+worker is therefore
 
     RSS = base + hashing slots x Argon2 memory + decoding slots x decode budget
 
@@ -22,6 +25,7 @@ import structlog
 from prometheus_client import Counter
 
 from service.config import Settings
+from service.db_deadline import outside_database_deadline
 from service.errors import ServiceError
 
 log = structlog.get_logger(__name__)
@@ -55,7 +59,14 @@ class AdmissionGate:
         self._rejections = rejections.labels(gate=name) if rejections is not None else None
 
     async def run_sync(self, func: Callable[..., T], *args: object) -> T:
-        """Run `func(*args)` in a worker thread once a slot is free, or raise `WorkerBusy`."""
+        """Run `func(*args)` in a worker thread once a slot is free, or raise `WorkerBusy`.
+
+        Neither the wait nor the work counts against the request's database deadline.
+        """
+        with outside_database_deadline():
+            return await self._run_sync(func, *args)
+
+    async def _run_sync(self, func: Callable[..., T], *args: object) -> T:
         try:
             with anyio.fail_after(self.max_wait_s):
                 await self._limiter.acquire()

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     public_base_url: str | None = None
+    # What the service tells about itself (unset: on outside production, off in it).
+    openapi_enabled: bool | None = None
+    docs_enabled: bool | None = None
+    server_header: bool = False
     # Account mail (service/mail/): without SMTP_HOST, development logs mails instead.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65_535)
@@ -154,6 +158,8 @@ class Settings(BaseSettings):
         "smtp_host",
         "smtp_username",
         "smtp_password",
+        "openapi_enabled",
+        "docs_enabled",
         mode="before",
     )
     @classmethod
@@ -209,13 +215,26 @@ class Settings(BaseSettings):
             raise ValueError("set PUBLIC_BASE_URL or ALLOWED_HOSTS in production")
         return self
 
+    @property
+    def serves_openapi(self) -> bool:
+        """Whether `/openapi.json` is served: OPENAPI_ENABLED, else outside production."""
+        default = self.environment is not Environment.PRODUCTION
+        return default if self.openapi_enabled is None else self.openapi_enabled
+
+    @property
+    def serves_docs(self) -> bool:
+        """Whether `/docs` and `/redoc` are served: DOCS_ENABLED, else as the document is."""
+        return self.serves_openapi if self.docs_enabled is None else self.docs_enabled
+
     @model_validator(mode="after")
-    def _mail_is_deliverable(self) -> Settings:
+    def _mail_and_docs_are_usable(self) -> Settings:
         if self.smtp_tls and self.smtp_starttls:
             raise ValueError("set at most one of SMTP_TLS and SMTP_STARTTLS")
         # Without SMTP the mails (and their live tokens) would only be logged: never there.
         if self.environment is Environment.PRODUCTION and not self.smtp_host:
             raise ValueError("SMTP_HOST must be set in production")
+        if self.serves_docs and not self.serves_openapi:  # the docs render that document
+            raise ValueError("DOCS_ENABLED needs OPENAPI_ENABLED")
         return self
 
 

@@ -1,4 +1,8 @@
-"""Swagger UI and ReDoc served with their assets from this service, so they work offline."""
+"""Swagger UI and ReDoc served with their assets from this service, so they work offline.
+
+Production serves neither them nor `/openapi.json` unless told (`DOCS_ENABLED`,
+`OPENAPI_ENABLED`): the full API map is a reconnaissance gift to whoever asks.
+"""
 
 from __future__ import annotations
 

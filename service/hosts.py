@@ -85,12 +85,12 @@ class HostMiddleware:
                 await response(scope, receive, send)
                 return
         if self.origin is not None:
+            # Rewritten in place, not in a copy: the router writes `route`, `endpoint` and
+            # `path_params` into the scope it is given, and the metrics and access log
+            # outside read them from the scope they passed down.
             scheme, server, authority = self.origin
             headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
-            scope = {
-                **scope,
-                "scheme": scheme,
-                "server": server,
-                "headers": [(b"host", authority), *headers],
-            }
+            scope["scheme"] = scheme
+            scope["server"] = server
+            scope["headers"] = [(b"host", authority), *headers]
         await self.app(scope, receive, send)

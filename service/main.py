@@ -18,6 +18,7 @@ from service.docs import add_docs_routes
 from service.errors import register_error_handlers
 from service.health import router as health_router
 from service.hosts import HostMiddleware
+from service.http_caching import etag_key
 from service.index import router as index_router
 from service.lifespan import build_lifespan
 from service.logging import configure_logging
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(request_deadline(settings.mongodb_timeout_ms / 1000))],
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.serves_openapi else None,
         openapi_tags=openapi_tags(),
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(health_router)
     app.include_router(index_router)
-    add_docs_routes(app)
+    if settings.serves_docs:
+        add_docs_routes(app)
 
     # Middleware added last runs first: metrics (outermost) -> request context -> host
     # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestContextMiddleware,
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
+        etag_key=etag_key(settings.jwt_secret.get_secret_value()),
     )
     if settings.metrics_enabled:
         setup_metrics(app, metrics_registry)

@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware: request id, access log, the last-resort 500 handler, HEAD.
+"""Pure-ASGI middleware: request context (id, caller, ETag key), access log, the last-resort
+500 handler, HEAD.
 
 Pure ASGI rather than `BaseHTTPMiddleware`, which runs the app in another task and so
 loses context variables (and costs a task switch per request).
@@ -14,6 +15,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.http_caching import bind_etag_key, unbind_etag_key
 from service.logging import log_access
 from service.problems import make_problem
 from service.response_watch import ResponseWatch
@@ -79,10 +81,19 @@ def _route_template(scope: Scope) -> str | None:
 class RequestContextMiddleware:
     """Binds a request id to every log line, echoes it, logs one access event per request."""
 
-    def __init__(self, app: ASGIApp, *, max_request_id_length: int = 128, access_log: bool = True):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_request_id_length: int = 128,
+        access_log: bool = True,
+        etag_key: bytes | None = None,
+    ):
         self.app = app
         self.max_request_id_length = max_request_id_length
         self.access_log = access_log
+        # The app's entity-tag key, bound for each request (`service.http_caching`).
+        self.etag_key = etag_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP request; other scope types pass straight through."""
@@ -94,6 +105,7 @@ class RequestContextMiddleware:
         request_id = _accepted_request_id(raw_id, self.max_request_id_length)
         id_token = _request_id.set(request_id)
         user_token = _user_id.set(None)
+        key_token = bind_etag_key(self.etag_key) if self.etag_key is not None else None
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         response = _StampedResponse(send, request_id.encode())
@@ -128,8 +140,22 @@ class RequestContextMiddleware:
                     client=f"{client[0]}:{client[1]}" if client else None,
                 )
             structlog.contextvars.clear_contextvars()
+            if key_token is not None:
+                unbind_etag_key(key_token)
             _user_id.reset(user_token)
             _request_id.reset(id_token)
+
+
+def copy_back(inner: Scope, outer: Scope, *, keep: tuple[str, ...] = ()) -> None:
+    """Copy into `outer` what the app wrote into `inner`, a copy of it, except `keep`.
+
+    A middleware that hands the app a changed copy of the scope must call this once the
+    app returns: the router records its choice (`route`, `endpoint`, `path_params`) in the
+    scope it is given, and the metrics and the access log read it from theirs.
+    """
+    for key, value in inner.items():
+        if key not in keep:
+            outer[key] = value
 
 
 class HeadMiddleware:
@@ -140,7 +166,8 @@ class HeadMiddleware:
 
     The app gets a copy of the scope: the server and the middleware outside still see the
     `HEAD` a client sent (uvicorn expects no body for it; the access log records it), and
-    the route the router chose is copied back for the metrics and the access log.
+    everything the app wrote into the copy (the router's `route`, `endpoint`,
+    `path_params`) is copied back for the metrics and the access log.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -161,5 +188,4 @@ class HeadMiddleware:
         try:
             await self.app(as_get, receive, send_without_body)
         finally:
-            if "route" in as_get:
-                scope["route"] = as_get["route"]
+            copy_back(as_get, scope, keep=("method",))

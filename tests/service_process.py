@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -20,6 +20,18 @@ from scripts.localdb import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32
+_TEST_DEFAULTS = {
+    # One database deadline per request: short, so outages answer quickly, with room
+    # for a login (several round trips and a hash) on a loaded test machine.
+    "MONGODB_TIMEOUT_MS": "1000",
+    "ARGON2_TIME_COST": "1",
+    "ARGON2_MEMORY_COST_KIB": "8192",
+    "ARGON2_PARALLELISM": "1",
+    "LOG_LEVEL": "WARNING",
+    "ENVIRONMENT": "test",
+    "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
+    "RATE_LIMIT_ENABLED": "false",
+}
 
 
 @contextlib.contextmanager
@@ -30,23 +42,21 @@ def running_service(
     *,
     workers: int = 1,
     extra_env: dict[str, str] | None = None,
+    test_defaults: bool = True,
+    ready_path: str = "/health/live",
+    start_timeout_s: float = 30,
+    environ: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
-    """Start `python -m service serve` against `mongodb_url`; yield its base URL."""
+    """Start `python -m service serve` against `mongodb_url`; yield its base URL once
+    `ready_path` answers 200. `test_defaults=False` leaves out `_TEST_DEFAULTS`
+    (cheap hashing, no rate limits, ENVIRONMENT=test): only `extra_env` is added to
+    `environ` (default: this process's environment)."""
     port = free_port()
     env = {
-        **os.environ,
+        **(os.environ if environ is None else environ),
         "MONGODB_URL": mongodb_url,
         "MONGODB_DB": database,
-        # One database deadline per request: short, so outages answer quickly, with room
-        # for a login (several round trips and a hash) on a loaded test machine.
-        "MONGODB_TIMEOUT_MS": "1000",
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_COST_KIB": "8192",
-        "ARGON2_PARALLELISM": "1",
-        "LOG_LEVEL": "WARNING",
-        "ENVIRONMENT": "test",
-        "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
-        "RATE_LIMIT_ENABLED": "false",
+        **(_TEST_DEFAULTS if test_defaults else {}),
         **(extra_env or {}),
     }
     with log_path.open("wb") as log:
@@ -68,15 +78,17 @@ def running_service(
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: a loaded machine may be slow to start workers; a dead process fails at once.
+        deadline = time.monotonic() + start_timeout_s
         while True:
             try:
-                if httpx.get(f"{base_url}/health/live", timeout=1).status_code == 200:
+                if httpx.get(f"{base_url}{ready_path}", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"service did not start: {log_path.read_text()[-2000:]}")
+                state = "exited" if process.poll() is not None else "not ready"
+                raise RuntimeError(f"service {state}: {log_path.read_text()[-3000:]}")
             time.sleep(0.1)
         yield base_url
     finally:

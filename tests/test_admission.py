@@ -122,3 +122,48 @@ async def test_the_pixel_budget_refuses_large_images_but_not_large_photos(
         headers=auth,
     )
     assert photo.status_code == 200, photo.text
+
+
+async def test_waiting_for_a_hashing_slot_does_not_spend_the_database_deadline(
+    app_with: AppFactory,
+) -> None:
+    # One slot and a generous wait: queued logins wait far longer than the database
+    # deadline (1 s) for it, then still need the database. Only a worker too busy to
+    # admit them may refuse them, and then as `worker-busy`, never `database-unavailable`.
+    queued = 16
+    async with app_with(
+        **{**SLOW_HASHING, "argon2_time_cost": 4, "hash_max_wait_s": 60},
+        mongodb_timeout_ms=1000,
+        login_max_failures=1000,  # every attempt counts against the account's throttle
+    ) as client:
+        user = await create_user(client)
+        statuses, responses = await race(
+            queued,
+            lambda _: client.post(
+                "/auth/token", data={"username": user["username"], "password": DEFAULT_PASSWORD}
+            ),
+        )
+        problems = [r.json()["type"] for r in responses if r.status_code != 200]
+        assert statuses == {200: queued}, (statuses, problems)
+
+
+async def test_waiting_for_a_decoding_slot_does_not_spend_the_database_deadline(
+    app_with: AppFactory,
+) -> None:
+    # One decoding slot, a generous wait, a 1 s database deadline: registrations with a
+    # large avatar queue for the slot longer than that, then still store the user.
+    queued = 16
+    bomb = images.bomb_png(2896, 2896)  # just inside the 8 Mi pixel budget
+    async with app_with(
+        decode_concurrency=1, decode_max_wait_s=60, mongodb_timeout_ms=1000
+    ) as client:
+        statuses, responses = await race(
+            queued,
+            lambda _: client.post(
+                "/users",
+                data=user_payload(),
+                files={"avatar": ("bomb.png", bomb, "image/png")},
+            ),
+        )
+        problems = [r.json()["type"] for r in responses if r.status_code != 201]
+        assert statuses == {201: queued}, (statuses, problems)

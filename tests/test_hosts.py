@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,25 +11,59 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.config import Environment, Settings
 from service.main import create_app
 from tests.avatars import images
 from tests.factories import user_payload, user_session
 from tests.secret_scan import SecretLedger
+from tests.test_metrics import _sample
 
 PUBLIC = "https://api.example.org"
+# What the router writes into the scope it is given, for the middleware outside to read.
+ROUTER_KEYS = ("route", "endpoint", "path_params")
+
+
+class ScopeProbe:
+    """Outside every middleware: keeps the scope of each HTTP request once it is answered,
+    so a test sees what the outermost middleware (metrics, access log) sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.scopes: list[Scope] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; note its scope."""
+        await self.app(scope, receive, send)
+        if scope["type"] == "http":
+            self.scopes.append(scope)
+
+
+@pytest.fixture(scope="session")
+def scope_probe(settings: Settings) -> ScopeProbe:
+    """The hardened app, wrapped in a probe of the scopes its outermost middleware sees."""
+    hardened = settings.model_copy(
+        update={
+            "allowed_hosts": ["testserver", "*.example.org"],
+            "public_base_url": PUBLIC,
+            "cors_origins": ["https://app.example.org"],
+            "rate_limit_enabled": True,
+            "rate_limit_auth": "1000/minute",
+            "rate_limit_write": "1000/minute",
+            "rate_limit_avatar": "1000/minute",
+        }
+    )
+    return ScopeProbe(create_app(hardened))
 
 
 @pytest.fixture(scope="session")
 async def hardened_app(
-    settings: Settings, started_app: LifespanManager
+    scope_probe: ScopeProbe, started_app: LifespanManager
 ) -> AsyncIterator[LifespanManager]:
-    """The service behind a public origin, answering only to the hosts it is told."""
-    hardened = settings.model_copy(
-        update={"allowed_hosts": ["testserver", "*.example.org"], "public_base_url": PUBLIC}
-    )
-    async with LifespanManager(create_app(hardened)) as manager:
+    """The service behind a public origin, answering only to the hosts it is told, with
+    every optional middleware on (CORS, rate limits), inside a `ScopeProbe`."""
+    async with LifespanManager(scope_probe) as manager:
         yield manager
 
 
@@ -118,3 +154,51 @@ def test_production_needs_a_public_base_url_or_allowed_hosts() -> None:
     Settings(
         environment=Environment.PRODUCTION, jwt_secret=secret, allowed_hosts="a.example", **mail
     )
+
+
+async def test_behind_a_public_base_url_every_request_is_measured_and_logged_by_route(
+    hardened: httpx.AsyncClient, log_output: io.StringIO
+) -> None:
+    # PUBLIC_BASE_URL rewrites the Host: the router's choice must still reach the metrics
+    # and the access log outside (a copied scope once hid it: no http_* series at all).
+    user, auth = await user_session(hardened)
+    path = f"/users/{user['id']}"
+    assert (await hardened.get(path, headers=auth)).status_code == 200
+    assert (await hardened.head(path, headers=auth)).status_code == 200
+    assert (await hardened.patch(path, json={"name": "N"}, headers=auth)).status_code == 200
+    metrics = (await hardened.get("/metrics")).text
+    for method, status in (("GET", "200"), ("HEAD", "200"), ("PATCH", "200")):
+        labels = {"handler": "/users/{user_id}", "method": method, "status": status}
+        assert _sample(metrics, "http_requests_total", **labels) >= 1, (labels, metrics[:3000])
+    assert _sample(metrics, "http_requests_total", handler="/users", method="POST") >= 1
+    access = [
+        line
+        for line in map(json.loads, log_output.getvalue().splitlines())
+        if line["event"] == "http.request"
+    ]
+    routes = {(line["method"], line["route"]) for line in access}
+    assert {("GET", "/users/{user_id}"), ("HEAD", "/users/{user_id}")} <= routes, access
+    assert all(line["route"] for line in access), access
+
+
+async def test_every_middleware_hands_back_what_the_router_wrote(
+    hardened: httpx.AsyncClient, scope_probe: ScopeProbe
+) -> None:
+    probe = scope_probe
+    user, auth = await user_session(hardened)
+    path = f"/users/{user['id']}"
+    cors = {"Origin": "https://app.example.org"}
+    probe.scopes.clear()
+    for method in ("GET", "HEAD", "PATCH", "DELETE"):
+        body = {"json": {"name": "N"}} if method == "PATCH" else {}
+        answer = await hardened.request(method, path, headers={**auth, **cors}, **body)
+        assert answer.status_code < 300, (method, answer.text)
+    assert len(probe.scopes) == 4
+    for scope in probe.scopes:
+        missing = [key for key in ROUTER_KEYS if key not in scope]
+        assert not missing, f"{scope['method']}: the outermost scope lacks {missing}"
+        assert scope["route"].path == "/users/{user_id}"
+        assert scope["path_params"] == {"user_id": user["id"]}
+    # The client's own method and origin stay visible outside; the public origin is used.
+    assert [scope["method"] for scope in probe.scopes] == ["GET", "HEAD", "PATCH", "DELETE"]
+    assert all(scope["scheme"] == "https" for scope in probe.scopes)

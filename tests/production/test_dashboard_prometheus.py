@@ -1,21 +1,21 @@
 """Every dashboard panel and alert rule, evaluated by a real Prometheus scraping the service.
 
-The service runs as a real two-worker process (multiprocess metrics, as in the image); a
-Prometheus (Debian's `prometheus` binary) scrapes it every second and loads
-docker/prometheus/alerts.yml. After a mixed load (registrations, logins and a failed one,
-reads, updates, avatar uploads accepted and refused, deletions) spread over several
-scrapes, every panel query must succeed and return at least one finite sample, the known
-values must read as what happened, and every rule must evaluate without error.
+The service is the production lane (tests/production/conftest.py): two workers with
+multiprocess metrics, ENVIRONMENT=production behind PUBLIC_BASE_URL and ALLOWED_HOSTS,
+Redis rate limits, the iris model, as production runs it. A Prometheus (Debian's
+`prometheus` binary) scrapes it every second and loads docker/prometheus/alerts.yml. After
+a mixed load (registrations, logins and a failed one, reads, updates, avatar uploads
+accepted and refused, deletions) spread over several scrapes, every panel query must
+succeed and return at least one finite sample, the known values must read as what
+happened, and every rule must evaluate without error.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,12 +24,11 @@ from typing import Any
 import httpx
 import pytest
 
-from scripts.localdb import LocalServer, free_port
-from service.config import Settings
+from scripts.localdb import free_port
 from tests.avatars import images
-from tests.service_process import running_service
+from tests.production.conftest import ProductionService
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO_ROOT / "docker/grafana/dashboards/users-service.json"
 ALERTS = REPO_ROOT / "docker/prometheus/alerts.yml"
 ROUNDS = 6
@@ -38,11 +37,13 @@ PASSWORD = "dashboard-password-1234"
 
 def _prometheus_binary() -> str:
     binary = shutil.which("prometheus")
-    if binary:
-        return binary
-    if os.environ.get("CI"):
-        pytest.fail("prometheus is not installed (Debian package `prometheus`; check_deploy.sh)")
-    pytest.skip("prometheus is not installed (apt-get install prometheus)")
+    if binary is None:
+        # Not a skip: without it the dashboard and the alerts would go unchecked unnoticed.
+        pytest.fail(
+            "the dashboard test needs Prometheus on PATH: apt-get install prometheus "
+            "(Debian package `prometheus`, as scripts/check_deploy.sh uses)"
+        )
+    return binary
 
 
 @pytest.fixture
@@ -104,9 +105,9 @@ def prometheus_for(tmp_path: Path) -> Iterator[Any]:
             process.wait()
 
 
-def _mixed_load(base_url: str, round_no: int) -> None:
+def _mixed_load(service: ProductionService, round_no: int) -> None:
     """One round of what users do: every panel's series moves within it."""
-    with httpx.Client(base_url=base_url, timeout=30) as http:
+    with service.client() as http:  # a client address per round: under the auth limit
         name = f"dash{round_no:02d}{time.monotonic_ns() % 100000:05d}"
         created = http.post(
             "/users",
@@ -135,6 +136,17 @@ def _mixed_load(base_url: str, round_no: int) -> None:
         assert http.delete(f"/users/{user_id}", headers=auth).status_code == 204
 
 
+def _wait_for_scrape_after(api: httpx.Client, moment: float) -> None:
+    """Return once Prometheus holds a scrape of the service taken after `moment` (Unix s)."""
+    deadline = time.monotonic() + 120  # only a Prometheus that stopped scraping waits this long
+    while True:
+        scraped = _query(api, 'timestamp(up{job="users-service"} == 1)')
+        if scraped and float(scraped[0]["value"][1]) > moment:
+            return
+        assert time.monotonic() < deadline, f"no scrape after {moment}: {scraped}"
+        time.sleep(0.1)
+
+
 def _query(api: httpx.Client, expr: str) -> list[dict[str, Any]]:
     response = api.get("/api/v1/query", params={"query": expr})
     body = response.json()
@@ -153,71 +165,56 @@ def _values(result: list[dict[str, Any]], **labels: str) -> list[float]:
 
 
 def test_every_panel_and_rule_evaluates_against_a_real_prometheus(
-    mongo_server: LocalServer, settings: Settings, tmp_path: Path, prometheus_for: Any
+    production_service: ProductionService, prometheus_for: Any
 ) -> None:
-    metrics_dir = tmp_path / "multiproc"
-    metrics_dir.mkdir()
-    database = f"{settings.mongodb_db}_dash"
-    # The model the prediction panel shows, registered as `make run` does.
-    env = {**os.environ, "MONGODB_URL": mongo_server.url, "MONGODB_DB": database}
-    subprocess.run(
-        [sys.executable, "-m", "service", "train"], cwd=REPO_ROOT, env=env, check=True, timeout=300
-    )
-    with running_service(
-        mongo_server.url,
-        database,
-        tmp_path / "service.log",
-        workers=2,
-        extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
-    ) as base_url:
-        api: httpx.Client = prometheus_for(base_url.removeprefix("http://"))
-        for round_no in range(ROUNDS):  # spread over scrapes, so rates see increases
-            _mixed_load(base_url, round_no)
-            time.sleep(1.2)
-        time.sleep(2.5)  # two more scrapes and rule evaluations after the last round
+    # Prometheus scrapes the pod by address, as in Kubernetes: no public Host needed.
+    api: httpx.Client = prometheus_for(production_service.base_url.removeprefix("http://"))
+    for round_no in range(ROUNDS):  # spread over scrapes, so rates see increases
+        _mixed_load(production_service, round_no)
+        _wait_for_scrape_after(api, time.time())
+    # Two more scrapes (and, at the same interval, rule evaluations) after the last round.
+    _wait_for_scrape_after(api, time.time() + 2)
 
-        dashboard = json.loads(DASHBOARD.read_text())
-        results: dict[str, list[dict[str, Any]]] = {}
-        problems = []
-        for panel in dashboard["panels"]:
-            for target in panel["targets"]:
-                result = _query(api, target["expr"])
-                results[f"{panel['title']}/{target['legendFormat']}"] = result
-                finite = [v for v in _values(result) if math.isfinite(v)]
-                if not finite:
-                    problems.append(f"{panel['title']} [{target['legendFormat']}]: {result}")
-        assert not problems, "panels with no data or only NaN:\n" + "\n".join(problems)
+    dashboard = json.loads(DASHBOARD.read_text())
+    results: dict[str, list[dict[str, Any]]] = {}
+    problems = []
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            result = _query(api, target["expr"])
+            results[f"{panel['title']}/{target['legendFormat']}"] = result
+            finite = [v for v in _values(result) if math.isfinite(v)]
+            if not finite:
+                problems.append(f"{panel['title']} [{target['legendFormat']}]: {result}")
+    assert not problems, "panels with no data or only NaN:\n" + "\n".join(problems)
 
-        # The panels say what happened: no 5xx, one failed login per round, avatars counted
-        # by format and refusals by reason, the database up.
-        assert _values(results["Error rate (5xx share)/5xx"]) == [0.0]
-        assert _values(results["Readiness (MongoDB reachable)/ready"]) == [1.0]
-        assert _values(results["Logins: failures and throttling per minute/failed (401)"])[0] > 0
-        assert _values(results["Logins: failures and throttling per minute/throttled (429)"]) == [
-            0.0
-        ]
-        uploads = results["Avatar uploads and rejections per minute/upload {{format}}"]
-        assert _values(uploads, format="png")[0] > 0
-        assert _values(uploads, format="gif") == [0.0]  # pre-initialised, never seen
-        rejected = results["Avatar uploads and rejections per minute/rejected {{reason}}"]
-        assert _values(rejected, reason="unsupported-image")[0] > 0
-        assert _values(rejected, reason="invalid-image") == [0.0]
-        p50 = results["Latency p50 by route and method/{{method}} {{handler}}"]
-        assert {s["metric"]["method"] for s in p50} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
-        assert all(v < 0.25 for v in _values(p50, handler="/users/{user_id}", method="GET"))
+    # The panels say what happened: no 5xx, one failed login per round, avatars counted
+    # by format and refusals by reason, the database up.
+    assert _values(results["Error rate (5xx share)/5xx"]) == [0.0]
+    assert _values(results["Readiness (MongoDB reachable)/ready"]) == [1.0]
+    assert _values(results["Logins: failures and throttling per minute/failed (401)"])[0] > 0
+    assert _values(results["Logins: failures and throttling per minute/throttled (429)"]) == [0.0]
+    uploads = results["Avatar uploads and rejections per minute/upload {{format}}"]
+    assert _values(uploads, format="png")[0] > 0
+    assert _values(uploads, format="gif") == [0.0]  # pre-initialised, never seen
+    rejected = results["Avatar uploads and rejections per minute/rejected {{reason}}"]
+    assert _values(rejected, reason="unsupported-image")[0] > 0
+    assert _values(rejected, reason="invalid-image") == [0.0]
+    p50 = results["Latency p50 by route and method/{{method}} {{handler}}"]
+    assert {s["metric"]["method"] for s in p50} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    assert all(v < 0.25 for v in _values(p50, handler="/users/{user_id}", method="GET"))
 
-        model_panel = "Model predictions per minute and cache hits"
-        models = results[f"{model_panel}/requests {{{{model}}}} v{{{{version}}}}"]
-        assert _values(models, model="iris", version="1")[0] > 0
-        hits = results[f"{model_panel}/cache hit share"]
-        assert 0 < _values(hits)[0] <= 1
+    model_panel = "Model predictions per minute and cache hits"
+    models = results[f"{model_panel}/requests {{{{model}}}} v{{{{version}}}}"]
+    assert _values(models, model="iris", version="1")[0] > 0
+    hits = results[f"{model_panel}/cache hit share"]
+    assert 0 < _values(hits)[0] <= 1
 
-        rules = api.get("/api/v1/rules").json()["data"]["groups"]
-        evaluated = [rule for group in rules for rule in group["rules"]]
-        assert len(evaluated) >= 20
-        broken = [(r["name"], r.get("lastError")) for r in evaluated if r["health"] != "ok"]
-        assert not broken, f"rules that failed to evaluate: {broken}"
-        recorded = _query(api, "users_service:http_slow_reads:ratio_rate5m")
-        assert _values(recorded, job="users-service"), "recording rules produced nothing"
-        firing = _query(api, 'ALERTS{alertstate="firing"}')
-        assert not firing, f"alerts firing on healthy traffic: {firing}"
+    rules = api.get("/api/v1/rules").json()["data"]["groups"]
+    evaluated = [rule for group in rules for rule in group["rules"]]
+    assert len(evaluated) >= 20
+    broken = [(r["name"], r.get("lastError")) for r in evaluated if r["health"] != "ok"]
+    assert not broken, f"rules that failed to evaluate: {broken}"
+    recorded = _query(api, "users_service:http_slow_reads:ratio_rate5m")
+    assert _values(recorded, job="users-service"), "recording rules produced nothing"
+    firing = _query(api, 'ALERTS{alertstate="firing"}')
+    assert not firing, f"alerts firing on healthy traffic: {firing}"
