@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
-from service.accounts import lifecycle
+from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import MailPolicy
 from service.auth.dependencies import ClientAddress, Hasher
 from service.config import SettingsDep
 from service.kernel.state import from_state
 from service.kernel.types import Password
+from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
+from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 from service.users.dependencies import Users
@@ -53,14 +55,21 @@ class Accepted(BaseModel):
     detail: str = ACCEPTED
 
 
-async def mail_policy(request: Request, settings: SettingsDep) -> MailPolicy:
-    """Token lifetimes and link base for this request (`PUBLIC_BASE_URL` when set)."""
+async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics) -> MailPolicy:
+    """Token lifetimes, mail budget and link base for this request: `PUBLIC_BASE_URL` when
+    set, else this request's host, which `ALLOWED_HOSTS` has checked (production needs one)."""
     return MailPolicy(
         base_url=settings.public_base_url or str(request.base_url),
         verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
         reset_ttl=timedelta(seconds=settings.reset_token_ttl_s),
         max_per_window=settings.account_mail_max_per_window,
         window_s=settings.login_window_s,
+        budget=MailBudget(
+            per_recipient=settings.mail_budget_per_recipient,
+            per_client=settings.mail_budget_per_client,
+            window_s=settings.mail_budget_window_s,
+        ),
+        withheld=metrics.mails_withheld,
     )
 
 
@@ -131,5 +140,5 @@ async def forgot_password(
 )
 async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
     """Set a new password."""
-    await lifecycle.reset_password(users, body.token, body.new_password, hasher, mail)
+    await resets.reset_password(users, body.token, body.new_password, hasher, mail)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

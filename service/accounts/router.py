@@ -15,7 +15,7 @@ from service.accounts.avatar_uploads import check_upload, store_upload
 from service.accounts.lifecycle_router import Mail, Policy
 from service.auth import one_time
 from service.auth import service as sessions
-from service.auth.dependencies import Claims, Hasher
+from service.auth.dependencies import Claims, ClientAddress, Hasher
 from service.auth.schemas import PasswordChange
 from service.avatars.dependencies import Decoder, Storage
 from service.avatars.storage import AvatarStorage
@@ -86,6 +86,7 @@ async def create_user(
     idempotent: Idempotent,
     mail: Mail,
     mail_policy: Policy,
+    client: ClientAddress,
 ) -> Response:
     """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
@@ -108,7 +109,7 @@ async def create_user(
             user = await users.create_user(data, hasher, user_id=user_id)
             metrics.users_created.inc()
             # Sent in the background: the 201 does not wait for the mail server.
-            await lifecycle.send_verification(user, mail, mail_policy)
+            await lifecycle.send_verification(user, client, mail, mail_policy)
             if avatar is not None and image is not None:
                 user = await store_upload(users, user, image, len(avatar), storage, metrics)
         headers = {
