@@ -84,7 +84,9 @@ Policy = Annotated[MailPolicy, Depends(mail_policy)]
     dependencies=[JsonBody],
     summary="Mail a new verification link",
     description="Always 202 with the same body, whether or not the address has an account "
-    "(or is already verified). Throttled per address and client (429).",
+    "(or is already verified). Throttled per address and client (429). A mail beyond the "
+    "mail budget (per inbox and per client, shared by every route that mails) is withheld, "
+    "with the same answer.",
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def request_verification(
@@ -117,7 +119,9 @@ async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead
     dependencies=[JsonBody],
     summary="Mail a password-reset link",
     description="Always 202 with the same body, whether or not the address has an account; "
-    "the same work is done either way. Throttled per address and client (429).",
+    "the same work is done either way. Throttled per address and client (429). A mail "
+    "beyond the mail budget (per inbox and per client, shared by every route that mails) "
+    "is withheld, with the same answer.",
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def forgot_password(
@@ -134,8 +138,9 @@ async def forgot_password(
     dependencies=[JsonBody],
     summary="Set a new password with a reset link",
     description="Redeems the token (single use, short expiry), sets the new password, ends "
-    "every session (refresh and access tokens) and mails a notice. An invalid, used or "
-    "expired token is a 400 `invalid-token` problem.",
+    "every session (refresh and access tokens) and mails a notice: all of it or none. An "
+    "invalid, used or expired token is a 400 `invalid-token` problem. After a 503, send "
+    "the same token with the same new password again: it finishes the reset (204).",
     responses=problem_responses(400, 415, 422, 503),
 )
 async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:

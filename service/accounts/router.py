@@ -168,7 +168,8 @@ async def _delete_account(
     summary="Change the caller's password",
     description="Needs the current password. Every other session ends: their refresh tokens "
     "are revoked and all access tokens issued so far stop working; this session's refresh "
-    "token keeps working and yields a fresh access token.",
+    "token keeps working and yields a fresh access token. The new password and the end of "
+    "the old tokens come in one write: after a 503, either both happened or neither.",
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(

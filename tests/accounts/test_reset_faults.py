@@ -9,64 +9,26 @@ and a retry of the same reset finishes it.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
-from pymongo import AsyncMongoClient
-from pymongo.uri_parser import parse_uri
 
 from scripts.localdb import LocalServer
+from tests.accounts.faults import (
+    faulty_app,
+    password_works,
+    token_claim,
+    tokens_work,
+    user_write,
+)
 from tests.factories import DEFAULT_PASSWORD, bearer, create_user, login
-from tests.fault_proxy import ReplyLosingProxy
-from tests.own_app import own_app, own_settings
 from tests.races import race
 from tests.secret_scan import SecretLedger
 from tests.smtp_server import Mailbox, token_of
 
 NEW_PASSWORD = "brand-new-password-42"
 NOTICE = "Your password was changed"
-Select = Callable[[dict[str, Any]], bool]
-
-
-def user_write(command: dict[str, Any]) -> bool:
-    """A write to the users collection (the one that stores the new hash)."""
-    return "users" in (command.get("findAndModify"), command.get("update"))
-
-
-def token_claim(command: dict[str, Any]) -> bool:
-    """The update that uses a reset token up."""
-    return command.get("findAndModify") == "account_tokens"
-
-
-@contextlib.asynccontextmanager
-async def faulty_app(
-    mongo_server: LocalServer,
-    suite: LifespanManager,
-    ledger: SecretLedger,
-    smtp: tuple[str, int, Mailbox],
-    select: Select,
-) -> AsyncIterator[tuple[httpx.AsyncClient, ReplyLosingProxy]]:
-    """An app whose database answers go through a reply-losing proxy; mails are real."""
-    (upstream,) = parse_uri(mongo_server.url)["nodelist"]
-    proxy = ReplyLosingProxy(upstream, select)
-    settings = own_settings(
-        await proxy.start(),
-        mongodb_timeout_ms=1000,
-        smtp_host=smtp[0],
-        smtp_port=smtp[1],
-        smtp_starttls=False,
-    )
-    direct: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_server.url)
-    try:
-        async with own_app(settings, suite, ledger) as client:
-            yield client, proxy
-    finally:
-        await proxy.close()
-        await direct.drop_database(settings.mongodb_db)
-        await direct.close()
 
 
 async def reset(client: httpx.AsyncClient, token: str, password: str) -> httpx.Response:
@@ -82,23 +44,6 @@ async def reset_link(
     """Ask for a reset link and return its token."""
     assert (await client.post("/auth/forgot-password", json={"email": email})).status_code == 202
     return token_of(await mailbox.wait_for(email, "Reset your password", count=count))
-
-
-async def password_works(client: httpx.AsyncClient, username: str, password: str) -> bool:
-    """Whether a login with `password` succeeds."""
-    form = {"username": username, "password": password}
-    response = await client.post("/auth/token", data=form)
-    assert response.status_code in (200, 401), response.text
-    return response.status_code == 200
-
-
-async def tokens_work(client: httpx.AsyncClient, tokens: dict[str, Any]) -> tuple[bool, bool]:
-    """Whether the access token and the refresh token of a pair are still accepted."""
-    me = await client.get("/users/me", headers=bearer(tokens))
-    refreshed = await client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-    assert me.status_code in (200, 401)
-    assert refreshed.status_code in (200, 401)
-    return me.status_code == 200, refreshed.status_code == 200
 
 
 async def assert_all_happened(
@@ -228,29 +173,3 @@ async def test_a_finished_reset_cannot_be_replayed_after_a_later_change(
         assert (await reset(client, token, NEW_PASSWORD)).status_code == 400
         assert await password_works(client, user["username"], "owners-own-password-1")
         assert not await password_works(client, user["username"], NEW_PASSWORD)
-
-
-async def test_a_password_change_whose_write_lost_its_answer_ended_every_old_token(
-    mongo_server: LocalServer,
-    started_app: LifespanManager,
-    ledger: SecretLedger,
-    smtp_server: tuple[str, int, Mailbox],
-) -> None:
-    async with faulty_app(mongo_server, started_app, ledger, smtp_server, user_write) as (
-        client,
-        proxy,
-    ):
-        user = await create_user(client)
-        owner, thief = [await login(client, user["username"]) for _ in range(2)]
-        proxy.lose = 1
-        changed = await client.put(
-            "/users/me/password",
-            json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
-            headers=bearer(owner),
-        )
-        assert changed.status_code == 503, changed.text
-        assert proxy.lost == 1
-        assert await password_works(client, user["username"], NEW_PASSWORD)
-        assert not await password_works(client, user["username"], DEFAULT_PASSWORD)
-        assert await tokens_work(client, thief) == (False, False)
-        assert (await client.get("/users/me", headers=bearer(owner))).status_code == 401
