@@ -11,8 +11,10 @@ Three steps, each one atomic and each safe to repeat:
 
 A fault after step 1 leaves a recorded intent: the same link with the same new password
 finishes it (until the link would have expired). A fault after step 2 leaves the reset
-done. Of N parallel redemptions exactly one claims the token; the others are refused,
-unless one is a retry of the claimer's own reset (same password), which completes it.
+done, and the same retry answers 204 as well. Of N parallel redemptions exactly one
+claims the token; the others are refused, unless one repeats the claimer's own reset
+(the same password). The write in step 2 is conditional on the token version seen at the
+claim, so a repeat never undoes a later password change or logout-all.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ async def _claim(token: str, new_hash: str) -> dict[str, Any] | None:
 async def _resumable(
     token: str, new_password: str, hasher: PasswordHasher
 ) -> dict[str, Any] | None:
-    """The claimed token, if this request retries its unfinished reset (same password)."""
-    stored = await one_time.pending(Purpose.RESET_PASSWORD, token)
+    """The claimed token, if this request repeats the reset it was claimed for (the same
+    new password): carrying the intent out again finishes an interrupted reset, and
+    changes nothing after a finished one."""
+    stored = await one_time.claimed(Purpose.RESET_PASSWORD, token)
     if stored is None or not await hasher.verify(new_password, stored["intent"]["password_hash"]):
         return None
     return stored

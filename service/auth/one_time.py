@@ -91,10 +91,10 @@ async def claim(purpose: Purpose, token: str, intent: Intent) -> dict[str, Any] 
     return None if stored is None else dict(stored)
 
 
-async def pending(purpose: Purpose, token: str) -> dict[str, Any] | None:
-    """A claimed, unexpired token whose recorded intent has not completed yet, if any."""
+async def claimed(purpose: Purpose, token: str) -> dict[str, Any] | None:
+    """The unexpired token if it was claimed with an intent (finished or not), else None."""
     stored = await AccountToken.get_pymongo_collection().find_one(
-        {**_live(purpose, token, utc_now()), "intent": {"$ne": None}, "completed_at": None}
+        {**_live(purpose, token, utc_now()), "intent": {"$ne": None}}
     )
     return None if stored is None else dict(stored)
 
