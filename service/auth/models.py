@@ -85,8 +85,8 @@ class AccountToken(Document):
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime
     used_at: datetime | None = None
-    # Recorded by the claim that used the token up; `completed_at` once it was carried out,
-    # so an interrupted redemption can be finished by a retry, and only until then.
+    # Recorded by the claim that used the token up, so a retry can finish an interrupted
+    # redemption; `completed_at` once it was carried out (what follows it happens once).
     intent: Intent | None = None
     completed_at: datetime | None = None
 

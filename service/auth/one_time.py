@@ -80,7 +80,7 @@ async def claim(purpose: Purpose, token: str, intent: Intent) -> dict[str, Any] 
     """Use the token up and record, in the same atomic update, what redeeming it is to do.
 
     Of N concurrent claims exactly one gets the document. The recorded intent lets a
-    retry finish work that a fault interrupted after the claim (`pending`).
+    retry finish work that a fault interrupted after the claim (`claimed`).
     """
     now = utc_now()
     stored = await AccountToken.get_pymongo_collection().find_one_and_update(

@@ -33,9 +33,10 @@ class CredentialWrites:
         return bool(result.modified_count)
 
     async def set_password_hash(self, user: User, current_hash: str, new_hash: str) -> bool:
-        """Store `new_hash` only if the stored hash is still `current_hash`; tell whether it
-        was. Conditional on the hash that was checked, so two changes made with the same
-        current password cannot both win."""
+        """Re-hash the same password in place (newer parameters): store `new_hash` only if
+        the stored hash is still `current_hash`, so a password changed meanwhile is never
+        overwritten; tell whether it was. Tokens stay valid: the password did not change.
+        A new password goes through `change_password_hash` or `reset_password_hash`."""
         return await self._update_one(
             user.id,
             {"password_hash": current_hash},
