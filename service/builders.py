@@ -108,4 +108,5 @@ def build_login_policy(settings: Settings) -> LoginPolicy:
         window_s=settings.login_window_s,
         max_failures_per_address=settings.login_max_failures_per_address,
         require_verified_email=settings.require_verified_email,
+        attempt_lease_s=settings.request_timeout_s + 1,
     )

@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     verify_token_ttl_s: int = Field(default=86_400, ge=60, le=30 * 86_400)
     reset_token_ttl_s: int = Field(default=1800, ge=60, le=86_400)
     account_mail_max_per_window: int = Field(default=5, ge=1, le=1000)
+    # The mail budget (service/mail/budget.py): mails a stranger can cause, per window.
+    mail_budget_per_recipient: int = Field(default=10, ge=1, le=10_000)
+    mail_budget_per_client: int = Field(default=30, ge=1, le=100_000)
+    mail_budget_window_s: int = Field(default=3600, ge=60, le=7 * 86_400)
     require_verified_email: bool = False
 
     @field_validator("log_level", mode="before")

@@ -17,6 +17,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.kernel.state import from_state
+from service.mail.budget import BUDGETS as MAIL_BUDGETS
 from service.mail.templates import MAIL_KINDS
 from service.model_metrics import ModelMetrics
 from service.response_watch import ResponseWatch
@@ -60,6 +61,7 @@ class BusinessMetrics:
     db_purged: Counter
     mails_sent: Counter
     mails_failed: Counter
+    mails_withheld: Counter
     models: ModelMetrics
 
     @classmethod
@@ -124,6 +126,16 @@ class BusinessMetrics:
                 ),
                 kind=MAIL_KINDS,
             ),
+            mails_withheld=_with_label_pairs(
+                Counter(
+                    "mails_withheld",
+                    "Mails a stranger caused but the mail budget withheld, by kind and budget.",
+                    ["kind", "budget"],
+                    registry=registry,
+                ),
+                MAIL_KINDS,
+                MAIL_BUDGETS,
+            ),
             admission_rejections=_with_labels(
                 Counter(
                     "admission_rejections",
@@ -146,6 +158,13 @@ ADMISSION_GATES = ("hashing", "decoding", "inference")
 AVATAR_FORMATS = ("png", "jpeg", "webp", "gif")
 # The problem slugs of service.avatars.errors.UnsupportedImage and InvalidImage.
 AVATAR_REJECTION_REASONS = ("unsupported-image", "invalid-image")
+
+
+def _with_label_pairs(counter: Counter, first: tuple[str, ...], second: tuple[str, ...]) -> Counter:
+    for a in first:
+        for b in second:
+            counter.labels(a, b)
+    return counter
 
 
 def _with_labels(counter: Counter, **values: tuple[str, ...]) -> Counter:

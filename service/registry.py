@@ -22,6 +22,7 @@ from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.idempotency.models import IdempotencyRecord
 from service.inference import router as inference_router
 from service.inference.models import ModelVersion
+from service.mail.budget import MailBudgetCounter
 from service.users import router as users_router
 from service.users.models import User
 
@@ -51,7 +52,8 @@ DOMAINS: tuple[Domain, ...] = (
         "auth",
         "Log in, rotate tokens, log out.",
         routers=(auth_router.router,),
-        documents=(RefreshToken, LoginFailures, AccountToken),
+        # The mail budget (service.mail, below the domains) rations the account mails.
+        documents=(RefreshToken, LoginFailures, AccountToken, MailBudgetCounter),
     ),
     Domain("service.avatars", "avatars", "Upload, serve and remove user avatars."),
     Domain("service.idempotency", documents=(IdempotencyRecord,)),

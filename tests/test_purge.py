@@ -18,7 +18,13 @@ from service.db import EXPIRING_MODELS
 from service.purge import PurgePolicy, purge_expired, purge_periodically
 from tests.test_metrics import _sample
 
-COLLECTIONS = ("refresh_tokens", "login_failures", "idempotency_keys", "account_tokens")
+COLLECTIONS = (
+    "refresh_tokens",
+    "login_failures",
+    "idempotency_keys",
+    "account_tokens",
+    "mail_budget",
+)
 
 
 def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
@@ -34,6 +40,8 @@ def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
         }
     if collection == "login_failures":
         return {**base, "key": f"{n:064x}", "failures": 1}
+    if collection == "mail_budget":
+        return {**base, "key": f"{n:064x}", "sent": 1}
     if collection == "account_tokens":
         return {**base, "token_hash": f"{n:064x}", "purpose": "reset_password", "email": "a@b.c"}
     return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
@@ -85,7 +93,11 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
         assert purged - _sample(before, "db_purged_total", collection=name) == 5
     events = [json.loads(line) for line in log_output.getvalue().splitlines()]
     runs = [event for event in events if event["event"] == "db.purged"]
-    assert [run["total"] for run in runs] == [12, 8, 0]  # one event per pass, with counts
+    assert [run["total"] for run in runs] == [
+        3 * len(COLLECTIONS),
+        2 * len(COLLECTIONS),
+        0,
+    ]  # one event per pass, with counts
     assert runs[0]["deleted"] == dict.fromkeys(COLLECTIONS, 3)
 
 

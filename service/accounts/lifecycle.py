@@ -1,9 +1,13 @@
-"""Email verification and password reset: one-time tokens (auth), users, sessions and mail.
+"""Email verification and reset mails: one-time tokens (auth), users and mail.
 
 Requests for a mail answer the same whatever the address: the same throttle, the same
 token generation and the same insert run for known and unknown addresses (a token issued
 for nobody is stored and redeems nothing); only the mail itself, sent in the background,
 differs, and that never shows in the response or its timing.
+
+Every mail a stranger can cause (registration, a verification request, a reset request,
+an email change) draws from the shared mail budget (`service.mail.budget`) first; over
+budget it is withheld and the answer stays the same.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import structlog
+from prometheus_client import Counter
 
-from service.accounts.login import revoke_sessions
 from service.auth import one_time, throttle
 from service.auth.errors import AccountMailThrottled, InvalidAccountToken
 from service.auth.one_time import Purpose
-from service.auth.security import PasswordHasher
+from service.mail import budget
+from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
-from service.mail.templates import render
+from service.mail.templates import Mail, greeting_name, render
 from service.users import lookup
 from service.users.models import User
 from service.users.service import UserService
@@ -30,17 +35,30 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class MailPolicy:
-    """Token lifetimes, the mail throttle and where links point."""
+    """Token lifetimes, the request throttle, the mail budget and where links point."""
 
     base_url: str
     verify_ttl: timedelta
     reset_ttl: timedelta
     max_per_window: int
     window_s: int
+    budget: MailBudget
+    withheld: Counter  # labelled by kind and budget
 
 
-def _link(policy: MailPolicy, path: str, token: str) -> str:
+def link(policy: MailPolicy, path: str, token: str) -> str:
+    """A link to one of the service's own pages: `PUBLIC_BASE_URL` (or the checked host)."""
     return f"{policy.base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
+async def within_budget(kind: str, recipient: str, client_ip: str, policy: MailPolicy) -> bool:
+    """Draw one mail of `kind` to `recipient` from the mail budget; False: withhold it."""
+    spent = await budget.spent_budget(
+        policy.budget, kind=kind, recipient=recipient, client_ip=client_ip
+    )
+    if spent is not None:
+        policy.withheld.labels(kind, spent).inc()
+    return spent is None
 
 
 async def _throttle(email: str, client_ip: str, policy: MailPolicy) -> None:
@@ -50,19 +68,24 @@ async def _throttle(email: str, client_ip: str, policy: MailPolicy) -> None:
         raise AccountMailThrottled(wait)
 
 
-async def send_verification(user: User, outbox: Outbox, policy: MailPolicy) -> None:
-    """Mail `user` a fresh verification link for their current address."""
-    token = await one_time.issue(Purpose.VERIFY_EMAIL, user.id, user.email, policy.verify_ttl)
-    outbox.post(
-        render(
-            "verify_email",
-            user.email,
-            name=user.name or user.username,
-            email=user.email,
-            link=_link(policy, "/auth/verify", token),
-            minutes=int(policy.verify_ttl.total_seconds() // 60),
-        )
+def _verification_mail(user: User, token: str, policy: MailPolicy) -> Mail:
+    return render(
+        "verify_email",
+        user.email,
+        name=greeting_name(user.name, user.username),
+        email=user.email,
+        link=link(policy, "/auth/verify", token),
+        minutes=int(policy.verify_ttl.total_seconds() // 60),
     )
+
+
+async def send_verification(user: User, client_ip: str, outbox: Outbox, policy: MailPolicy) -> None:
+    """Mail `user` a fresh verification link for their current address, within budget
+    (registration, a verification request, an email change)."""
+    token = await one_time.issue(Purpose.VERIFY_EMAIL, user.id, user.email, policy.verify_ttl)
+    mail = _verification_mail(user, token, policy)
+    if await within_budget(mail.kind, mail.to, client_ip, policy):
+        outbox.post(mail)
 
 
 async def request_verification(
@@ -73,10 +96,13 @@ async def request_verification(
     await _throttle(email, client_ip, policy)
     user = await lookup.find_by_email(email)
     wanted = user is not None and user.is_active and not user.is_verified
-    if user is not None and wanted:
-        await send_verification(user, outbox, policy)
-    else:
-        await one_time.issue(Purpose.VERIFY_EMAIL, None, email, policy.verify_ttl)
+    # Drawn for every address, known or not, so the budget shows in no answer's timing.
+    allowed = await within_budget("verify_email", email, client_ip, policy)
+    token = await one_time.issue(
+        Purpose.VERIFY_EMAIL, user.id if user and wanted else None, email, policy.verify_ttl
+    )
+    if user is not None and wanted and allowed:
+        outbox.post(_verification_mail(user, token, policy))
 
 
 async def verify(users: UserService, token: str) -> User:
@@ -97,34 +123,17 @@ async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: Ma
     await _throttle(email, client_ip, policy)
     user = await lookup.find_by_email(email)
     active = user if user is not None and user.is_active else None
+    allowed = await within_budget("reset_password", email, client_ip, policy)
     token = await one_time.issue(
         Purpose.RESET_PASSWORD, active.id if active else None, email, policy.reset_ttl
     )
     mail = render(
         "reset_password",
         email,
-        name=(active.name or active.username) if active else "",
-        link=_link(policy, "/auth/reset-password", token),
+        name=greeting_name(active.name, active.username) if active else "",
+        link=link(policy, "/auth/reset-password", token),
         minutes=int(policy.reset_ttl.total_seconds() // 60),
     )
-    if active is not None:
+    if active is not None and allowed:
         outbox.post(mail)
     log.info("auth.password_reset_requested", user_id=str(active.id) if active else None)
-
-
-async def reset_password(
-    users: UserService, token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
-) -> None:
-    """Redeem a reset token: new password, every session ends, the owner is told by mail."""
-    # Hash before redeeming: a token is only used up by a reset that can complete.
-    new_hash = await hasher.hash(new_password)
-    stored = await one_time.redeem(Purpose.RESET_PASSWORD, token)
-    if stored is None:
-        raise InvalidAccountToken
-    user = await users.reset_password_hash(stored["user_id"], stored["email"], new_hash)
-    if user is None:  # the email changed (or the user left) since the link was mailed
-        raise InvalidAccountToken
-    await one_time.void_all(Purpose.RESET_PASSWORD, stored["user_id"])
-    await revoke_sessions(users, user)
-    outbox.post(render("password_changed", user.email, name=user.name or user.username))
-    log.info("auth.password_reset", user_id=str(user.id))

@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
-from service.accounts import lifecycle
+from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import MailPolicy
 from service.auth.dependencies import ClientAddress, Hasher
 from service.config import SettingsDep
 from service.kernel.state import from_state
 from service.kernel.types import Password
+from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
+from service.metrics import Metrics
 from service.problems import problem_responses
 from service.routing import JsonBody, ServiceRoute
 from service.users.dependencies import Users
@@ -53,14 +55,21 @@ class Accepted(BaseModel):
     detail: str = ACCEPTED
 
 
-async def mail_policy(request: Request, settings: SettingsDep) -> MailPolicy:
-    """Token lifetimes and link base for this request (`PUBLIC_BASE_URL` when set)."""
+async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics) -> MailPolicy:
+    """Token lifetimes, mail budget and link base for this request: `PUBLIC_BASE_URL` when
+    set, else this request's host, which `ALLOWED_HOSTS` has checked (production needs one)."""
     return MailPolicy(
         base_url=settings.public_base_url or str(request.base_url),
         verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
         reset_ttl=timedelta(seconds=settings.reset_token_ttl_s),
         max_per_window=settings.account_mail_max_per_window,
         window_s=settings.login_window_s,
+        budget=MailBudget(
+            per_recipient=settings.mail_budget_per_recipient,
+            per_client=settings.mail_budget_per_client,
+            window_s=settings.mail_budget_window_s,
+        ),
+        withheld=metrics.mails_withheld,
     )
 
 
@@ -75,7 +84,9 @@ Policy = Annotated[MailPolicy, Depends(mail_policy)]
     dependencies=[JsonBody],
     summary="Mail a new verification link",
     description="Always 202 with the same body, whether or not the address has an account "
-    "(or is already verified). Throttled per address and client (429).",
+    "(or is already verified). Throttled per address and client (429). A mail beyond the "
+    "mail budget (per inbox and per client, shared by every route that mails) is withheld, "
+    "with the same answer.",
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def request_verification(
@@ -108,7 +119,9 @@ async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead
     dependencies=[JsonBody],
     summary="Mail a password-reset link",
     description="Always 202 with the same body, whether or not the address has an account; "
-    "the same work is done either way. Throttled per address and client (429).",
+    "the same work is done either way. Throttled per address and client (429). A mail "
+    "beyond the mail budget (per inbox and per client, shared by every route that mails) "
+    "is withheld, with the same answer.",
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def forgot_password(
@@ -125,11 +138,12 @@ async def forgot_password(
     dependencies=[JsonBody],
     summary="Set a new password with a reset link",
     description="Redeems the token (single use, short expiry), sets the new password, ends "
-    "every session (refresh and access tokens) and mails a notice. An invalid, used or "
-    "expired token is a 400 `invalid-token` problem.",
+    "every session (refresh and access tokens) and mails a notice: all of it or none. An "
+    "invalid, used or expired token is a 400 `invalid-token` problem. After a 503, send "
+    "the same token with the same new password again: it finishes the reset (204).",
     responses=problem_responses(400, 415, 422, 503),
 )
 async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
     """Set a new password."""
-    await lifecycle.reset_password(users, body.token, body.new_password, hasher, mail)
+    await resets.reset_password(users, body.token, body.new_password, hasher, mail)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,6 +3,9 @@ domain) decide, the sessions (auth domain) are issued and revoked."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+
 import structlog
 
 from service.auth import service as sessions
@@ -18,6 +21,53 @@ from service.users.service import UserService
 log = structlog.get_logger(__name__)
 
 
+async def _released(held: list[throttle.Reservation]) -> None:
+    """Give back reservations whose attempt did not end in a client failure.
+
+    Run shielded and outside the request's database deadline (an empty context): the
+    request may have been cancelled by that very deadline, and the release must still
+    go out. Should it fail too, the reservations' leases end soon and stop counting.
+    """
+
+    async def release_all() -> None:
+        for reservation in held:
+            await throttle.release(reservation)
+
+    task = asyncio.create_task(release_all(), context=contextvars.Context())
+    try:
+        await asyncio.shield(task)
+    except Exception as exc:  # the attempt's own error is the one the caller must see
+        log.warning("auth.throttle_release_failed", error_type=type(exc).__name__)
+
+
+async def _reserve(account: str, client_ip: str, policy: LoginPolicy) -> list[throttle.Reservation]:
+    """Reserve the attempt on the (account, address) pair, then on the address."""
+    lease_s = policy.attempt_lease_s
+    pair = await throttle.reserve(
+        throttle.account_key(account, client_ip), policy.max_failures, policy.window_s, lease_s
+    )
+    try:
+        address = await throttle.reserve(
+            throttle.address_key(client_ip),
+            policy.max_failures_per_address,
+            policy.window_s,
+            lease_s,
+        )
+    except BaseException:
+        await _released([pair])
+        raise
+    return [pair, address]
+
+
+async def _check(
+    user: User | None, password: str, hasher: PasswordHasher
+) -> tuple[bool, str | None]:
+    if user is None:
+        await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
+        return False, None
+    return await hasher.verify_and_update(password, user.password_hash)
+
+
 async def login(
     users: UserService,
     login_name: str,
@@ -29,28 +79,37 @@ async def login(
     policy: LoginPolicy,
     user_agent: str | None = None,
 ) -> TokenPair:
-    """Check the password (throttled per account and address) and open a session."""
+    """Check the password (throttled per account and address) and open a session.
+
+    Only a wrong password or an unknown or inactive account counts as a failure; an attempt
+    the server failed (503: no hashing slot, deadline, database) is given back.
+    """
     name = throttle.normalise_login(login_name)
     user = await lookup.find_by_login(name)
     # An email and its username are one account; names nobody has are counted by name.
     account = str(user.id) if user is not None else f"name:{name}"
-    pair, address = throttle.account_key(account, client_ip), throttle.address_key(client_ip)
-    await throttle.count_attempt(pair, policy.max_failures, policy.window_s)
-    await throttle.count_attempt(address, policy.max_failures_per_address, policy.window_s)
-    if user is None:
-        await hasher.burn(password)  # same cost as a real check: no user enumeration by timing
-        valid, new_hash = False, None
-    else:
-        valid, new_hash = await hasher.verify_and_update(password, user.password_hash)
-    if not valid or user is None or not user.is_active:
-        reason = "inactive" if valid else "bad_credentials"
-        log.info(
-            "auth.login_failed",
-            user_id=str(user.id) if user else None,
-            reason=reason,
-            client_ip=client_ip,
-        )
-        raise InvalidCredentials
+    held = await _reserve(account, client_ip, policy)
+    settled = False
+    try:
+        valid, new_hash = await _check(user, password, hasher)
+        if not valid or user is None or not user.is_active:
+            for reservation in held:
+                await throttle.fail(reservation)
+            settled = True
+            log.info(
+                "auth.login_failed",
+                user_id=str(user.id) if user else None,
+                reason="inactive" if valid else "bad_credentials",
+                client_ip=client_ip,
+            )
+            raise InvalidCredentials
+        pair, address = held
+        await throttle.forgive(pair)
+        await throttle.release(address)
+        settled = True
+    finally:
+        if not settled:
+            await _released(held)
     # Only after the password matched, so this answer tells nothing to a guesser.
     if policy.require_verified_email and not user.is_verified:
         log.info("auth.login_failed", user_id=str(user.id), reason="email_not_verified")
@@ -59,7 +118,6 @@ async def login(
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
-    await throttle.forgive(pair, address)
     tokens = await sessions.issue_tokens(
         user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
     )

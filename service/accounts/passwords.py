@@ -1,10 +1,10 @@
-"""Changing a password: the users domain stores the hash, the auth domain ends sessions."""
+"""Changing a password: one write moves the hash and the token version, then sessions end."""
 
 from __future__ import annotations
 
 import structlog
 
-from service.accounts.login import revoke_sessions
+from service.auth import service as sessions
 from service.auth.errors import WrongCurrentPassword
 from service.auth.security import PasswordHasher
 from service.users.models import User
@@ -24,8 +24,12 @@ async def change_password(
 ) -> None:
     """Set a new password after checking the current one; other sessions end.
 
-    The caller's own session survives: its refresh token still works and yields an access
-    token under the new token version.
+    All or nothing: the new hash and the bumped token version are stored by one
+    conditional write, so once the new password works no access or refresh token issued
+    before it is accepted, whatever interrupts the request afterwards. The sweep of the
+    stored refresh tokens after it is safe to repeat. The caller's own session survives
+    (its live refresh token moves to the new version) unless the request is cut off
+    between the write and that move; then the caller logs in again with the new password.
     """
     if not await hasher.verify(current, user.password_hash):
         log.info("auth.password_change_failed", user_id=str(user.id))
@@ -33,8 +37,9 @@ async def change_password(
     new_hash = await hasher.hash(new)
     # Conditional on the hash just verified: of two changes sent with the same current
     # password, one wins and the other finds the password already changed.
-    if not await users.set_password_hash(user, user.password_hash, new_hash):
+    version = await users.change_password_hash(user, user.password_hash, new_hash)
+    if version is None:
         log.info("auth.password_change_failed", user_id=str(user.id), reason="changed_meanwhile")
         raise WrongCurrentPassword
-    await revoke_sessions(users, user, keep_family=session_id)
+    await sessions.sweep_sessions(user.id, version, keep_family=session_id)
     log.info("auth.password_changed", user_id=str(user.id))

@@ -15,7 +15,7 @@ from service.accounts.avatar_uploads import check_upload, store_upload
 from service.accounts.lifecycle_router import Mail, Policy
 from service.auth import one_time
 from service.auth import service as sessions
-from service.auth.dependencies import Claims, Hasher
+from service.auth.dependencies import Claims, ClientAddress, Hasher
 from service.auth.schemas import PasswordChange
 from service.avatars.dependencies import Decoder, Storage
 from service.avatars.storage import AvatarStorage
@@ -86,6 +86,7 @@ async def create_user(
     idempotent: Idempotent,
     mail: Mail,
     mail_policy: Policy,
+    client: ClientAddress,
 ) -> Response:
     """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
@@ -108,7 +109,7 @@ async def create_user(
             user = await users.create_user(data, hasher, user_id=user_id)
             metrics.users_created.inc()
             # Sent in the background: the 201 does not wait for the mail server.
-            await lifecycle.send_verification(user, mail, mail_policy)
+            await lifecycle.send_verification(user, client, mail, mail_policy)
             if avatar is not None and image is not None:
                 user = await store_upload(users, user, image, len(avatar), storage, metrics)
         headers = {
@@ -167,7 +168,8 @@ async def _delete_account(
     summary="Change the caller's password",
     description="Needs the current password. Every other session ends: their refresh tokens "
     "are revoked and all access tokens issued so far stop working; this session's refresh "
-    "token keeps working and yields a fresh access token.",
+    "token keeps working and yields a fresh access token. The new password and the end of "
+    "the old tokens come in one write: after a 503, either both happened or neither.",
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from beanie import Document, Indexed, PydanticObjectId
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
 from service.kernel.clock import utc_now
@@ -45,10 +45,13 @@ class RefreshToken(Document):
 
 
 class LoginFailures(Document):
-    """Failed logins of one (login name, client address) pair within the current window."""
+    """Failed logins of one key (a login name and client address pair, or an address)
+    within the current window, and the attempts still being checked (`throttle`)."""
 
     key: Annotated[str, Indexed(unique=True)]
     failures: int = 0
+    # Reservations of attempts whose outcome is not known yet: "<lease end ms>:<id>".
+    inflight: list[str] = Field(default_factory=list)
     expires_at: datetime
 
     class Settings:
@@ -57,6 +60,14 @@ class LoginFailures(Document):
         indexes = [  # noqa: RUF012
             IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
         ]
+
+
+class Intent(BaseModel):
+    """What redeeming a claimed token is to do: the new password hash, applied only while
+    the user's token version is still `from_version` (a later change or logout wins)."""
+
+    password_hash: str
+    from_version: int
 
 
 class AccountToken(Document):
@@ -74,6 +85,10 @@ class AccountToken(Document):
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime
     used_at: datetime | None = None
+    # Recorded by the claim that used the token up, so a retry can finish an interrupted
+    # redemption; `completed_at` once it was carried out (what follows it happens once).
+    intent: Intent | None = None
+    completed_at: datetime | None = None
 
     class Settings:
         name = "account_tokens"

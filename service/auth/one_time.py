@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 
-from service.auth.models import AccountToken
+from service.auth.models import AccountToken, Intent
 from service.auth.security import new_refresh_token, refresh_token_digest
 from service.kernel.clock import utc_now
 
@@ -57,6 +57,54 @@ async def redeem(purpose: Purpose, token: str) -> dict[str, Any] | None:
     if stored is None or stored.get("user_id") is None:
         return None
     return dict(stored)
+
+
+def _live(purpose: Purpose, token: str, now: datetime) -> dict[str, Any]:
+    return {
+        "token_hash": refresh_token_digest(token),
+        "purpose": purpose.value,
+        "user_id": {"$ne": None},
+        "expires_at": {"$gt": now},
+    }
+
+
+async def find_unused(purpose: Purpose, token: str) -> dict[str, Any] | None:
+    """The stored token if it is unused, unexpired and issued to a user; nothing changes."""
+    stored = await AccountToken.get_pymongo_collection().find_one(
+        {**_live(purpose, token, utc_now()), "used_at": None}
+    )
+    return None if stored is None else dict(stored)
+
+
+async def claim(purpose: Purpose, token: str, intent: Intent) -> dict[str, Any] | None:
+    """Use the token up and record, in the same atomic update, what redeeming it is to do.
+
+    Of N concurrent claims exactly one gets the document. The recorded intent lets a
+    retry finish work that a fault interrupted after the claim (`claimed`).
+    """
+    now = utc_now()
+    stored = await AccountToken.get_pymongo_collection().find_one_and_update(
+        {**_live(purpose, token, now), "used_at": None},
+        {"$set": {"used_at": now, "intent": intent.model_dump()}},
+        return_document=ReturnDocument.AFTER,
+    )
+    return None if stored is None else dict(stored)
+
+
+async def claimed(purpose: Purpose, token: str) -> dict[str, Any] | None:
+    """The unexpired token if it was claimed with an intent (finished or not), else None."""
+    stored = await AccountToken.get_pymongo_collection().find_one(
+        {**_live(purpose, token, utc_now()), "intent": {"$ne": None}}
+    )
+    return None if stored is None else dict(stored)
+
+
+async def complete(token_id: Any) -> bool:
+    """Mark the claimed token's intent carried out; True for exactly one caller."""
+    result = await AccountToken.get_pymongo_collection().update_one(
+        {"_id": token_id, "completed_at": None}, {"$set": {"completed_at": utc_now()}}
+    )
+    return bool(result.modified_count)
 
 
 async def void_all(purpose: Purpose, user_id: PydanticObjectId) -> None:

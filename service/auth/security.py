@@ -51,6 +51,11 @@ class PasswordHasher:
         # Verified against when a login names nobody, so timing does not reveal who exists.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
 
+    @property
+    def gate(self) -> AdmissionGate | None:
+        """The admission gate the hashing runs under (None: unbounded)."""
+        return self._gate
+
     async def _run(self, func: Callable[..., T], *args: str) -> T:
         if self._gate is None:
             return await anyio.to_thread.run_sync(func, *args)

@@ -40,6 +40,9 @@ class LoginPolicy:
     window_s: int
     max_failures_per_address: int = 100
     require_verified_email: bool = False
+    # How long an unsettled login attempt keeps its place in the throttle: no request
+    # lives longer than the request deadline, so a reservation older than that is dead.
+    attempt_lease_s: float = 31.0
 
 
 @dataclass(frozen=True)
@@ -132,9 +135,19 @@ async def sweep_sessions(
     user_id: PydanticObjectId | None, token_version: int, *, keep_family: str | None = None
 ) -> None:
     """After the user's token version moved to `token_version`: revoke every stored refresh
-    token but `keep_family`'s, whose live token moves to the new version."""
+    token issued under an older version but `keep_family`'s, whose live token moves to
+    the new version.
+
+    Safe to repeat, and to run late: tokens issued under the new version (a login with
+    the new password) are never touched. Correctness does not wait for it either: a token
+    of an older version is refused by its version alone; the sweep tidies the sessions list.
+    """
     collection = RefreshToken.get_pymongo_collection()
-    query: dict[str, object] = {"user_id": user_id, "revoked_at": None}
+    query: dict[str, object] = {
+        "user_id": user_id,
+        "revoked_at": None,
+        "token_version": {"$lt": token_version},
+    }
     if keep_family:
         query["family_id"] = {"$ne": keep_family}
         await collection.update_many(

@@ -96,9 +96,38 @@ Email = Annotated[
         "is not special-use such as `.test` or `.local`); stored lower-case.",
     ),
 ]
+# What may not appear in a display name, which mails and pages show on one line: C0 and
+# C1 controls (CR and LF among them), line and paragraph separators, and the bidirectional
+# overrides that make text read differently from what it is.
+_CONTROL_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2066, 0x2069))
+CONTROLS = frozenset(chr(c) for low, high in _CONTROL_RANGES for c in range(low, high + 1))
+_CONTROL_CLASS = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _CONTROL_RANGES)
+_BLANK_CLASS = "".join(f"\\u{ord(c):04x}" for c in BLANKS if c not in CONTROLS)
+# One line, no controls, something other than whitespace: one pattern every dialect reads.
+DISPLAY_NAME_PATTERN = (
+    f"^[^{_CONTROL_CLASS}]*[^{_BLANK_CLASS}{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
+)
+
+
+def _one_line(value: str) -> str:
+    if any(c in CONTROLS for c in value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
 # Checked as sent (so the documented bounds are the real ones), then trimmed.
 DisplayName = Annotated[
     str,
-    Field(min_length=1, max_length=100, pattern=NOT_BLANK, examples=["Ada Lovelace"]),
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=NOT_BLANK,
+        examples=["Ada Lovelace"],
+        # Documents both checks: NOT_BLANK (the pattern) and `_one_line`.
+        json_schema_extra={"pattern": DISPLAY_NAME_PATTERN},
+        description="Display name on one line: no control characters (CR, LF, tab, ...), "
+        "line separators or bidirectional overrides; 1-100 characters, trimmed.",
+    ),
+    AfterValidator(_one_line),
     AfterValidator(_strip),
 ]

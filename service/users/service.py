@@ -22,7 +22,7 @@ from service.users import lookup
 from service.users.cache import UserCache
 from service.users.changes import DerivedFields, client_changes, derived_fields, search_fields
 from service.users.conflicts import duplicate_field, is_unique_violation
-from service.users.errors import UserNotFound
+from service.users.credentials import CredentialWrites
 from service.users.models import AvatarInfo, Role, User
 from service.users.schemas import UserCreate, UserReplace, UserUpdate
 from service.users.usernames import username_skeleton
@@ -59,8 +59,11 @@ async def insert_seed_user(
     return SeedOutcome.INSERTED if result.upserted_id is not None else SeedOutcome.PRESENT
 
 
-class UserService:
-    """Reads and writes of users; each write evicts the user from the callers cache."""
+class UserService(CredentialWrites):
+    """Reads and writes of users; each write evicts the user from the callers cache.
+
+    The writes of passwords, token versions and verification are in `credentials`.
+    """
 
     def __init__(self, callers: UserCache) -> None:
         self.callers = callers
@@ -168,13 +171,6 @@ class UserService:
         previous = before.get("avatar")
         return updated, AvatarInfo.model_validate(previous) if previous else None
 
-    async def _update_one(
-        self, user_id: PydanticObjectId | None, match: dict[str, Any], update: dict[str, Any]
-    ) -> bool:
-        result = await User.get_pymongo_collection().update_one({"_id": user_id, **match}, update)
-        self.callers.forget(user_id)
-        return bool(result.modified_count)
-
     async def repoint_avatar(self, user: User, old_blob_id: str, new_blob_id: str) -> bool:
         """Move the user's avatar to a copy of the same bytes, if it is still `old_blob_id`.
 
@@ -183,26 +179,6 @@ class UserService:
         return await self._update_one(
             user.id, {"avatar.blob_id": old_blob_id}, {"$set": {"avatar.blob_id": new_blob_id}}
         )
-
-    async def set_password_hash(self, user: User, current_hash: str, new_hash: str) -> bool:
-        """Store `new_hash` only if the stored hash is still `current_hash`; tell whether it
-        was. Conditional on the hash that was checked, so two changes made with the same
-        current password cannot both win."""
-        return await self._update_one(
-            user.id,
-            {"password_hash": current_hash},
-            {"$set": {"password_hash": new_hash, "updated_at": utc_now()}, "$inc": {"version": 1}},
-        )
-
-    async def bump_token_version(self, user: User) -> int:
-        """Void every access and refresh token issued so far; return the new token version."""
-        stored = await User.get_pymongo_collection().find_one_and_update(
-            {"_id": user.id}, {"$inc": {"token_version": 1}}, return_document=ReturnDocument.AFTER
-        )
-        self.callers.forget(user.id)
-        if stored is None:
-            raise UserNotFound
-        return int(stored["token_version"])
 
     async def delete_user(self, user: User, *, expected_version: int | None = None) -> None:
         """Remove the user, atomically guarded by `expected_version` when given."""
@@ -214,36 +190,3 @@ class UserService:
         if result.deleted_count == 0:
             raise await lookup.missing_or_stale(user.id, expected_version)
         log.info("user.deleted", user_id=str(user.id))
-
-    async def _update_for_email(
-        self, user_id: PydanticObjectId, email: str, fields: dict[str, Any]
-    ) -> User | None:
-        """Set `fields` if the user's email is still `email` (the one a link was mailed to)."""
-        stored = await User.get_pymongo_collection().find_one_and_update(
-            {"_id": user_id, "email": email},
-            {"$set": {**fields, "updated_at": utc_now()}, "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
-        )
-        self.callers.forget(user_id)
-        return None if stored is None else User.model_validate(stored)
-
-    async def mark_verified(self, user_id: PydanticObjectId, email: str) -> User | None:
-        """Mark the user's email confirmed if it is still `email`; None if it changed.
-
-        Conditional on the address the link was mailed to, so a link for an old address can
-        never confirm a new one, however the change and the click interleave.
-        """
-        user = await self._update_for_email(user_id, email, {"is_verified": True})
-        if user is not None:
-            log.info("user.verified", user_id=str(user_id))
-        return user
-
-    async def reset_password_hash(
-        self, user_id: PydanticObjectId, email: str, new_hash: str
-    ) -> User | None:
-        """Store `new_hash` after a reset link for `email` was redeemed; None if the email
-        changed. Receiving the link proves the owner reads that mailbox, so the address
-        counts as confirmed as well."""
-        return await self._update_for_email(
-            user_id, email, {"password_hash": new_hash, "is_verified": True}
-        )

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
+from tests.accounts.faults import password_works, tokens_work
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, bearer, create_user, login
 from tests.races import race
@@ -84,14 +85,19 @@ async def test_parallel_resets_with_one_token_have_one_winner(
     client: httpx.AsyncClient, mailbox: Mailbox
 ) -> None:
     user = await create_user(client)
+    old = await login(client, user["username"])
     token = await _reset_mail(client, mailbox, user["email"])
-    counts, _ = await race(
+    counts, answers = await race(
         8,
         lambda i: client.post(
             "/auth/reset-password", json={"token": token, "new_password": f"{NEW_PASSWORD}-{i}"}
         ),
     )
     assert counts == {204: 1, 400: 7}, counts
+    # The winner's password is the one set, and no token from before the reset works.
+    (winner,) = [i for i, answer in enumerate(answers) if answer.status_code == 204]
+    assert await password_works(client, user["username"], f"{NEW_PASSWORD}-{winner}")
+    assert await tokens_work(client, old) == (False, False)
 
 
 async def test_expired_and_forged_tokens_are_refused(

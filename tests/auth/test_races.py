@@ -1,4 +1,5 @@
-"""Sessions under concurrency: single-use refresh tokens, revocation that sticks, no 500s."""
+"""Sessions under concurrency and faults: single-use refresh tokens, revocation that sticks,
+a password change that is whole even when its answer is lost, no 500s."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import asyncio
 from typing import Any
 
 import httpx
+from asgi_lifespan import LifespanManager
 
-from tests.factories import DEFAULT_PASSWORD, bearer, login, user_session
+from scripts.localdb import LocalServer
+from tests.accounts.faults import faulty_app, password_works, tokens_work, user_write
+from tests.factories import DEFAULT_PASSWORD, bearer, create_user, login, user_session
 from tests.races import PARALLEL, TRIALS, race
+from tests.secret_scan import SecretLedger
+from tests.smtp_server import Mailbox
 
 
 async def _refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
@@ -130,3 +136,29 @@ async def test_parallel_wrong_logins_never_500(client: httpx.AsyncClient) -> Non
         )
         assert set(statuses) <= {401, 429}, (trial, statuses)
         assert all(r.headers["content-type"] == "application/problem+json" for r in responses)
+
+
+async def test_a_password_change_whose_write_lost_its_answer_ended_every_old_token(
+    mongo_server: LocalServer,
+    started_app: LifespanManager,
+    ledger: SecretLedger,
+    smtp_server: tuple[str, int, Mailbox],
+) -> None:
+    async with faulty_app(mongo_server, started_app, ledger, smtp_server, user_write) as (
+        client,
+        proxy,
+    ):
+        user = await create_user(client)
+        owner, thief = [await login(client, user["username"]) for _ in range(2)]
+        proxy.lose = 1
+        changed = await client.put(
+            "/users/me/password",
+            json={"current_password": DEFAULT_PASSWORD, "new_password": "brand-new-password-42"},
+            headers=bearer(owner),
+        )
+        assert changed.status_code == 503, changed.text
+        assert proxy.lost == 1
+        assert await password_works(client, user["username"], "brand-new-password-42")
+        assert not await password_works(client, user["username"], DEFAULT_PASSWORD)
+        assert await tokens_work(client, thief) == (False, False)
+        assert (await client.get("/users/me", headers=bearer(owner))).status_code == 401

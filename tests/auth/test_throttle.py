@@ -1,7 +1,13 @@
-"""Failed logins are throttled per (account, client address) and per address, via MongoDB."""
+"""Failed logins are throttled per (account, client address) and per address, via MongoDB;
+an attempt the server failed (503) never counts."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,10 +15,15 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
+from service.config import Settings
+from service.db import init_models
 from service.kernel.client_address import client_address, parse_networks
+from service.logging import configure_logging
+from service.main import create_app
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, user_session
 from tests.races import race
+from tests.secret_scan import SecretLedger, Tee
 
 
 async def _attempt(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -112,3 +123,97 @@ async def test_one_address_spraying_many_accounts_is_stopped(app_with: AppFactor
         blocked = await _attempt(sprayer, "someone-else", "wrong-password")
         assert blocked.status_code == 429
         assert int(blocked.headers["retry-after"]) >= 1
+
+
+@contextlib.asynccontextmanager
+async def _busy_hashing(
+    settings: Settings, suite: LifespanManager, ledger: SecretLedger, **changes: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A second app on the suite's own database whose one hashing slot is held busy until
+    the block ends: every password check in it waits, and answers 503."""
+    app = create_app(settings.model_copy(update={"hash_concurrency": 1, **changes}))
+    configure_logging(settings.log_level, settings.log_format, stream=Tee(sys.stdout, ledger.log))
+    entered, leave = threading.Event(), threading.Event()
+
+    def occupy() -> None:
+        entered.set()
+        leave.wait()
+
+    try:
+        async with LifespanManager(app) as manager:
+            gate = manager._state["hasher"].gate
+            holder = asyncio.create_task(gate.run_sync(occupy))
+            await asyncio.to_thread(entered.wait)  # the slot is taken: a barrier, not a sleep
+            transport = httpx.ASGITransport(app=manager.app)
+            try:
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://testserver", event_hooks=ledger.hooks()
+                ) as busy:
+                    yield busy
+            finally:
+                leave.set()
+                await holder
+    finally:
+        await init_models(suite._state["db"].database)
+
+
+async def test_a_correct_password_retried_through_worker_busy_is_never_locked_out(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    started_app: LifespanManager,
+    ledger: SecretLedger,
+) -> None:
+    user, _ = await user_session(client)
+    limit = settings.login_max_failures
+    async with _busy_hashing(settings, started_app, ledger, hash_max_wait_s=0.05) as busy:
+        for _ in range(3 * limit):
+            response = await _attempt(busy, user["username"], DEFAULT_PASSWORD)
+            assert response.status_code == 503, response.text
+            assert response.json()["type"].endswith("worker-busy")
+        # A burst at once: attempts in flight hold their places, so while `limit` of them
+        # wait for a slot the rest get 429 (however the burst interleaves with the 503s).
+        statuses, _ = await race(
+            3 * limit, lambda _: _attempt(busy, user["username"], DEFAULT_PASSWORD)
+        )
+        assert set(statuses) <= {503, 429}, statuses
+        assert statuses[503] >= limit, statuses
+    # The machine is free again: none of it counted, the owner's password works at once.
+    assert (await _attempt(client, user["username"], DEFAULT_PASSWORD)).status_code == 200
+
+
+async def test_an_attempt_cut_off_by_the_request_deadline_does_not_count(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    started_app: LifespanManager,
+    ledger: SecretLedger,
+    test_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    user, _ = await user_session(client)
+    # The wait for a slot outlasts the request's deadline: the deadline cancels the login.
+    changes = {"hash_max_wait_s": 30.0, "request_timeout_s": 0.5}
+    async with _busy_hashing(settings, started_app, ledger, **changes) as busy:
+        for _ in range(3 * settings.login_max_failures):
+            response = await _attempt(busy, user["username"], DEFAULT_PASSWORD)
+            assert response.status_code == 503, response.text
+            assert response.json()["type"].endswith("request-timeout")
+    # Nothing was counted as a failure.
+    assert await test_db["login_failures"].count_documents({"failures": {"$gt": 0}}) == 0
+    assert (await _attempt(client, user["username"], DEFAULT_PASSWORD)).status_code == 200
+
+
+async def test_wrong_passwords_still_count_next_to_overloaded_attempts(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    started_app: LifespanManager,
+    ledger: SecretLedger,
+) -> None:
+    user, _ = await user_session(client)
+    limit = settings.login_max_failures
+    for _ in range(limit - 1):
+        assert (await _attempt(client, user["username"], "wrong-password")).status_code == 401
+    async with _busy_hashing(settings, started_app, ledger, hash_max_wait_s=0.05) as busy:
+        for _ in range(limit):
+            assert (await _attempt(busy, user["username"], "wrong-password")).status_code == 503
+    # The 503s were given back, the client's own failures were not: one more guess, then 429.
+    assert (await _attempt(client, user["username"], "wrong-password")).status_code == 401
+    assert (await _attempt(client, user["username"], "wrong-password")).status_code == 429

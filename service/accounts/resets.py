@@ -1,0 +1,89 @@
+"""Redeeming a password-reset link: all or nothing, whatever interrupts it.
+
+Three steps, each one atomic and each safe to repeat:
+
+1. claim the token: one update uses it up and records the intent with it (the new
+   password's hash, and the user's token version it applies to);
+2. carry the intent out: one conditional write stores the hash and bumps the token
+   version together, so the new password never works while an old token still does;
+3. tidy up: void the user's other reset links, revoke the old refresh tokens (tokens of
+   an older version are refused already), mark the intent complete and mail the notice.
+
+A fault after step 1 leaves a recorded intent: the same link with the same new password
+finishes it (until the link would have expired). A fault after step 2 leaves the reset
+done, and the same retry answers 204 as well. Of N parallel redemptions exactly one
+claims the token; the others are refused, unless one repeats the claimer's own reset
+(the same password). The write in step 2 is conditional on the token version seen at the
+claim, so a repeat never undoes a later password change or logout-all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from service.auth import one_time
+from service.auth import service as sessions
+from service.auth.errors import InvalidAccountToken
+from service.auth.models import Intent
+from service.auth.one_time import Purpose
+from service.auth.security import PasswordHasher
+from service.mail.outbox import Outbox
+from service.mail.templates import greeting_name, render
+from service.users import lookup
+from service.users.service import UserService
+
+log = structlog.get_logger(__name__)
+
+
+async def _claim(token: str, new_hash: str) -> dict[str, Any] | None:
+    """Use the token up, recording the intent to store `new_hash`; None if not redeemable."""
+    unused = await one_time.find_unused(Purpose.RESET_PASSWORD, token)
+    if unused is None:
+        return None
+    user = await lookup.find_user(unused["user_id"])
+    if user is None or user.email != unused["email"]:
+        return None  # the email changed (or the user left) since the link was mailed
+    intent = Intent(password_hash=new_hash, from_version=user.token_version)
+    return await one_time.claim(Purpose.RESET_PASSWORD, token, intent)
+
+
+async def _resumable(
+    token: str, new_password: str, hasher: PasswordHasher
+) -> dict[str, Any] | None:
+    """The claimed token, if this request repeats the reset it was claimed for (the same
+    new password): carrying the intent out again finishes an interrupted reset, and
+    changes nothing after a finished one."""
+    stored = await one_time.claimed(Purpose.RESET_PASSWORD, token)
+    if stored is None or not await hasher.verify(new_password, stored["intent"]["password_hash"]):
+        return None
+    return stored
+
+
+async def reset_password(
+    users: UserService, token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
+) -> None:
+    """Redeem a reset token: new password, every session ends, the owner is told by mail."""
+    # Hash before claiming: a token is only used up by a reset that can complete.
+    new_hash = await hasher.hash(new_password)
+    stored = await _claim(token, new_hash) or await _resumable(token, new_password, hasher)
+    if stored is None:
+        raise InvalidAccountToken
+    intent = Intent.model_validate(stored["intent"])
+    user = await users.reset_password_hash(
+        stored["user_id"],
+        stored["email"],
+        intent.password_hash,
+        from_version=intent.from_version,
+    )
+    if user is None:
+        # The email or the token version moved since the claim: a later change wins.
+        await one_time.complete(stored["_id"])
+        raise InvalidAccountToken
+    await one_time.void_all(Purpose.RESET_PASSWORD, stored["user_id"])
+    await sessions.sweep_sessions(user.id, user.token_version)
+    if await one_time.complete(stored["_id"]):  # the notice goes out once
+        name = greeting_name(user.name, user.username)
+        outbox.post(render("password_changed", user.email, name=name))
+    log.info("auth.password_reset", user_id=str(user.id))
