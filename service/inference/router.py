@@ -37,6 +37,7 @@ from service.inference.schemas import (
     VersionPatch,
     VersionRead,
 )
+from service.inference.writes import Upload
 from service.kernel.identity import Caller, CurrentCaller, require_admin
 from service.kernel.multipart import multipart_body
 from service.metrics import Metrics
@@ -161,7 +162,7 @@ async def upload_version(
     data = await file.read(serving.max_upload_bytes + 1)
     if len(data) > serving.max_upload_bytes:
         raise ModelFileTooLarge(f"The model file exceeds {serving.max_upload_bytes} bytes.")
-    upload = service.Upload(
+    upload = Upload(
         name=name,
         data=data,
         features=_parse("features", features, FEATURES),
@@ -170,7 +171,7 @@ async def upload_version(
         created_by=caller.username,
         activate=activate,
     )
-    stored, active = await service.register_version(upload, storage, serving.gate)
+    stored, active = await service.register_version(upload, storage, serving.gate, serving.limits)
     metrics.models.uploads.labels(model=name).inc()
     response.headers["Location"] = str(request.url_for("read_model", name=name))
     return VersionRead.of(stored, active)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from service.admission import AdmissionGate
-from service.inference.onnx_files import create_session
+from service.inference.onnx_files import ModelLimits
+from service.inference.ort_limits import create_session
+from service.inference.slots import run_in_slot
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -64,6 +66,7 @@ class Serving:
     sessions: LruCache[str, Any]
     predictions: LruCache[tuple[str, str], list[dict[str, Any]]]
     max_upload_bytes: int
+    limits: ModelLimits
     _loading: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
 
     async def session(self, sha256: str, size: int, read: Callable[[], Awaitable[bytes]]) -> Any:
@@ -81,7 +84,10 @@ class Serving:
         self._loading[sha256] = future
         try:
             data = await read()
-            session = await self.gate.run_sync(create_session, data)
+            # The slot is held until the load really ends, even if this request is cancelled.
+            session = await run_in_slot(
+                self.gate, create_session, data, self.limits.arena_max_bytes
+            )
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: no "never retrieved" warning when nobody waits
