@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 
@@ -24,10 +24,10 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 # Tasks whose awaiting request was cancelled: kept referenced until their thread ends.
-_UNAWAITED: set[asyncio.Future[object]] = set()
+_UNAWAITED: set[asyncio.Future[Any]] = set()
 
 
-def _forget(task: asyncio.Future[object]) -> None:
+def _forget(task: asyncio.Future[Any]) -> None:
     _UNAWAITED.discard(task)
     if not task.cancelled() and task.exception() is not None:
         log.info("inference.abandoned_run_ended", error_type=type(task.exception()).__name__)
@@ -52,8 +52,8 @@ async def run_in_slot(
         if on_cancel is not None:
             on_cancel()
         if not work.done():
-            _UNAWAITED.add(work)  # type: ignore[arg-type]
-            work.add_done_callback(_forget)  # type: ignore[arg-type]
+            _UNAWAITED.add(work)
+            work.add_done_callback(_forget)
         else:
             with contextlib.suppress(BaseException):
                 work.result()

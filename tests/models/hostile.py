@@ -167,3 +167,15 @@ def overflowing(scale: float = 1e38) -> bytes:
         helper.make_node("Softmax", ["z"], ["p"]),
     ]
     return _model(nodes, [helper.make_tensor("scale", TensorProto.FLOAT, [], [scale])])
+
+
+def indexing_by_value() -> bytes:
+    """p = softmax of a table row picked by int(X): X outside 0..1 has no row to pick."""
+    nodes = [
+        helper.make_node("Cast", ["X"], ["i"], to=TensorProto.INT64),
+        helper.make_node("Squeeze", ["i", "axis"], ["index"]),
+        helper.make_node("Gather", ["table", "index"], ["z"], axis=0),
+        helper.make_node("Softmax", ["z"], ["p"]),
+    ]
+    table = helper.make_tensor("table", TensorProto.FLOAT, [2, 2], [1.0, 0.0, 0.0, 1.0])
+    return _model(nodes, [table, _int64("axis", [1])])

@@ -67,3 +67,17 @@ async def test_rows_the_model_overflows_on_are_422_not_null_probabilities(
     fine = await admin_client.post("/models/scaled/predictions", json={"rows": [{"x": 1.0}]})
     assert fine.status_code == 200
     assert None not in fine.json()["predictions"][0]["probabilities"].values()
+
+
+async def test_rows_the_model_cannot_run_are_422_not_500(admin_client: httpx.AsyncClient) -> None:
+    created = await upload(
+        admin_client, "table", hostile.indexing_by_value(), features=[{"name": "x"}]
+    )
+    assert created.status_code == 201, created.text
+    ok = await admin_client.post("/models/table/predictions", json={"rows": [{"x": 1.0}]})
+    assert ok.status_code == 200, ok.text
+    response = await admin_client.post("/models/table/predictions", json={"rows": [{"x": 7.0}]})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("model-run-failed")
+    assert "Traceback" not in response.text
