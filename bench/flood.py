@@ -8,7 +8,10 @@ one authenticated reader looping on `GET /users/{id}`. Reports peak RSS per work
 errors during the flood, and how the flood was answered. The section replaces the
 "Flood" part of bench/RESULTS.md. Bounded: everything on loopback, one pass.
 
-Environment: FLOOD_LOGINS (200), FLOOD_BOMBS (50).
+Then the model flood (`bench/model_flood.py`: hostile models and 150 connections) unless
+FLOOD_MODELS=0; it writes its own section.
+
+Environment: FLOOD_LOGINS (200), FLOOD_BOMBS (50), FLOOD_MODELS (1).
 """
 
 from __future__ import annotations
@@ -226,6 +229,10 @@ def main() -> None:
     section = render(report, logins, bombs) + render_limited(limited)
     write_section(section)
     print(section)
+    if os.environ.get("FLOOD_MODELS", "1") != "0":
+        from bench import model_flood  # imports this module: loaded only when it runs
+
+        model_flood.main()
 
 
 if __name__ == "__main__":

@@ -93,11 +93,11 @@ per pixel) = {max(report.worker_base_mib):.0f} + {hash_slots} x {argon2_mib} + {
 """
 
 
-def write_section(section: str) -> None:
-    """Replace (or append) the flood section of bench/RESULTS.md."""
+def write_section(section: str, heading: str = SECTION) -> None:
+    """Replace (or append) the section under `heading` of bench/RESULTS.md."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in text:
-        before, _, rest = text.partition(SECTION)
+    if heading in text:
+        before, _, rest = text.partition(heading)
         following = rest.find("\n## ")
         text = before + section + (rest[following + 1 :] if following >= 0 else "")
     else:
@@ -120,4 +120,74 @@ The same flood again with the default rate limits on (shared Redis; `RATE_LIMIT_
 | reader errors | {report.reader_errors} of {report.reader_requests} ({error_rate:.1%}) |
 | peak RSS per worker MiB | {", ".join(f"{peak:.0f}" for peak in report.worker_peak_mib)} |
 | requests let through unchecked (Redis timed out: fail open) | {report.unchecked_by_limiter:.0f} |
+"""
+
+
+MODEL_SECTION = "## Model flood: hostile models and 150 connections"
+CHART_MODELS_LIMIT_MIB = 1792  # values.yaml models.memoryLimit
+
+
+@dataclass
+class ModelFloodReport:
+    """What the model flood measured."""
+
+    worker_base_mib: list[float]
+    worker_peak_mib: list[float]
+    worker_after_mib: list[float]
+    master_peak_mib: float
+    formula_mib: float
+    quiet_p99_ms: float
+    flood_p99_ms: float
+    reader_requests: int
+    reader_errors: int
+    uploads: Counter[str]
+    predictions: Counter[str]
+    seconds: float
+
+
+def render_models(report: ModelFloodReport) -> str:
+    """The model flood's Markdown section for bench/RESULTS.md."""
+    rows = "\n".join(
+        f"| worker {i + 1} | {base:.0f} | {peak:.0f} | {after:.0f} | {report.formula_mib:.0f} | "
+        f"{'yes' if peak <= report.formula_mib else 'NO'} |"
+        for i, (base, peak, after) in enumerate(
+            zip(
+                report.worker_base_mib,
+                report.worker_peak_mib,
+                report.worker_after_mib,
+                strict=True,
+            )
+        )
+    )
+    pod_peak = report.master_peak_mib + sum(report.worker_peak_mib)
+    ratio = report.flood_p99_ms / max(report.quiet_p99_ms, 1e-9)
+    return f"""{MODEL_SECTION}
+
+Written by `make bench-flood` (`bench/model_flood.py`), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
+Two workers with the default model limits (arena 128 MiB, run timeout 10 s, 1 inference
+slot). An admin uploads a model that expands each row to 4 MiB and tries the 519-byte
+ConstantOfShape model and a Loop; then 150 connections of a normal user predict at once,
+half with 1000 rows (4 GiB: more than the arena), half with 30 rows (at the arena's cap),
+all different (no cache hits), while one reader loops on `GET /users/{{id}}`. The flood
+took {report.seconds:.1f} s.
+
+| process | RSS before MiB | peak RSS MiB (VmHWM) | RSS after MiB | formula MiB | within |
+|---|---|---|---|---|---|
+{rows}
+| pod (master {report.master_peak_mib:.0f} + workers) | - | {pod_peak:.0f} | - | \
+{CHART_MODELS_LIMIT_MIB} (chart limit) | {"yes" if pod_peak <= CHART_MODELS_LIMIT_MIB else "NO"} |
+
+Formula per worker: 350 MiB (no models) + the models term (README, "Memory budget").
+
+| reader | value |
+|---|---|
+| p99 quiet ms | {report.quiet_p99_ms:.1f} |
+| p99 during the flood ms | {report.flood_p99_ms:.1f} ({ratio:.1f}x quiet; goal < 2x) |
+| requests during the flood | {report.reader_requests} |
+| errors | {report.reader_errors} |
+
+| flood | answers (outcome: count) |
+|---|---|
+| uploads | {_statuses(report.uploads)} |
+| predictions | {_statuses(report.predictions)} |
 """

@@ -76,6 +76,18 @@ helm template ci deploy/helm/users-service --namespace users-service -f deploy/h
 promtool check rules "$rendered/rules.yaml"
 # CPU request and HPA target against the benchmark's CPU per request (see values.yaml).
 "$TOOLS/bin/python" scripts/hpa_headroom.py "$rendered/chart.yaml"
+# Memory limit against the worst-case formula (README, "Memory budget"), without and with
+# model serving, and a limit below the formula must fail the check.
+"$TOOLS/bin/python" scripts/memory_budget.py "$rendered/chart.yaml"
+helm template ci deploy/helm/users-service -f deploy/helm/ci-values.yaml --set models.enabled=true \
+  >"$rendered/models.yaml"
+"$TOOLS/bin/python" scripts/memory_budget.py "$rendered/models.yaml"
+helm template ci deploy/helm/users-service -f deploy/helm/ci-values.yaml --set models.enabled=true \
+  --set models.memoryLimit=1Gi >"$rendered/short.yaml"
+if "$TOOLS/bin/python" scripts/memory_budget.py "$rendered/short.yaml" >/dev/null; then
+  echo "the memory check passed a limit below the formula" >&2
+  exit 1
+fi
 refuse() {  # the chart must refuse these values
   local why="$1"; shift
   if helm template ci deploy/helm/users-service -f deploy/helm/ci-values.yaml "$@" >/dev/null 2>&1; then

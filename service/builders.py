@@ -17,7 +17,7 @@ from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.config import Settings
 from service.db import MongoDatabase
-from service.inference.onnx_files import ENABLE_HINT, runtime_missing
+from service.inference.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
 from service.inference.runtime import LruCache, Serving
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 
@@ -74,6 +74,16 @@ def build_serving(settings: Settings, gate: AdmissionGate) -> Serving:
         sessions=LruCache(settings.model_session_cache_bytes),
         predictions=LruCache(settings.model_prediction_cache_rows),
         max_upload_bytes=settings.model_max_bytes,
+        limits=build_model_limits(settings),
+    )
+
+
+def build_model_limits(settings: Settings) -> ModelLimits:
+    """The per-model and per-run bounds of ONNX serving (`MODEL_*` settings)."""
+    return ModelLimits(
+        max_features=settings.model_max_features,
+        arena_max_bytes=settings.model_arena_max_bytes,
+        run_timeout_s=settings.model_run_timeout_s,
     )
 
 

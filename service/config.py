@@ -84,7 +84,14 @@ class Settings(BaseSettings):
     # ONNX model serving (`/models`, service.inference): needs the `ml` extra installed.
     ml_enabled: bool = True
     model_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
-    model_session_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=0, le=16 * 1024**3)
+    model_session_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0, le=16 * 1024**3)
+    # Per-run bounds of ONNX Runtime (service/inference/ort_limits.py, README "Memory budget"):
+    # the declared input width, the wall time of one run, and the worker's tensor arena.
+    model_max_features: int = Field(default=1000, ge=1, le=10_000)
+    model_run_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    model_arena_max_bytes: int = Field(
+        default=128 * 1024 * 1024, ge=16 * 1024 * 1024, le=16 * 1024**3
+    )
     # Bounded by rows, not requests: one cached request may hold up to 1000 rows.
     model_prediction_cache_rows: int = Field(default=20_000, ge=0, le=10_000_000)
     inference_concurrency: GateSlots = 1

@@ -1,4 +1,5 @@
-"""Prometheus series of ONNX model serving: uploads, predictions, rows, latency, cache."""
+"""Prometheus series of ONNX model serving: uploads, predictions, rows, latency, cache,
+and runs stopped by the worker's bounds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 # batch (bench/models.py); a first request also loads the session (tens of ms).
 PREDICTION_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 CACHE_RESULTS = ("hit", "miss")
+# Why a run was stopped (service.inference.ort_limits.StopReason).
+STOP_REASONS = ("timeout", "cancelled", "memory")
 
 
 @dataclass(frozen=True)
@@ -21,10 +24,11 @@ class ModelMetrics:
     rows: Counter
     seconds: Histogram
     cache: Counter
+    stopped: Counter
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> ModelMetrics:
-        """Create the series in `registry`; cache results exist at 0 from the start."""
+        """Create the series in `registry`; cache results and stop reasons exist at 0."""
         by_version = ["model", "version"]
         cache = Counter(
             "model_prediction_cache",
@@ -34,6 +38,15 @@ class ModelMetrics:
         )
         for result in CACHE_RESULTS:
             cache.labels(result=result)
+        stopped = Counter(
+            "model_runs_stopped",
+            "Model runs stopped before they finished: run timeout, cancelled request, or "
+            "more memory than the worker's arena (MODEL_ARENA_MAX_BYTES).",
+            ["reason"],
+            registry=registry,
+        )
+        for reason in STOP_REASONS:
+            stopped.labels(reason=reason)
         return cls(
             uploads=Counter(
                 "model_uploads", "ONNX model versions stored.", ["model"], registry=registry
@@ -58,4 +71,5 @@ class ModelMetrics:
                 registry=registry,
             ),
             cache=cache,
+            stopped=stopped,
         )

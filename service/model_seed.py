@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import structlog
 
 from service.admission import AdmissionGate
+from service.builders import build_model_limits
 from service.config import Settings
 from service.db import create_client, init_models
 from service.inference import service as models
 from service.inference.models import FeatureSpec
 from service.inference.storage import ModelStorage
 from service.inference.train import TrainedModel, train_iris
+from service.inference.writes import Upload
 
 log = structlog.get_logger(__name__)
 IRIS_MODEL = "iris"
@@ -39,7 +41,7 @@ async def register_trained(
         existing = await models.find_by_digest(name, hashlib.sha256(trained.onnx).hexdigest())
         if existing is not None:
             return TrainReport(trained.metrics["accuracy"], existing.version, created=False)
-        upload = models.Upload(
+        upload = Upload(
             name=name,
             data=trained.onnx,
             features=[FeatureSpec.model_validate(spec) for spec in trained.features],
@@ -48,7 +50,9 @@ async def register_trained(
             created_by="python -m service train",
         )
         gate = AdmissionGate("inference", 1, settings.inference_max_wait_s)
-        stored, _ = await models.register_version(upload, ModelStorage(database), gate)
+        stored, _ = await models.register_version(
+            upload, ModelStorage(database), gate, build_model_limits(settings)
+        )
     finally:
         await client.close()
     log.info("model.trained", model=name, version=stored.version, **trained.metrics)

@@ -49,3 +49,36 @@ class ModelFileTooLarge(ServiceError):
     """The ONNX file itself is over `MODEL_MAX_BYTES`."""
 
     status, slug, title = 413, "payload-too-large", "Content Too Large"
+
+
+class ModelResourcesExhausted(ServiceError):
+    """A run needed more memory than the worker's arena holds; ONNX Runtime refused it."""
+
+    status, slug, title = 503, "model-resources-exhausted", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The model needed more memory than this worker allows its runs "
+            "(MODEL_ARENA_MAX_BYTES); it was stopped and nothing was kept. Retry with fewer "
+            "rows, or later.",
+            headers={"Retry-After": "1"},
+        )
+
+
+class ModelRunTimedOut(ServiceError):
+    """A run did not finish within `MODEL_RUN_TIMEOUT_S` and was stopped."""
+
+    status, slug, title = 503, "model-run-timeout", "Service Unavailable"
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(
+            f"The model did not finish within {timeout_s:g} s (MODEL_RUN_TIMEOUT_S) and was "
+            "stopped. Retry with fewer rows, or later.",
+            headers={"Retry-After": "1"},
+        )
+
+
+class ModelRunFailed(ServiceError):
+    """ONNX Runtime could not run the model on these (valid) rows."""
+
+    status, slug, title = 422, "model-run-failed", "Unprocessable Content"

@@ -65,3 +65,12 @@ async def activate(name: str, version: int, *, only_if_none: bool = False) -> bo
 async def deactivate(name: str, version: int) -> None:
     """Clear the active version if it is `version` (a newer activation is left alone)."""
     await _heads().update_one({"_id": name, "active": version}, {"$set": {"active": None}})
+
+
+async def release_version(name: str, version: int) -> None:
+    """Give back `version` after its upload failed, if no later number was handed out since.
+
+    A later upload that already took `version + 1` keeps its number; the gap then stays,
+    as numbers are never reused for other bytes.
+    """
+    await _heads().update_one({"_id": name, "next": version}, {"$inc": {"next": -1}})

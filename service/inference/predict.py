@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
+from service.inference.errors import (
+    InvalidRows,
+    ModelResourcesExhausted,
+    ModelRunFailed,
+    ModelRunTimedOut,
+)
 from service.inference.models import ModelVersion
 from service.inference.onnx_files import predict_probabilities
+from service.inference.ort_limits import ModelRun, RunFailed, RunStopped
 from service.inference.runtime import Serving
 from service.inference.schemas import Prediction, PredictionResponse
+from service.inference.slots import run_in_slot
 from service.inference.storage import ModelStorage
 from service.inference.validation import matrix_digest, validate_rows
 from service.model_metrics import ModelMetrics
@@ -22,6 +31,56 @@ def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[di
             {"label": labels[best], "probabilities": dict(zip(labels, row, strict=True))}
         )
     return answers
+
+
+def _not_finite(rows: list[int]) -> InvalidRows:
+    return InvalidRows(
+        [
+            {
+                "loc": ["body", "rows", row],
+                "msg": "the model gives no finite probabilities for this row "
+                "(its values are too large for the model)",
+                "type": "model_output_not_finite",
+            }
+            for row in rows
+        ]
+    )
+
+
+async def _run(
+    model: ModelVersion,
+    matrix: list[list[float]],
+    serving: Serving,
+    storage: ModelStorage,
+    metrics: ModelMetrics,
+) -> list[list[float]]:
+    """Run the model under the worker's bounds; the slot stays taken until the run ends."""
+    session = await serving.session(model.sha256, model.size, lambda: storage.get(model.blob_id))
+    run = ModelRun(serving.limits.run_timeout_s)
+    try:
+        probabilities, not_finite = await run_in_slot(
+            serving.gate,
+            predict_probabilities,
+            session,
+            model.input_name,
+            model.probability_output,
+            matrix,
+            run,
+            on_cancel=lambda: run.stop("cancelled"),
+        )
+    except asyncio.CancelledError:
+        metrics.stopped.labels(reason="cancelled").inc()  # `on_cancel` stopped it
+        raise
+    except RunStopped as stopped:
+        metrics.stopped.labels(reason=stopped.reason).inc()
+        if stopped.reason == "memory":
+            raise ModelResourcesExhausted() from None
+        raise ModelRunTimedOut(serving.limits.run_timeout_s) from None
+    except RunFailed as failed:
+        raise ModelRunFailed(f"The model could not run these rows ({failed}).") from None
+    if not_finite:
+        raise _not_finite(not_finite)
+    return probabilities
 
 
 async def predict(
@@ -44,12 +103,7 @@ async def predict(
     metrics.cache.labels(result="hit" if cached else "miss").inc()
     if answers is None:
         started = time.perf_counter()
-        session = await serving.session(
-            model.sha256, model.size, lambda: storage.get(model.blob_id)
-        )
-        probabilities = await serving.gate.run_sync(
-            predict_probabilities, session, model.input_name, model.probability_output, matrix
-        )
+        probabilities = await _run(model, matrix, serving, storage, metrics)
         answers = _predictions(model.labels, probabilities)
         metrics.seconds.labels(model.name, version).observe(time.perf_counter() - started)
         serving.predictions.put(key, answers, cost=len(answers))

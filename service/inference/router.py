@@ -37,6 +37,7 @@ from service.inference.schemas import (
     VersionPatch,
     VersionRead,
 )
+from service.inference.writes import Upload
 from service.kernel.identity import Caller, CurrentCaller, require_admin
 from service.kernel.multipart import multipart_body
 from service.metrics import Metrics
@@ -140,7 +141,10 @@ async def read_model(
     "fields `features` ([{name, type: float|int, min, max}], default: read from the graph "
     "as f0..fn), `labels` (class names, default: from the graph), `metrics` ({name: "
     "number}), and `activate` (default: only when no version is active). The file is "
-    "parsed, loaded and run on a test row before anything is stored.",
+    "parsed, analysed (graphs whose output sizes or loop counts come from the input "
+    "values, and more than `MODEL_MAX_FEATURES` features, are refused with 422), loaded "
+    "and run on a test row under the run limits before anything is stored; a failed "
+    "upload leaves nothing stored.",
     responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
 )
 async def upload_version(
@@ -161,7 +165,7 @@ async def upload_version(
     data = await file.read(serving.max_upload_bytes + 1)
     if len(data) > serving.max_upload_bytes:
         raise ModelFileTooLarge(f"The model file exceeds {serving.max_upload_bytes} bytes.")
-    upload = service.Upload(
+    upload = Upload(
         name=name,
         data=data,
         features=_parse("features", features, FEATURES),
@@ -170,7 +174,7 @@ async def upload_version(
         created_by=caller.username,
         activate=activate,
     )
-    stored, active = await service.register_version(upload, storage, serving.gate)
+    stored, active = await service.register_version(upload, storage, serving.gate, serving.limits)
     metrics.models.uploads.labels(model=name).inc()
     response.headers["Location"] = str(request.url_for("read_model", name=name))
     return VersionRead.of(stored, active)
@@ -223,7 +227,10 @@ async def delete_version(
     description='Authenticated. `{"rows": [{feature: number, ...}]}` with 1-1000 rows, '
     "each giving exactly the model's features as finite numbers within their ranges. Uses "
     "the active version unless `?version=` names one. Identical requests are answered "
-    "from a per-worker cache (`cached: true`).",
+    "from a per-worker cache (`cached: true`). A row the model overflows on is a 422 for "
+    "that row. 503 (with `Retry-After`): `worker-busy` when the worker's inference queue "
+    "is full, `model-run-timeout` after `MODEL_RUN_TIMEOUT_S`, `model-resources-exhausted` "
+    "when the run needs more than `MODEL_ARENA_MAX_BYTES`.",
     responses=problem_responses(400, 401, 404, 409, 413, 415, 422, 503),
 )
 async def predictions(
@@ -236,5 +243,6 @@ async def predictions(
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
 ) -> PredictionResponse:
     """Classify the rows."""
-    model = await service.find_version(name, version)
-    return await predict(model, body.rows, serving, storage, metrics.models)
+    with serving.admitted():
+        model = await service.find_version(name, version)
+        return await predict(model, body.rows, serving, storage, metrics.models)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from service.admission import AdmissionGate
-from service.inference.onnx_files import create_session
+from service.admission import AdmissionGate, WorkerBusy
+from service.inference.onnx_files import ModelLimits
+from service.inference.ort_limits import create_session
+from service.inference.slots import run_in_slot
+
+# Prediction requests admitted per inference slot (running, loading or waiting for it).
+PENDING_PER_SLOT = 16
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -64,7 +70,25 @@ class Serving:
     sessions: LruCache[str, Any]
     predictions: LruCache[tuple[str, str], list[dict[str, Any]]]
     max_upload_bytes: int
+    limits: ModelLimits
     _loading: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    _pending: int = 0
+
+    @contextlib.contextmanager
+    def admitted(self) -> Iterator[None]:
+        """Admit one prediction request, or refuse it at once with `503 worker-busy`.
+
+        At most `PENDING_PER_SLOT` requests per inference slot are past this point in a
+        worker; the rest are refused before they cost a database read or a validation, so
+        a prediction flood cannot crowd out the worker's other requests while it queues.
+        """
+        if self._pending >= PENDING_PER_SLOT * self.gate.slots:
+            raise WorkerBusy(self.gate.name, 1)
+        self._pending += 1
+        try:
+            yield
+        finally:
+            self._pending -= 1
 
     async def session(self, sha256: str, size: int, read: Callable[[], Awaitable[bytes]]) -> Any:
         """The loaded session of a model file, loading it (off the event loop) on a miss.
@@ -81,7 +105,10 @@ class Serving:
         self._loading[sha256] = future
         try:
             data = await read()
-            session = await self.gate.run_sync(create_session, data)
+            # The slot is held until the load really ends, even if this request is cancelled.
+            session = await run_in_slot(
+                self.gate, create_session, data, self.limits.arena_max_bytes
+            )
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: no "never retrieved" warning when nobody waits

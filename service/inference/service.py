@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import structlog
 
@@ -12,23 +10,15 @@ from service.admission import AdmissionGate
 from service.inference import heads
 from service.inference.errors import InvalidModelFile, ModelNotFound, NoActiveVersion
 from service.inference.models import FeatureSpec, ModelVersion
-from service.inference.onnx_files import NotServable, inspect_onnx
+from service.inference.onnx_files import GraphInfo, ModelLimits, NotServable, inspect_onnx
+from service.inference.ort_limits import ModelRun
+from service.inference.slots import run_in_slot
 from service.inference.storage import ModelStorage
+from service.inference.writes import Upload, store_version
 
 log = structlog.get_logger(__name__)
 
-
-@dataclass(frozen=True)
-class Upload:
-    """An uploaded file with what the uploader declared (None: read it from the graph)."""
-
-    name: str
-    data: bytes
-    features: list[FeatureSpec] | None
-    labels: list[str] | None
-    metrics: Mapping[str, float]
-    created_by: str
-    activate: bool | None = None
+Examined = tuple[GraphInfo, list[FeatureSpec], list[str]]
 
 
 def _schema(
@@ -47,39 +37,34 @@ def _schema(
     return features, labels
 
 
+def _examine(upload: Upload, limits: ModelLimits, run: ModelRun) -> Examined:
+    """The graph and the version's schema (runs in a worker thread: building a schema of
+    `MODEL_MAX_FEATURES` entries is not the event loop's work)."""
+    try:
+        graph = inspect_onnx(upload.data, limits, run)
+    except NotServable as exc:
+        raise InvalidModelFile(str(exc)) from None
+    features, labels = _schema(upload, graph.n_features, graph.n_classes, graph.class_labels)
+    return graph, features, labels
+
+
 async def register_version(
-    upload: Upload, storage: ModelStorage, gate: AdmissionGate
+    upload: Upload, storage: ModelStorage, gate: AdmissionGate, limits: ModelLimits
 ) -> tuple[ModelVersion, bool]:
-    """Check the file (parse, load, one test row) before anything is stored, then store it.
+    """Check the file (parse, analyse, load, one test row) before anything is stored, then
+    store it: the file, a version number, the metadata; all of them or none.
 
     Returns the version and whether it is now the active one: the first version of a
     model becomes active unless the uploader says otherwise.
     """
-    try:
-        graph = await gate.run_sync(inspect_onnx, upload.data)
-    except NotServable as exc:
-        raise InvalidModelFile(str(exc)) from None
-    features, labels = _schema(upload, graph.n_features, graph.n_classes, graph.class_labels)
+    if upload.features is not None and len(upload.features) > limits.max_features:
+        raise InvalidModelFile(f"At most {limits.max_features} features (MODEL_MAX_FEATURES).")
+    run = ModelRun(limits.run_timeout_s)
+    graph, features, labels = await run_in_slot(
+        gate, _examine, upload, limits, run, on_cancel=lambda: run.stop("cancelled")
+    )
     sha256 = hashlib.sha256(upload.data).hexdigest()
-    blob_id = await storage.put(upload.name, upload.data, sha256)
-    try:
-        document = ModelVersion(
-            name=upload.name,
-            version=await heads.next_version(upload.name),
-            features=features,
-            labels=labels,
-            metrics=dict(upload.metrics),
-            input_name=graph.input_name,
-            probability_output=graph.probability_output,
-            sha256=sha256,
-            size=len(upload.data),
-            blob_id=blob_id,
-            created_by=upload.created_by,
-        )
-        await document.insert()
-    except BaseException:
-        await storage.delete(blob_id)  # no orphaned file when the metadata is not written
-        raise
+    document = await store_version(upload, storage, graph, features, labels, sha256)
     log.info(
         "model.uploaded",
         model=upload.name,

@@ -19,12 +19,22 @@ class ModelStorage:
     def __init__(self, database: AsyncDatabase[Any], bucket_name: str = "onnx_models") -> None:
         self._bucket = AsyncGridFSBucket(database, bucket_name=bucket_name)
 
-    async def put(self, name: str, data: bytes, sha256: str) -> str:
-        """Upload one file; return its id."""
-        blob_id = await self._bucket.upload_from_stream(
-            name, data, metadata={"contentType": "application/onnx", "sha256": sha256}
+    @staticmethod
+    def new_id() -> str:
+        """An id for a file about to be stored, known before its first chunk is written."""
+        return str(ObjectId())
+
+    async def put(self, name: str, data: bytes, sha256: str, blob_id: str | None = None) -> str:
+        """Upload one file (under `blob_id` when given); return its id.
+
+        With the id chosen beforehand, a caller can delete what a failed upload left, its
+        chunks included, even when the upload never returned.
+        """
+        file_id = ObjectId(blob_id) if blob_id is not None else ObjectId()
+        await self._bucket.upload_from_stream_with_id(
+            file_id, name, data, metadata={"contentType": "application/onnx", "sha256": sha256}
         )
-        return str(blob_id)
+        return str(file_id)
 
     async def get(self, blob_id: str) -> bytes:
         """The file's bytes; `ModelNotFound` when it was deleted since its version was read."""

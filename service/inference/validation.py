@@ -12,6 +12,7 @@ from service.inference.errors import InvalidRows
 from service.inference.models import FeatureSpec
 
 MAX_REPORTED_ERRORS = 50
+FLOAT32_MAX = 3.4028234663852886e38  # numpy.finfo("float32").max, without importing numpy
 
 
 def _error(row: int, feature: str | None, msg: str, kind: str) -> dict[str, Any]:
@@ -21,17 +22,29 @@ def _error(row: int, feature: str | None, msg: str, kind: str) -> dict[str, Any]
     return {"loc": loc, "msg": msg, "type": kind}
 
 
+def _as_float(value: int | float) -> float | None:
+    """The value as a float, or None when no float holds it (a 400-digit integer)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _value_errors(value: object, spec: FeatureSpec) -> str | None:
     # bool is an int in Python but never a measurement: refuse it for both types.
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"must be a number ({spec.type})"
-    if isinstance(value, float) and not math.isfinite(value):
+    number = _as_float(value)
+    if number is None or not math.isfinite(number):
         return "must be a finite number"
-    if spec.type == "int" and not float(value).is_integer():
+    # Models compute in float32: a larger value would reach them as infinity.
+    if abs(number) > FLOAT32_MAX:
+        return f"must be within the model's number range (±{FLOAT32_MAX:g})"
+    if spec.type == "int" and not number.is_integer():
         return "must be an integer"
-    if spec.min is not None and value < spec.min:
+    if spec.min is not None and number < spec.min:
         return f"must be >= {spec.min:g}"
-    if spec.max is not None and value > spec.max:
+    if spec.max is not None and number > spec.max:
         return f"must be <= {spec.max:g}"
     return None
 
@@ -39,8 +52,9 @@ def _value_errors(value: object, spec: FeatureSpec) -> str | None:
 def validate_rows(rows: list[dict[str, Any]], features: list[FeatureSpec]) -> list[list[float]]:
     """The rows as a matrix in feature order, or `InvalidRows` listing every problem found.
 
-    Missing and unknown features, wrong types, NaN/Infinity and out-of-range values are
-    each reported with their location (`["body", "rows", i, feature]`).
+    Missing and unknown features, wrong types, NaN/Infinity, numbers beyond float32 (the
+    models' type) and out-of-range values are each reported with their location
+    (`["body", "rows", i, feature]`).
     """
     names = {spec.name for spec in features}
     errors: list[dict[str, Any]] = []
