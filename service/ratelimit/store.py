@@ -78,12 +78,8 @@ class RedisStore:
         pipe = self._pipe
         if pipe is None or pipe.lost is not None or time.monotonic() < self._open_until:
             pipe = await self._connected()
-        tail = self._tails.get(window_ms)
-        if tail is None:  # the script's ARGV[1], encoded once per window length
-            arg = b"%d" % window_ms
-            tail = self._tails.setdefault(window_ms, b"$%d\r\n%s\r\n" % (len(arg), arg))
         try:
-            reply = await pipe.call(b"%s$%d\r\n%s\r\n%s" % (_HIT_HEAD, len(key), key, tail))
+            reply = await pipe.call(self.command(key, window_ms))
         except _FAILURES as exc:
             self._failed(exc, pipe)
             raise StoreUnavailable(str(exc)) from exc
@@ -94,6 +90,14 @@ class RedisStore:
             self._recovered()
         count, ttl_ms = reply
         return int(count), int(ttl_ms)
+
+    def command(self, key: bytes, window_ms: int) -> bytes:
+        """The hit's command on the wire."""
+        tail = self._tails.get(window_ms)
+        if tail is None:  # the script's ARGV[1], encoded once per window length
+            arg = b"%d" % window_ms
+            tail = self._tails.setdefault(window_ms, b"$%d\r\n%s\r\n" % (len(arg), arg))
+        return b"%s$%d\r\n%s\r\n%s" % (_HIT_HEAD, len(key), key, tail)
 
     async def _connected(self) -> RedisPipe:
         if time.monotonic() < self._open_until:

@@ -114,17 +114,16 @@ def test_a_flood_of_200_connections_from_one_address_gets_the_limit_and_no_more(
             "RATE_LIMIT_AUTH": f"{limit}/minute",
         },
     ) as base_url:
-        statuses = asyncio.run(
-            flood(
-                base_url,
-                connections=connections,
-                per_connection=per_connection,
-                method="POST",
-                path="/auth/refresh",
-                body=b'{"refresh_token": "not-a-refresh-token"}',
-                content_type="application/json",
-            )
+        sent = flood(
+            base_url,
+            connections=connections,
+            per_connection=per_connection,
+            method="POST",
+            path="/auth/refresh",
+            body=b'{"refresh_token": "not-a-refresh-token"}',
+            content_type="application/json",
         )
+        statuses = asyncio.run(asyncio.wait_for(sent, timeout=300))  # a hang fails, not blocks
         scraped = httpx.get(base_url + "/metrics", timeout=10).text
 
     refused = statuses.pop(429, 0)
