@@ -70,7 +70,7 @@ def client_address(
     trusted hop may add its own entry, and the first address that is not a trusted proxy
     is the client. Anyone else could write any address into the header.
     """
-    if peer is None:
+    if not peer:
         return "unknown"
     ip = parse_address(peer)
     address = peer if ip is None else str(ip)
