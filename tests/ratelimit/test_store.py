@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import select
+import shutil
 import socket
+import subprocess
 import time
 import uuid
 from collections.abc import Callable
 
 import pytest
+import redis
 import uvloop
 
 from scripts.localredis import LocalRedis
+from scripts.processes import free_port
 from service.ratelimit.memory_store import MemoryStore
 from service.ratelimit.store import RedisStore, StoreUnavailable
 
@@ -106,3 +110,67 @@ async def test_the_memory_store_counts_fixed_windows() -> None:
     assert 0 < left_ms <= 1
     await asyncio.sleep(0.01)  # past the 1 ms window: a new one starts
     assert (await store.hit(b"short", 1))[0] == 1
+
+
+async def test_the_database_named_in_the_url_holds_the_counts(redis_server: LocalRedis) -> None:
+    url = redis_server.url.rsplit("/", 1)[0] + "/5"
+    store = RedisStore(url, timeout_s=1, failures=1, retry_s=60)
+    await store.open()
+    key = f"test-db-{uuid.uuid4().hex}"
+    try:
+        assert (await store.hit(key.encode(), 60_000))[0] == 1
+        assert (await store.hit(key.encode(), 60_000))[0] == 2
+    finally:
+        await store.close()
+    # Read back with another client (redis-py), per database.
+    with redis.Redis.from_url(url) as db5, redis.Redis.from_url(redis_server.url) as db0:
+        assert db5.get(key) == b"2"
+        assert 0 < db5.pttl(key) <= 60_000
+        assert db0.get(key) is None
+
+
+def test_a_password_in_the_url_authenticates_and_a_wrong_one_is_a_failure() -> None:
+    port = free_port()
+    password = "test-only-redis-password"
+    command = [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1"]
+    command += ["--port", str(port), "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(
+        [*command, "--requirepass", password],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with redis.Redis(port=port, password=password) as ready:
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    ready.ping()
+                    break
+                except redis.ConnectionError:
+                    assert time.monotonic() < deadline, "redis-server did not start"
+                    time.sleep(0.05)
+
+        async def first_hit(url: str) -> tuple[int, int] | StoreUnavailable:
+            # Two failures to open the circuit: the one at start-up, and this hit's.
+            store = RedisStore(url, timeout_s=1, failures=2, retry_s=60)
+            await store.open()
+            try:
+                return await store.hit(b"k", 60_000)
+            except StoreUnavailable as exc:
+                return exc
+            finally:
+                await store.close()
+
+        good = asyncio.run(first_hit(f"redis://:{password}@127.0.0.1:{port}/0"))
+        assert not isinstance(good, StoreUnavailable)
+        assert good[0] == 1
+        assert 0 < good[1] <= 60_000
+        wrong = asyncio.run(first_hit(f"redis://:wrong-password@127.0.0.1:{port}/0"))
+        assert isinstance(wrong, StoreUnavailable)
+        assert "WRONGPASS" in str(wrong) or "invalid" in str(wrong)
+        missing = asyncio.run(first_hit(f"redis://127.0.0.1:{port}/0"))
+        assert isinstance(missing, StoreUnavailable)
+        assert "NOAUTH" in str(missing)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
