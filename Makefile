@@ -86,8 +86,9 @@ lock: install ## re-pin requirements*.txt from pyproject.toml (names, versions, 
 clean: db-stop redis-stop ## stop the database and Redis, remove local state
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
 
-bench: install ## benchmark the service against a bare app and the raw driver, the flood (bench/RESULTS.md), then predictions
+bench: install ## benchmark the service against a bare app and the raw driver, the flood (bench/RESULTS.md), the rate limiter's cost (bench/RATELIMIT.md), then predictions
 	$(BIN)/python -m bench.harness
+	$(BIN)/python -m bench.ratelimit_cost
 	$(BIN)/python -m bench.flood
 	$(BIN)/python -m bench.models
 

@@ -7,13 +7,17 @@ the server's CPU time per request (see bench/harness.py). The read limit is set 
 what the run sends, so every request is counted and none is refused. Results go to
 bench/RATELIMIT.md.
 
-Environment: BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (16).
+Environment: BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (16), and
+BENCH_BASELINE_TREE: another checkout (e.g. `git worktree add /tmp/base <rev>`) whose
+service runs as one more variant, "redis (baseline)", interleaved with the others, to
+compare two versions of the limiter on the same machine at the same time.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +27,8 @@ from pathlib import Path
 import httpx
 
 from bench.harness import JWT_SECRET, measure
-from bench.servers import LOAD_CORE, ROOT, ensure_wrk, pin, seed_users, start
+from bench.ratelimit_inprocess import limiter_cpu_us
+from bench.servers import LOAD_CORE, ROOT, SERVER_CORE, ensure_wrk, pin, seed_users, start
 from scripts.localdb import start_server
 from scripts.localredis import start_redis
 
@@ -66,11 +71,18 @@ def main() -> None:
                 start(name, serve, {**env, **extra}, "/health/ready")
                 for name, extra in variants.items()
             ]
+            baseline = os.environ.get("BENCH_BASELINE_TREE")
+            if baseline:
+                extra = {**env, **variants["redis"]}
+                servers.append(
+                    start("redis (baseline)", serve, extra, "/health/ready", Path(baseline))
+                )
             from service.auth.security import TokenCodec
 
-            token = TokenCodec(
+            codec = TokenCodec(
                 JWT_SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)
-            ).encode(user_id, 0, "bench")
+            )
+            token = codec.encode(user_id, 0, "bench")
             auth = {"Authorization": f"Bearer {token}"}
             path = f"/users/{user_id}"
             for server in servers:
@@ -80,23 +92,34 @@ def main() -> None:
                 measure(server, path, 1, connections, auth, None)  # warm up
             runs: dict[str, list[dict[str, float]]] = {s.name: [] for s in servers}
             for round_no in range(rounds):
-                order = servers[round_no % 3 :] + servers[: round_no % 3]
+                shift = round_no % len(servers)
+                order = servers[shift:] + servers[:shift]
                 for server in order:
                     run = measure(server, path, seconds, connections, auth, None)
                     assert run["errors"] == 0, (server.name, run)
                     runs[server.name].append(run)
                 print(f"round {round_no + 1}/{rounds} done", file=sys.stderr)
+            for server in servers:  # the in-process figure has the core to itself
+                server.process.terminate()
+                server.process.wait(timeout=10)
+            servers = []
+            pin(os.getpid(), SERVER_CORE)
+            own = limiter_cpu_us(redis.url, path, auth, codec, connections, rounds=3)
         finally:
             for server in servers:
                 server.process.terminate()
                 server.process.wait(timeout=10)
             redis.stop()
             db.stop()
-    _write(runs, rounds, seconds, connections)
+    _write(runs, own, rounds, seconds, connections)
 
 
 def _write(
-    runs: dict[str, list[dict[str, float]]], rounds: int, seconds: float, connections: int
+    runs: dict[str, list[dict[str, float]]],
+    own: dict[str, float],
+    rounds: int,
+    seconds: float,
+    connections: int,
 ) -> None:
     def median(name: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[name])
@@ -109,6 +132,9 @@ def _write(
     lines = [
         "# Rate limiter cost",
         "",
+        "The service with the limiter (S-with-limiter: `redis`, the production store, and "
+        "`memory`) against the same service without it (S-without: `off`), side by side.",
+        "",
         "Written by `python -m bench.ratelimit_cost`: `GET /users/{id}` with a valid token, "
         f"one uvicorn worker pinned to core 0, wrk with {connections} connections, the "
         f"database and Redis on core 1; medians of {rounds} interleaved rounds of "
@@ -116,16 +142,52 @@ def _write(
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}",
         "",
-        "| limiter | req/s | p50 ms | p99 ms | server CPU µs/req (spread) | vs off |",
-        "|---|---|---|---|---|---|",
+        "`vs off` compares the medians; `paired` is the median over rounds of each round's "
+        "ratio to `off` in that same round, which cancels the machine's drift between rounds.",
+        "",
+        "| limiter | req/s | p50 ms | p99 ms | server CPU µs/req (spread) | vs off | paired |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name in runs:
         cpu = median(name, "cpu_us")
+        paired = statistics.median(
+            run["cpu_us"] / base["cpu_us"] - 1
+            for run, base in zip(runs[name], runs["off"], strict=True)
+        )
         lines.append(
             f"| {name} | {median(name, 'rps'):,.0f} | {median(name, 'p50_ms'):.2f} | "
             f"{median(name, 'p99_ms'):.2f} | {cpu:,.0f} ({spread(name)}) | "
-            f"{(cpu / off - 1) * 100:+.1f} % |"
+            f"{(cpu / off - 1) * 100:+.1f} % | {paired * 100:+.1f} % |"
         )
+    baseline = os.environ.get("BENCH_BASELINE_TREE")
+    if baseline:
+        rev = subprocess.run(
+            ["git", "-C", baseline, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        lines += ["", f"`redis (baseline)`: the same, run from {baseline} (commit {rev})."]
+    lines += [
+        "",
+        "The limiter's own CPU, in-process (`bench/ratelimit_inprocess.py`: its middleware "
+        "around an empty ASGI app, minus the app alone, median of 3), against the "
+        f"{off:,.0f} µs a request costs without it:",
+        "",
+        "| store | µs/req added | share of a request |",
+        "|---|---|---|",
+    ]
+    for name, label in (
+        ("redis 1", "redis, one request at a time"),
+        ("redis", f"redis, {connections} concurrent"),
+        ("memory", f"memory, {connections} concurrent"),
+    ):
+        lines.append(f"| {label} | {own[name]:.1f} | {own[name] / off * 100:.1f} % |")
+    lines += [
+        "",
+        "The whole-server rows are within the noise of a shared machine when they differ "
+        "by less than their spread; the in-process rows are what the limiter itself costs.",
+    ]
     (ROOT / "bench/RATELIMIT.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -123,13 +123,18 @@ def seed_users(url: str, database: str, count: int) -> tuple[str, str]:
     return str(first["_id"]), "bench00"
 
 
-def start(name: str, command: list[str], env: dict[str, str], ready_path: str) -> Server:
-    """Start a server under test on core 0 and wait until `ready_path` answers 200."""
+def start(
+    name: str, command: list[str], env: dict[str, str], ready_path: str, cwd: Path = ROOT
+) -> Server:
+    """Start a server under test on core 0 and wait until `ready_path` answers 200.
+
+    `cwd` is the source tree it runs from (another checkout, to compare two versions).
+    """
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
         ["taskset", "-c", str(SERVER_CORE), *command, "--port", str(port)],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -109,8 +109,13 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = Field(
         default="memory://", pattern=r"^(memory://|rediss?://|unix://)"
     )
-    rate_limit_store_timeout_ms: int = Field(default=100, ge=5, le=5000)
+    # The store is down after this many failures in a row (refused, lost, or silent for
+    # RATE_LIMIT_STORE_TIMEOUT_MS while it owes replies); then left alone for the retry.
+    rate_limit_store_timeout_ms: int = Field(default=500, ge=5, le=5000)
+    rate_limit_store_failures: int = Field(default=3, ge=1, le=100)
     rate_limit_store_retry_s: float = Field(default=1.0, ge=0.0, le=60.0)
+    # IPv6 clients are counted per network of this prefix length (128: per address).
+    rate_limit_ipv6_prefix: int = Field(default=64, ge=32, le=128)
     rate_limit_auth: str = "10/minute"
     rate_limit_read: str = "600/minute"
     rate_limit_write: str = "120/minute"

@@ -12,9 +12,11 @@ from prometheus_client import CollectorRegistry
 
 from service.config import Environment, Settings
 from service.kernel.client_address import parse_networks
-from service.ratelimit.limiter import RateLimiter, RateLimitMetrics
+from service.ratelimit.limiter import RateLimiter, RateLimitMetrics, Store
+from service.ratelimit.memory_store import MemoryStore
 from service.ratelimit.middleware import RateLimitMiddleware, build_policies
 from service.ratelimit.policy import RouteGroup
+from service.ratelimit.store import RedisStore
 
 log = structlog.get_logger(__name__)
 
@@ -27,12 +29,18 @@ def install_rate_limiting(
     """Add the rate-limit middleware (when enabled) and return its limiter."""
     if not settings.rate_limit_enabled:
         return None
-    limiter = RateLimiter(
-        settings.rate_limit_storage_url,
-        timeout_s=settings.rate_limit_store_timeout_ms / 1000,
-        retry_s=settings.rate_limit_store_retry_s,
-        metrics=RateLimitMetrics.on(registry),
+    url = settings.rate_limit_storage_url
+    store: Store = (
+        MemoryStore()
+        if url.startswith("memory://")
+        else RedisStore(
+            url,
+            timeout_s=settings.rate_limit_store_timeout_ms / 1000,
+            failures=settings.rate_limit_store_failures,
+            retry_s=settings.rate_limit_store_retry_s,
+        )
     )
+    limiter = RateLimiter(store, url, metrics=RateLimitMetrics.on(registry))
     policies = build_policies(
         {
             RouteGroup.AUTH: settings.rate_limit_auth,
@@ -47,6 +55,7 @@ def install_rate_limiting(
         limiter=limiter,
         policies=policies,
         trusted_proxies=parse_networks(tuple(settings.trusted_proxies)),
+        ipv6_prefix=settings.rate_limit_ipv6_prefix,
     )
     return limiter
 

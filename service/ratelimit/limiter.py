@@ -1,41 +1,47 @@
-"""Counting hits in the shared store, and what happens when the store is unreachable.
+"""Deciding each hit: the shared store's count, with what this worker knows as a pre-check.
 
-Fixed windows: one atomic `INCR` (with `EXPIRE` on a window's first hit) per request,
-which is what `limits`' `FixedWindowRateLimiter.hit` does; the count it returns is kept
-so the remaining quota needs no second round trip. A window's expiry is set once, at its
-first hit, and never moves, so each worker remembers it per key and asks the store for
-the TTL only the first time it meets a window another worker opened.
+Fixed windows counted in the store (`store.py`). Each worker also remembers, per key,
+the highest count the store reported in the current window and when it resets:
 
-When the store fails (refused, timed out, or out of pooled connections), the request is
-let through unchecked: a rate limiter must not turn a Redis outage into an API outage.
-The failure is logged once as `ratelimit.store_unavailable`, counted in
-`rate_limit_store_unavailable_total` for every unchecked request, and the store is left
-alone for `retry_s`, so a dead Redis costs one timeout per worker per `retry_s`, not one
-per request.
+- **Pre-check.** Once the store has said a window is spent, the worker refuses that
+  key's further hits itself until the window resets: the store, whose counts only grow
+  within a window, would refuse them too. A flood then costs no round trips at all.
+- **Store unavailable.** A hit the store did not count (refused, lost, stalled, or down,
+  see `store.py`) is decided from the worker's own count: admitted while that count is
+  below the limit (and counted in `rate_limit_store_unavailable_total`), refused once it
+  is spent. So a store outage is not an API outage, yet no worker ever admits more than
+  the limit per key and window: with W workers in all, at most W times the limit.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
-import structlog
-from limits.aio.storage import Storage
-from limits.errors import StorageError
 from prometheus_client import CollectorRegistry, Counter
 
 from service.ratelimit.policy import Policy
-from service.ratelimit.store import Store, build_storage, close_storage
+from service.ratelimit.store import StoreUnavailable
 
-log = structlog.get_logger(__name__)
-
-# Window expiries remembered per worker; beyond this the oldest are forgotten (and at
-# worst asked for again).
-RESETS_KEPT = 10_000
+# Windows remembered per worker; beyond this the oldest are forgotten (and asked again).
+WINDOWS_KEPT = 10_000
 
 
-@dataclass(frozen=True)
+class Store(Protocol):
+    """Where hits are counted: Redis (shared) or this process's memory."""
+
+    async def open(self) -> None:
+        """Get ready, inside the running event loop."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+    async def hit(self, key: bytes, window_ms: int) -> tuple[int, int]:
+        """Count one hit: the window's count so far and its milliseconds left."""
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The outcome of one hit: admitted or not, what remains, when the window resets."""
 
@@ -63,84 +69,72 @@ class RateLimitMetrics:
             ),
             unchecked=Counter(
                 "rate_limit_store_unavailable",
-                "Requests let through unchecked because the rate-limit store was unreachable.",
+                "Requests admitted on this worker's own count: the store did not count them.",
                 registry=registry,
             ),
         )
 
 
+class _Window:
+    __slots__ = ("count", "reset_at")
+
+    def __init__(self, count: int, reset_at: float) -> None:
+        self.count = count
+        self.reset_at = reset_at
+
+
 class RateLimiter:
     """Hits per (policy, identity) in a store shared by every worker and replica."""
 
-    def __init__(
-        self, storage_url: str, *, timeout_s: float, retry_s: float, metrics: RateLimitMetrics
-    ) -> None:
+    def __init__(self, store: Store, storage_url: str, *, metrics: RateLimitMetrics) -> None:
+        self.store = store
         self.storage_url = storage_url
-        self.timeout_s = timeout_s
-        self.retry_s = retry_s
         self.metrics = metrics
-        self._store: Store | None = None
-        self._down_until = 0.0
-        self._down = False
-        self._resets: OrderedDict[str, float] = OrderedDict()
+        self._windows: dict[str, _Window] = {}
 
     async def open(self) -> None:
-        """Create the store client; called from the app's lifespan, inside its event loop."""
-        self._store = build_storage(self.storage_url, self.timeout_s)
+        """Open the store; called from the app's lifespan, inside its event loop."""
+        await self.store.open()
 
     async def close(self) -> None:
         """Release the store's connections."""
-        if self._store is not None:
-            await close_storage(self._store)
-            self._store = None
+        await self.store.close()
 
     async def hit(self, policy: Policy, identity: str) -> Decision | None:
-        """Count one request; None when the store is unavailable (the request goes through)."""
+        """Count one request; None when it was admitted without the store's count."""
         now = time.monotonic()
-        if self._store is None or now < self._down_until:
-            self.metrics.unchecked.inc()
-            return None
-        storage = self._store.storage
-        key = policy.item.key_for(policy.group.value, identity)
-        window_s = policy.window_s
+        key = policy.key_prefix + identity
+        window = self._windows.get(key)
+        if window is not None and window.count >= policy.amount and now < window.reset_at:
+            return Decision(False, 0, window.reset_at - now)
         try:
-            count = await storage.incr(key, window_s)
-            reset_at = await self._reset_at(storage, key, count, now, window_s)
-        except (StorageError, OSError, TimeoutError) as exc:
-            self._failed(exc)
-            return None
-        if self._down:
-            self._down = False
-            log.info("ratelimit.store_recovered")
-        amount = policy.item.amount
-        return Decision(count <= amount, amount - count, reset_at - time.monotonic())
+            count, ttl_ms = await self.store.hit(key.encode(), policy.window_ms)
+        except StoreUnavailable:
+            return self._unchecked(key, policy)
+        # From the time the hit was sent: never later than the store's own reset.
+        reset_at = now + ttl_ms / 1000
+        self._remember(key, count, reset_at)
+        return Decision(count <= policy.amount, policy.amount - count, reset_at - time.monotonic())
 
-    async def _reset_at(
-        self, storage: Storage, key: str, count: int, now: float, window_s: int
-    ) -> float:
-        if count == 1:  # this hit opened the window, and the store set its expiry now
-            reset_at = now + window_s
-        else:
-            known = self._resets.get(key)
-            if known is not None and known > now:
-                return known
-            expires_at = await storage.get_expiry(key)  # wall-clock seconds
-            reset_at = now + max(0.0, expires_at - time.time())
-        self._resets[key] = reset_at
-        self._resets.move_to_end(key)
-        if len(self._resets) > RESETS_KEPT:
-            self._resets.popitem(last=False)
-        return reset_at
+    def _remember(self, key: str, count: int, reset_at: float) -> None:
+        window = self._windows.get(key)
+        if window is None:
+            if len(self._windows) >= WINDOWS_KEPT:
+                del self._windows[next(iter(self._windows))]
+            self._windows[key] = _Window(count, reset_at)
+        elif count > window.count or count == 1 or time.monotonic() >= window.reset_at:
+            # A higher count, or a new window; an older reply arriving late changes nothing.
+            window.count = count
+            window.reset_at = reset_at
 
-    def _failed(self, exc: Exception) -> None:
+    def _unchecked(self, key: str, policy: Policy) -> Decision | None:
+        now = time.monotonic()
+        window = self._windows.get(key)
+        if window is None or now >= window.reset_at:
+            self._remember(key, 0, now + policy.window_s)
+            window = self._windows[key]
+        if window.count >= policy.amount:
+            return Decision(False, 0, window.reset_at - now)
+        window.count += 1
         self.metrics.unchecked.inc()
-        self._down_until = time.monotonic() + self.retry_s
-        if not self._down:
-            self._down = True
-            cause = exc.__cause__ or exc
-            log.warning(
-                "ratelimit.store_unavailable",
-                error_type=type(cause).__name__,
-                fail_open=True,
-                retry_in_s=self.retry_s,
-            )
+        return None

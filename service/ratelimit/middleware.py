@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.kernel.client_address import IPNetwork, client_address
+from service.kernel.client_address import IPNetwork, address_key, client_address
 from service.kernel.identity import TokenSubjects
 from service.kernel.limits import parse_limit
 from service.middleware import current_request_id
@@ -16,12 +16,16 @@ from service.ratelimit.policy import Policy, RouteGroup, route_group
 _BEARER = b"bearer "
 
 
-def _identity(scope: Scope, proxies: tuple[IPNetwork, ...]) -> str:
-    """`user:<id>` for a valid access token, else `addr:<client address>`.
+def _identity(
+    scope: Scope, by_address: bool, proxies: tuple[IPNetwork, ...], ipv6_prefix: int
+) -> str:
+    """`user:<id>` for a valid access token, else `addr:<client address key>`.
 
-    The token is only verified (signature, expiry, issuer, audience; memoised per worker by
-    the codec), never looked up: counting must not cost a database read. An invalid token
-    counts against the address, and the route answers 401 as usual.
+    Address-keyed groups (account and credential routes) never look at the token: a
+    token must not buy a fresh quota there. Elsewhere the token is only verified
+    (signature, expiry, issuer, audience; memoised per worker by the codec), never looked
+    up: counting must not cost a database read. An invalid token counts against the
+    address, and the route answers 401 as usual.
     """
     authorization = forwarded_for = None
     for name, value in scope["headers"]:
@@ -29,15 +33,16 @@ def _identity(scope: Scope, proxies: tuple[IPNetwork, ...]) -> str:
             authorization = value
         elif name == b"x-forwarded-for":
             forwarded_for = value
-    state = scope.get("state") or {}
-    tokens: TokenSubjects | None = state.get("tokens")
-    if authorization and tokens is not None and authorization[:7].lower() == _BEARER:
-        subject = tokens.subject(authorization[7:].decode("latin-1").strip())
-        if subject is not None:
-            return "user:" + subject
+    if authorization and not by_address and authorization[:7].lower() == _BEARER:
+        tokens: TokenSubjects | None = (scope.get("state") or {}).get("tokens")
+        if tokens is not None:
+            subject = tokens.subject(authorization[7:].decode("latin-1").strip())
+            if subject is not None:
+                return "user:" + subject
     peer = scope.get("client")
     forwarded = forwarded_for.decode("latin-1") if forwarded_for else None
-    return "addr:" + client_address(peer[0] if peer else None, forwarded, proxies)
+    address = client_address(peer[0] if peer else None, forwarded, proxies)
+    return "addr:" + address_key(address, ipv6_prefix)
 
 
 class RateLimitMiddleware:
@@ -53,11 +58,13 @@ class RateLimitMiddleware:
         limiter: RateLimiter,
         policies: dict[RouteGroup, Policy],
         trusted_proxies: tuple[IPNetwork, ...],
+        ipv6_prefix: int,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.policies = policies
         self.proxies = trusted_proxies
+        self.ipv6_prefix = ipv6_prefix
         self.policy_fields = {group: policy_field(p) for group, p in policies.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -70,7 +77,8 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         policy = self.policies[group]
-        decision = await self.limiter.hit(policy, _identity(scope, self.proxies))
+        identity = _identity(scope, policy.by_address, self.proxies, self.ipv6_prefix)
+        decision = await self.limiter.hit(policy, identity)
         headers = [(b"ratelimit-policy", self.policy_fields[group])]
         if decision is not None:
             headers.append(

@@ -7,7 +7,7 @@ limited request costs no route matching, no body parsing and no database work.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from limits import RateLimitItem
@@ -28,6 +28,12 @@ class RouteGroup(StrEnum):
     WRITE = "write"
     AVATAR = "avatar"
     INFERENCE = "inference"
+
+
+# Groups counted against the client address whatever token comes with the request: they
+# create accounts, sessions and mails, so a token (cheap to get: register, log in) must
+# not buy a fresh quota.
+ADDRESS_KEYED_GROUPS = frozenset({RouteGroup.AUTH})
 
 
 def route_group(method: str, path: str) -> RouteGroup | None:
@@ -53,12 +59,22 @@ def route_group(method: str, path: str) -> RouteGroup | None:
 
 @dataclass(frozen=True)
 class Policy:
-    """One route group's limit, with its header form computed once."""
+    """One route group's limit, with what each hit needs computed once."""
 
     group: RouteGroup
     item: RateLimitItem
+    amount: int = field(init=False)
+    window_s: int = field(init=False)
+    window_ms: int = field(init=False)
+    # The store key is this prefix and the caller: a changed limit starts fresh counts.
+    key_prefix: str = field(init=False)
+    by_address: bool = field(init=False)
 
-    @property
-    def window_s(self) -> int:
-        """The window length in seconds."""
-        return int(self.item.get_expiry())
+    def __post_init__(self) -> None:
+        window_s = int(self.item.get_expiry())
+        object.__setattr__(self, "amount", self.item.amount)
+        object.__setattr__(self, "window_s", window_s)
+        object.__setattr__(self, "window_ms", window_s * 1000)
+        prefix = f"ratelimit:{self.group.value}:{self.item.amount}/{window_s}:"
+        object.__setattr__(self, "key_prefix", prefix)
+        object.__setattr__(self, "by_address", self.group in ADDRESS_KEYED_GROUPS)
