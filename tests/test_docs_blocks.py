@@ -139,10 +139,19 @@ def test_every_document_has_a_contents_list_and_every_skip_a_reason() -> None:
     assert len(RUN_BLOCKS) >= 9, [block.where for block in RUN_BLOCKS]
 
 
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors for the headings of `path`."""
+    headings = re.findall(r"^#+ (.+)$", path.read_text(), re.MULTILINE)
+    return {re.sub(r"[^\w -]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
 def test_links_between_documents_resolve() -> None:
     for path in [*_documents(), REPO_ROOT / "bench" / "README.md"]:
-        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text()):
-            assert (path.parent / target).exists(), f"{path.name} links to missing {target}"
+        for target, anchor in re.findall(r"\]\(([^)#:]*)(?:#([^)]*))?\)", path.read_text()):
+            linked = path.parent / target if target else path
+            assert linked.exists(), f"{path.name} links to missing {target}"
+            if anchor and linked.suffix == ".md":
+                assert anchor in _anchors(linked), f"{path.name} links to {target}#{anchor}"
 
 
 def test_documents_name_behaviours_not_module_files() -> None:
