@@ -139,6 +139,16 @@ def test_every_document_has_a_contents_list_and_every_skip_a_reason() -> None:
     assert len(RUN_BLOCKS) >= 9, [block.where for block in RUN_BLOCKS]
 
 
+def test_blocks_define_what_they_use() -> None:
+    for block in RUN_BLOCKS:
+        code = "\n".join(re.sub(r"(^|\s)#.*$", "", line) for line in block.script.splitlines())
+        if "$API" in code:
+            assert "API=${API:-http://127.0.0.1:8000}" in code, f"{block.where} uses an unset $API"
+        # A placeholder such as <id> is a redirect to bash; a reader would paste it as is.
+        assert not re.search(r"<[a-z_]+>", code), f"{block.where} has a placeholder"
+        assert "uuidgen" not in code, f"{block.where} needs uuidgen, which is not everywhere"
+
+
 def _anchors(path: Path) -> set[str]:
     """GitHub's anchors for the headings of `path`."""
     headings = re.findall(r"^#+ (.+)$", path.read_text(), re.MULTILINE)
