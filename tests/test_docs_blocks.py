@@ -149,6 +149,13 @@ def test_blocks_define_what_they_use() -> None:
         assert "uuidgen" not in code, f"{block.where} needs uuidgen, which is not everywhere"
 
 
+def test_the_configuration_table_names_every_setting() -> None:
+    text = (REPO_ROOT / "docs" / "operations.md").read_text()
+    table = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    assert {name.upper() for name in Settings.model_fields} <= named
+
+
 def _anchors(path: Path) -> set[str]:
     """GitHub's anchors for the headings of `path`."""
     headings = re.findall(r"^#+ (.+)$", path.read_text(), re.MULTILINE)
