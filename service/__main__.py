@@ -81,10 +81,13 @@ def _seed(_: argparse.Namespace) -> None:
         )
 
 
-def _train(_: argparse.Namespace) -> None:
+def _train(args: argparse.Namespace) -> None:
     from service.logging import configure_logging
     from service.model_seed import IRIS_MODEL, train_and_register
 
+    if args.out is not None:
+        _train_to_file(args.out)
+        return
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
     try:
@@ -100,6 +103,22 @@ def _train(_: argparse.Namespace) -> None:
     print(
         f"iris classifier: held-out accuracy {report.accuracy:.3f}; "
         f"{state} model {IRIS_MODEL!r} version {report.version}"
+    )
+
+
+def _train_to_file(out: Path) -> None:
+    """Train iris and write its ONNX file (for uploading by hand); no database is touched."""
+    try:
+        from service.inference.train import train_iris
+
+        trained = train_iris()
+    except ImportError as exc:
+        print(f"training needs the `train` extra ({exc.name} is missing)", file=sys.stderr)
+        raise SystemExit(1) from None
+    out.write_bytes(trained.onnx)
+    print(
+        f"iris classifier: held-out accuracy {trained.metrics['accuracy']:.3f}; "
+        f"wrote {len(trained.onnx)} bytes to {out}"
     )
 
 
@@ -198,6 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     seed.set_defaults(run=_seed)
     train = commands.add_parser(
         "train", help="train the bundled iris classifier and register it as `iris` (idempotent)"
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        help="write the trained model's ONNX file here instead of registering it",
     )
     train.set_defaults(run=_train)
     admin = commands.add_parser(

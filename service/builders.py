@@ -50,7 +50,7 @@ def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarS
 def build_mail_sender(settings: Settings) -> MailSender:
     """SMTP when `SMTP_HOST` is set; else (development and tests only) the log."""
     if not settings.smtp_host:
-        return LogSender()
+        return LogSender(settings.mail_log_file)
     return SmtpSender(
         SmtpConfig(
             host=settings.smtp_host,

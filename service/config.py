@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.development import with_development_defaults
 from service.hosts import parse_origin
 from service.kernel.limits import parse_limit
 from service.kernel.state import from_state
@@ -153,6 +154,13 @@ class Settings(BaseSettings):
     mail_budget_per_client: int = Field(default=30, ge=1, le=100_000)
     mail_budget_window_s: int = Field(default=3600, ge=60, le=7 * 86_400)
     require_verified_email: bool = False
+    # Without SMTP_HOST, development also appends each mail as a JSON line here.
+    mail_log_file: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _development_defaults(cls, data: object) -> object:
+        return with_development_defaults(data)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -174,6 +182,7 @@ class Settings(BaseSettings):
         "smtp_host",
         "smtp_username",
         "smtp_password",
+        "mail_log_file",
         "openapi_enabled",
         "docs_enabled",
         mode="before",

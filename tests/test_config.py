@@ -78,3 +78,31 @@ def test_env_example_lists_valid_settings(monkeypatch: pytest.MonkeyPatch) -> No
         if re.match(r"^(# )?[A-Z0-9_]+=", line)
     }
     assert set(Settings.model_fields) <= documented, set(Settings.model_fields) - documented
+
+
+def test_development_defaults_leave_room_and_production_keeps_strict_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in list(os.environ):
+        if name.lower() in Settings.model_fields:
+            monkeypatch.delenv(name)
+    development = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert development.rate_limit_auth == "300/minute"
+    assert development.mail_budget_per_client == 300
+    assert development.mail_log_file == ".local/mail.jsonl"
+    production = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment=Environment.PRODUCTION,
+        jwt_secret="p" * 40,
+        smtp_host="smtp.example.com",
+        public_base_url="https://api.example.com",
+    )
+    assert production.rate_limit_auth == "10/minute"
+    assert production.mail_budget_per_client == 30
+    assert production.mail_log_file is None
+    # A value set in the environment wins over the development default.
+    monkeypatch.setenv("RATE_LIMIT_AUTH", "7/minute")
+    monkeypatch.setenv("MAIL_LOG_FILE", "")
+    explicit = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert explicit.rate_limit_auth == "7/minute"
+    assert explicit.mail_log_file is None

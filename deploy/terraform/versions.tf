@@ -53,7 +53,7 @@ provider "mongodbatlas" {}
 # admin; cluster_admin_principal_arns adds others, e.g. a CI role). The endpoint must be
 # reachable from where terraform runs: its public side is open only to
 # cluster_endpoint_public_access_cidrs, its private side (inside the VPC) only to
-# cluster_endpoint_private_access_cidrs; README "Terraform" has both set-ups.
+# cluster_endpoint_private_access_cidrs; docs/deployment.md "Terraform (AWS)" has both set-ups.
 provider "kubernetes" {
   host                   = local.cluster.host
   cluster_ca_certificate = local.cluster.ca_certificate

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Protocol
 
 import aiosmtplib
+import orjson
 import structlog
 
 from service.mail.templates import Mail
@@ -71,10 +74,24 @@ class SmtpSender:
 class LogSender:
     """Development without SMTP: the mail, link included, goes to the log at INFO.
 
-    Never used in production (the settings refuse a production start without SMTP_HOST),
-    because the log would then hold live tokens.
+    With a `path` (`MAIL_LOG_FILE`) each mail is also appended to it as one JSON line, so
+    a shell (or a test) can read a mailed link back. Never used in production (the
+    settings refuse a production start without SMTP_HOST), because the log would then
+    hold live tokens.
     """
 
+    def __init__(self, path: str | None = None) -> None:
+        self._path = Path(path) if path else None
+
     async def send(self, mail: Mail) -> None:
-        """Write `mail` to the log."""
+        """Write `mail` to the log (and to the mail log file, if any)."""
         log.info("mail.logged", kind=mail.kind, to=mail.to, subject=mail.subject, body=mail.text)
+        if self._path is not None:
+            line = {"kind": mail.kind, "to": mail.to, "subject": mail.subject, "body": mail.text}
+            await asyncio.to_thread(_append_line, self._path, orjson.dumps(line) + b"\n")
+
+
+def _append_line(path: Path, line: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as file:
+        file.write(line)

@@ -112,6 +112,21 @@ async def test_keys_are_limited_in_length_and_alphabet(
     assert quoted.headers["idempotent-replayed"] == "true"
 
 
+async def test_an_empty_key_is_refused_not_ignored(
+    client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    # What a shell sends when the command meant to make a key printed nothing: the
+    # client believes its retries are safe, so the header must not be dropped silently.
+    for empty in ("", "   ", '""'):
+        response = await client.post(
+            "/users", json=user_payload(), headers={"Idempotency-Key": empty}
+        )
+        assert response.status_code == 422, repr(empty)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert await test_db["users"].count_documents({}) == 0
+
+
 async def test_stored_outcomes_hold_no_secret_and_expire(
     client: httpx.AsyncClient, test_db: AsyncDatabase[dict[str, Any]]
 ) -> None:
