@@ -17,9 +17,12 @@ from pathlib import Path
 import httpx
 
 from scripts.localdb import free_port
+from service.auth.keys import generate_pem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32
+# The processes' signing key, passed as a variable (tests/test_health.py mints with it).
+SERVICE_PROCESS_SIGNING_KEY = generate_pem("ES256").decode()
 _TEST_DEFAULTS = {
     # One database deadline per request: short, so outages answer quickly, with room
     # for a login (several round trips and a hash) on a loaded test machine.
@@ -30,6 +33,7 @@ _TEST_DEFAULTS = {
     "LOG_LEVEL": "WARNING",
     "ENVIRONMENT": "test",
     "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
+    "JWT_SIGNING_KEY": SERVICE_PROCESS_SIGNING_KEY,
     "RATE_LIMIT_ENABLED": "false",
 }
 
