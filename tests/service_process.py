@@ -50,12 +50,14 @@ def running_service(
     ready_path: str = "/health/live",
     start_timeout_s: float = 30,
     environ: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Start `python -m service serve` against `mongodb_url`; yield its base URL once
     `ready_path` answers 200. `test_defaults=False` leaves out `_TEST_DEFAULTS`
     (cheap hashing, no rate limits, ENVIRONMENT=test): only `extra_env` is added to
-    `environ` (default: this process's environment)."""
-    port = free_port()
+    `environ` (default: this process's environment). `port` (default: a free one) lets a
+    restarted service keep its address."""
+    port = port or free_port()
     env = {
         **(os.environ if environ is None else environ),
         "MONGODB_URL": mongodb_url,
