@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx
 
 from bench.flood_report import JWT_SECRET, FloodReport, render, render_limited, write_section
+from bench.token_keys import SIGNING_KEY
 from scripts.localdb import free_port, start_server
 from scripts.localredis import start_redis
 from service.config import Settings
@@ -65,6 +66,7 @@ def _start_service(
         "ENVIRONMENT": "production",
         "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
         "JWT_SECRET": JWT_SECRET,
+        "JWT_SIGNING_KEY": SIGNING_KEY,
         "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="flood-metrics-"),
         "ALLOWED_HOSTS": "127.0.0.1",

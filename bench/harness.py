@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -38,6 +38,7 @@ from bench.servers import (
     start,
     worker_split,
 )
+from bench.token_keys import SIGNING_KEY, bench_token
 from scripts.localdb import start_server
 
 JWT_SECRET = "bench-only-signing-secret-" + "b" * 40
@@ -149,6 +150,7 @@ def main() -> None:
             service_env = {
                 **env,
                 "JWT_SECRET": JWT_SECRET,
+                "JWT_SIGNING_KEY": SIGNING_KEY,
                 "ENVIRONMENT": "production",
                 "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
                 "LOG_LEVEL": "INFO",
@@ -169,11 +171,7 @@ def main() -> None:
                 ),
                 start("B", [sys.executable, "-m", "bench.bare_app"], env, "/health/ready"),
             ]
-            from service.auth.security import TokenCodec
-
-            token = TokenCodec(
-                JWT_SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)
-            ).encode(user_id, 0, "bench")
+            token = bench_token(user_id)
             auth = {"Authorization": f"Bearer {token}"}
             same = [httpx.get(s.url + f"/users/{user_id}", headers=auth).json() for s in servers]
             assert same[0] == same[2], f"S and B answer differently:\n{same[0]}\n{same[2]}"

@@ -13,14 +13,13 @@ import asyncio
 import os
 import sys
 import time
-from datetime import timedelta
 from typing import Any
 
 from asgi_lifespan import LifespanManager
 from bson import ObjectId
 from pyinstrument import Profiler
 
-from service.auth.security import TokenCodec
+from bench.token_keys import SIGNING_KEY, bench_token
 from service.config import Settings
 from service.main import create_app
 
@@ -68,6 +67,7 @@ async def main() -> None:
     path, count = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     settings = Settings(
         jwt_secret=SECRET,
+        jwt_signing_key=SIGNING_KEY,
         environment="production",
         smtp_host="127.0.0.1",  # production needs one; this profile sends no mail
         log_level="INFO",
@@ -79,9 +79,7 @@ async def main() -> None:
     app = create_app(settings)
     user_id = path.rstrip("/").rsplit("/", 1)[-1]
     ObjectId(user_id)  # the path must end with a seeded user's id, used for the token too
-    token = TokenCodec(
-        SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)
-    ).encode(user_id, 0, "profile")
+    token = bench_token(user_id, "profile")
     async with LifespanManager(app) as manager:
         await _drive(manager.app, path, token, 200)
         plain_us = await _drive(manager.app, path, token, count)

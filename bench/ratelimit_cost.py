@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,6 +29,7 @@ import httpx
 from bench.harness import JWT_SECRET, measure
 from bench.ratelimit_inprocess import limiter_cpu_us
 from bench.servers import LOAD_CORE, ROOT, SERVER_CORE, ensure_wrk, pin, seed_users, start
+from bench.token_keys import SIGNING_KEY, bench_codec
 from scripts.localdb import start_server
 from scripts.localredis import start_redis
 
@@ -55,6 +56,7 @@ def main() -> None:
                 "MONGODB_URL": db.url,
                 "MONGODB_DB": database,
                 "JWT_SECRET": JWT_SECRET,
+                "JWT_SIGNING_KEY": SIGNING_KEY,
                 "ENVIRONMENT": "production",
                 "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
                 "ALLOWED_HOSTS": "127.0.0.1",
@@ -77,11 +79,7 @@ def main() -> None:
                 servers.append(
                     start("redis (baseline)", serve, extra, "/health/ready", Path(baseline))
                 )
-            from service.auth.security import TokenCodec
-
-            codec = TokenCodec(
-                JWT_SECRET, "HS256", "users-service", "users-service", timedelta(hours=1)
-            )
+            codec = bench_codec()
             token = codec.encode(user_id, 0, "bench")
             auth = {"Authorization": f"Bearer {token}"}
             path = f"/users/{user_id}"

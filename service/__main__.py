@@ -1,4 +1,4 @@
-"""Command line: `python -m service serve|seed|train|create-admin|migrate-avatars`."""
+"""Command line: `python -m service serve|seed|train|create-admin|migrate-avatars|keys`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from service.auth.key_cli import add_commands as add_key_commands
 from service.config import Settings
 
 
@@ -36,12 +37,25 @@ def prepare_multiprocess_metrics() -> None:
         stale.unlink()
 
 
+def _check_keys(settings: Settings) -> None:
+    from service.auth.keys import KeySetError
+    from service.builders import load_key_set
+
+    # Before any worker starts: a missing or bad key is one clear line, not a traceback.
+    try:
+        load_key_set(settings)
+    except KeySetError as exc:
+        print(f"invalid setting {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from service.server_limits import uvicorn_limits
 
     settings = _load_settings()
+    _check_keys(settings)
     prepare_multiprocess_metrics()
     uvicorn.run(
         # The app is built per worker by its factory, not at import time.
@@ -235,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     migrate.add_argument("--to", choices=["s3"], required=True)
     migrate.set_defaults(run=_migrate_avatars)
+    add_key_commands(commands, lambda: _load_settings().jwt_keys_dir)
     args = parser.parse_args(argv)
     args.run(args)
 

@@ -7,15 +7,18 @@ service agree on hashing cost, storage and token parameters.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from service.admission import AdmissionGate
+from service.auth.key_store import ensure_development_keys, read_directory, read_variables
+from service.auth.keys import KeySet, KeySetError
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
 from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
-from service.config import Settings
+from service.config import Environment, Settings
 from service.db import MongoDatabase
 from service.inference.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
 from service.inference.runtime import LruCache, Serving
@@ -87,13 +90,34 @@ def build_model_limits(settings: Settings) -> ModelLimits:
     )
 
 
-def build_token_codec(settings: Settings) -> TokenCodec:
-    """The access-token signer and verifier for these settings."""
+def load_key_set(settings: Settings) -> KeySet:
+    """The access-token keys: JWT_SIGNING_KEY (+ JWT_VERIFY_KEYS), else JWT_KEYS_DIR.
+
+    Development and tests create a key in an empty directory; production never does.
+    KeySetError names the variable to fix.
+    """
+    directory = Path(settings.jwt_keys_dir)
+    try:
+        if settings.jwt_signing_key is not None:
+            verify = settings.jwt_verify_keys
+            return read_variables(
+                settings.jwt_signing_key.get_secret_value(),
+                verify.get_secret_value() if verify else None,
+            )
+        if settings.environment is Environment.PRODUCTION:
+            return read_directory(directory)
+        return ensure_development_keys(directory, settings.jwt_algorithm)
+    except (KeySetError, OSError) as exc:
+        source = "JWT_SIGNING_KEY/JWT_VERIFY_KEYS" if settings.jwt_signing_key else "JWT_KEYS_DIR"
+        raise KeySetError(f"{source}: {exc}") from None
+
+
+def build_token_codec(settings: Settings, keys: KeySet | None = None) -> TokenCodec:
+    """The access-token signer and verifier for these settings (and key set, if given)."""
     return TokenCodec(
-        secret=settings.jwt_secret.get_secret_value(),
-        algorithm=settings.jwt_algorithm,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
+        keys=keys or load_key_set(settings),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_s),
     )
 

@@ -18,6 +18,7 @@ from service.kernel.state import from_state
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # noqa: S105
+HMAC_SECRET_MIN_BYTES = 32
 
 
 # Every per-worker admission gate (hashing, decoding, inference) takes the same bounds:
@@ -47,10 +48,16 @@ class Settings(BaseSettings):
     # The deadline of all database work of one request (PyMongo CSOT), see README.
     mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
     health_timeout_ms: int = Field(default=1000, ge=50, le=1000)
+    # Server-side HMAC key of ETags and idempotency fingerprints (never of access tokens).
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
-    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
-    jwt_issuer: str = "users-service"
-    jwt_audience: str = "users-service"
+    # Access tokens (docs/tokens.md): asymmetric keys from a directory or from variables.
+    jwt_algorithm: Literal["ES256", "EdDSA"] = "ES256"
+    jwt_keys_dir: str = Field(default=".local/jwt-keys", min_length=1)
+    jwt_signing_key: SecretStr | None = None
+    jwt_verify_keys: SecretStr | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwks_max_age_s: int = Field(default=300, ge=0, le=86_400)
     access_token_ttl_s: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_s: int = Field(default=14 * 86_400, ge=300, le=365 * 86_400)
     login_max_failures: int = Field(default=5, ge=1, le=1000)
@@ -185,6 +192,10 @@ class Settings(BaseSettings):
         "mail_log_file",
         "openapi_enabled",
         "docs_enabled",
+        "jwt_signing_key",
+        "jwt_verify_keys",
+        "jwt_issuer",
+        "jwt_audience",
         mode="before",
     )
     @classmethod
@@ -228,17 +239,26 @@ class Settings(BaseSettings):
         placeholder = secret in PLACEHOLDER_SECRETS or secret == DEVELOPMENT_JWT_SECRET
         if self.environment is not Environment.DEVELOPMENT and placeholder:
             raise ValueError("JWT_SECRET must be set to a real secret outside development")
-        # RFC 7518: an HMAC key at least as long as the hash output.
-        minimum = {"HS256": 32, "HS384": 48, "HS512": 64}[self.jwt_algorithm]
-        if len(secret.encode()) < minimum:
-            raise ValueError(
-                f"JWT_SECRET must be at least {minimum} bytes for {self.jwt_algorithm}"
-            )
+        # An HMAC-SHA256 key at least as long as the hash output (RFC 2104).
+        if len(secret.encode()) < HMAC_SECRET_MIN_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {HMAC_SECRET_MIN_BYTES} bytes")
+        if self.jwt_verify_keys and not self.jwt_signing_key:
+            raise ValueError("JWT_VERIFY_KEYS needs JWT_SIGNING_KEY")
         # Written URLs (Location, Link, avatar_url) must never follow a forged Host header.
         production = self.environment is Environment.PRODUCTION
         if production and not (self.public_base_url or self.allowed_hosts):
             raise ValueError("set PUBLIC_BASE_URL or ALLOWED_HOSTS in production")
         return self
+
+    @property
+    def token_issuer(self) -> str:
+        """The `iss` of access tokens: JWT_ISSUER, else PUBLIC_BASE_URL, else `users-service`."""
+        return self.jwt_issuer or self.public_base_url or "users-service"
+
+    @property
+    def token_audience(self) -> str:
+        """The `aud` of access tokens: JWT_AUDIENCE, else as the issuer defaults."""
+        return self.jwt_audience or self.public_base_url or "users-service"
 
     @property
     def serves_openapi(self) -> bool:

@@ -23,6 +23,9 @@ SECRET_KEYS = frozenset(
         "refresh_token",
         "authorization",
         "jwt_secret",
+        "jwt_signing_key",
+        "jwt_verify_keys",
+        "private_key",
         "secret",
     }
 )

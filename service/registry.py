@@ -18,6 +18,7 @@ from fastapi import APIRouter
 from service.accounts import avatar_router, lifecycle_router, login_router
 from service.accounts import router as accounts_router
 from service.auth import router as auth_router
+from service.auth import well_known_router
 from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.idempotency.models import IdempotencyRecord
 from service.inference import router as inference_router
@@ -51,7 +52,7 @@ DOMAINS: tuple[Domain, ...] = (
         "service.auth",
         "auth",
         "Log in, rotate tokens, log out.",
-        routers=(auth_router.router,),
+        routers=(auth_router.router, well_known_router.router),
         # The mail budget (service.mail, below the domains) rations the account mails.
         documents=(RefreshToken, LoginFailures, AccountToken, MailBudgetCounter),
     ),

@@ -20,6 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
 from scripts.localredis import LocalRedis, start_redis
+from service.auth.key_store import add_key
 from service.config import Environment, Settings
 from service.db import create_client, init_models
 from service.logging import configure_logging
@@ -75,8 +76,14 @@ def mailbox(smtp_server: tuple[str, int, Mailbox]) -> Mailbox:
 
 
 @pytest.fixture(scope="session")
-def settings(mongo_server: LocalServer, smtp_server: tuple[str, int, Mailbox]) -> Settings:
-    """Settings for the suite: its own database, cheap Argon2 so tests stay quick."""
+def settings(
+    mongo_server: LocalServer,
+    smtp_server: tuple[str, int, Mailbox],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
+    """Settings for the suite: its own database and signing key, cheap Argon2."""
+    keys_dir = tmp_path_factory.mktemp("jwt-keys")
+    add_key(keys_dir, "ES256", activate=True)
     return Settings(
         environment=Environment.TEST,
         mongodb_url=mongo_server.url,
@@ -87,6 +94,7 @@ def settings(mongo_server: LocalServer, smtp_server: tuple[str, int, Mailbox]) -
         log_level="INFO",
         log_format="json",
         jwt_secret=TEST_JWT_SECRET,
+        jwt_keys_dir=str(keys_dir),
         # The suite sends many requests from one address; tests/ratelimit/ turn it on.
         rate_limit_enabled=False,
         smtp_host=smtp_server[0],

@@ -17,9 +17,12 @@ from pathlib import Path
 import httpx
 
 from scripts.localdb import free_port
+from service.auth.keys import generate_pem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32
+# The processes' signing key, passed as a variable (tests/test_health.py mints with it).
+SERVICE_PROCESS_SIGNING_KEY = generate_pem("ES256").decode()
 _TEST_DEFAULTS = {
     # One database deadline per request: short, so outages answer quickly, with room
     # for a login (several round trips and a hash) on a loaded test machine.
@@ -30,6 +33,7 @@ _TEST_DEFAULTS = {
     "LOG_LEVEL": "WARNING",
     "ENVIRONMENT": "test",
     "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
+    "JWT_SIGNING_KEY": SERVICE_PROCESS_SIGNING_KEY,
     "RATE_LIMIT_ENABLED": "false",
 }
 
@@ -46,12 +50,14 @@ def running_service(
     ready_path: str = "/health/live",
     start_timeout_s: float = 30,
     environ: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Start `python -m service serve` against `mongodb_url`; yield its base URL once
     `ready_path` answers 200. `test_defaults=False` leaves out `_TEST_DEFAULTS`
     (cheap hashing, no rate limits, ENVIRONMENT=test): only `extra_env` is added to
-    `environ` (default: this process's environment)."""
-    port = free_port()
+    `environ` (default: this process's environment). `port` (default: a free one) lets a
+    restarted service keep its address."""
+    port = port or free_port()
     env = {
         **(os.environ if environ is None else environ),
         "MONGODB_URL": mongodb_url,

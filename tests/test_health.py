@@ -11,9 +11,10 @@ import pytest
 from bson import ObjectId
 
 from scripts.localdb import LocalServer, free_port, start_server
+from service.auth.key_store import read_variables
 from service.auth.security import TokenCodec
 from tests.factories import DEFAULT_PASSWORD, bearer, user_payload
-from tests.service_process import SERVICE_PROCESS_JWT_SECRET, running_service
+from tests.service_process import SERVICE_PROCESS_SIGNING_KEY, running_service
 
 
 async def test_health_reports_mongodb_with_latency(client: httpx.AsyncClient) -> None:
@@ -34,10 +35,9 @@ async def test_liveness_checks_only_the_process(client: httpx.AsyncClient) -> No
 
 
 def _valid_token() -> dict[str, str]:
-    # Signed with the service process's real secret, so only the database can refuse it.
+    # Signed with the service process's real key, so only the database can refuse it.
     codec = TokenCodec(
-        secret=SERVICE_PROCESS_JWT_SECRET,
-        algorithm="HS256",
+        keys=read_variables(SERVICE_PROCESS_SIGNING_KEY, None),
         issuer="users-service",
         audience="users-service",
         ttl=timedelta(minutes=5),

@@ -52,6 +52,11 @@ resource "helm_release" "service" {
     secret = {
       existingSecret = kubernetes_secret.service.metadata[0].name
     }
+    # Signing keys stay out of Terraform state: a Secret made by `python -m service keys`
+    # or synced from AWS Secrets Manager (docs/tokens.md).
+    jwtKeys = {
+      existingSecret = var.jwt_keys_secret
+    }
     config = {
       ENVIRONMENT = "production"
       MONGODB_DB  = var.mongodb_database

@@ -207,3 +207,9 @@ variable "mail_from" {
   type        = string
   default     = "users-service <no-reply@example.com>"
 }
+
+variable "jwt_keys_secret" {
+  description = "Name of the Kubernetes Secret holding the access-token keys (<kid>.pem files and `active`), in the service's namespace; see docs/tokens.md."
+  type        = string
+  default     = "users-service-jwt-keys"
+}

@@ -22,6 +22,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
 from service.admission import AdmissionGate
+from service.auth.keys import KeySet
 
 REFRESH_TOKEN_BYTES = 32
 VERIFIED_TOKENS_KEPT = 4096
@@ -94,15 +95,15 @@ class AccessClaims:
 
 @dataclass(frozen=True)
 class TokenCodec:
-    """Signs and verifies access tokens with one key, algorithm, issuer and audience.
+    """Signs access tokens with the key set's active key (its `kid` in the header) and
+    verifies them with the key their `kid` names, under that key's own algorithm.
 
     Verified tokens are remembered (bounded, per process): a client sends the same token
     with every request for its lifetime, and re-checking the signature each time costs
     more CPU than the rest of the authentication. Expiry is still checked on every use.
     """
 
-    secret: str
-    algorithm: str
+    keys: KeySet
     issuer: str
     audience: str
     ttl: timedelta
@@ -123,10 +124,13 @@ class TokenCodec:
             "ver": token_version,
             "sid": session_id,
         }
-        return jwt.encode(claims, self.secret, algorithm=self.algorithm)
+        active = self.keys.active
+        return jwt.encode(
+            claims, self.keys.signer, algorithm=active.algorithm, headers={"kid": active.kid}
+        )
 
     def decode(self, token: str) -> AccessClaims:
-        """Verify signature, algorithm, `exp`, `iss` and `aud`; return the claims."""
+        """Verify `kid`, signature, algorithm, `exp`, `iss` and `aud`; return the claims."""
         remembered = self._verified.get(token)
         if remembered is not None:
             claims, expires_at = remembered
@@ -149,10 +153,14 @@ class TokenCodec:
 
     def _verify(self, token: str) -> tuple[AccessClaims, float]:
         try:
+            key = self.keys.verifying_key(jwt.get_unverified_header(token).get("kid"))
+            if key is None:
+                raise InvalidToken("unknown kid")
             claims = jwt.decode(
                 token,
-                self.secret,
-                algorithms=[self.algorithm],  # pinned: `none` and algorithm swaps fail
+                key.public,
+                # The key's algorithm, never the token's: `none` and algorithm swaps fail.
+                algorithms=[key.algorithm],
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["sub", "exp", "iat", "jti", "iss", "aud"]},

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import jwt
 
-from tests.conftest import TEST_JWT_SECRET
+from service.config import Settings
+from tests.auth.signing import hs256_with_public_key, sign, sign_with_stranger, suite_keys, unsigned
 from tests.factories import bearer, login, user_session
 
 
@@ -30,10 +29,6 @@ def _claims(user_id: str, **overrides: Any) -> dict[str, Any]:
     return claims
 
 
-def _b64(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data, default=str).encode()).rstrip(b"=").decode()
-
-
 async def _assert_401(client: httpx.AsyncClient, token: str) -> None:
     response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401, token
@@ -41,33 +36,35 @@ async def _assert_401(client: httpx.AsyncClient, token: str) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_token_signed_by_this_service_works(client: httpx.AsyncClient) -> None:
+async def test_a_token_signed_by_this_service_works(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     user, _ = await user_session(client)
-    token = jwt.encode(_claims(user["id"]), TEST_JWT_SECRET, algorithm="HS256")
+    token = sign(suite_keys(settings), _claims(user["id"]))
     response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json()["id"] == user["id"]
 
 
-async def test_forged_and_misdirected_tokens_are_refused(client: httpx.AsyncClient) -> None:
+async def test_forged_and_misdirected_tokens_are_refused(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     user, _ = await user_session(client)
     uid = user["id"]
-    good_secret = TEST_JWT_SECRET
-    forged = jwt.encode(_claims(uid), "another-secret-" + "z" * 40, algorithm="HS256")
-    unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(uid))}."
-    hs512 = jwt.encode(_claims(uid), good_secret * 2, algorithm="HS512")
-    expired = jwt.encode(
-        _claims(uid, exp=datetime.now(UTC) - timedelta(seconds=5)), good_secret, algorithm="HS256"
-    )
-    wrong_aud = jwt.encode(_claims(uid, aud="someone-else"), good_secret, algorithm="HS256")
-    wrong_iss = jwt.encode(_claims(uid, iss="evil-issuer"), good_secret, algorithm="HS256")
+    keys = suite_keys(settings)
+    forged = sign_with_stranger(_claims(uid), keys.active.kid)
+    no_kid = jwt.encode(_claims(uid), keys.signer, algorithm=keys.active.algorithm)
+    expired = sign(keys, _claims(uid, exp=datetime.now(UTC) - timedelta(seconds=5)))
+    wrong_aud = sign(keys, _claims(uid, aud="someone-else"))
+    wrong_iss = sign(keys, _claims(uid, iss="evil-issuer"))
     no_exp = {k: v for k, v in _claims(uid).items() if k != "exp"}
-    missing_exp = jwt.encode(no_exp, good_secret, algorithm="HS256")
-    bad_sub = jwt.encode(_claims("not-an-object-id"), good_secret, algorithm="HS256")
+    missing_exp = sign(keys, no_exp)
+    bad_sub = sign(keys, _claims("not-an-object-id"))
     for token in (
         forged,
-        unsigned,
-        hs512,
+        no_kid,
+        unsigned(keys, _claims(uid)),
+        hs256_with_public_key(keys, _claims(uid)),
         expired,
         wrong_aud,
         wrong_iss,
@@ -107,7 +104,9 @@ async def test_logout_all_voids_outstanding_access_and_refresh_tokens(
     assert (await client.get("/users/me", headers=bearer(fresh))).status_code == 200
 
 
-async def test_login_response_shape_and_no_store(client: httpx.AsyncClient) -> None:
+async def test_login_response_shape_and_no_store(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     user, _ = await user_session(client)
     response = await client.post(
         "/auth/token", data={"username": user["email"].upper(), "password": "test-password-1234"}
@@ -118,8 +117,10 @@ async def test_login_response_shape_and_no_store(client: httpx.AsyncClient) -> N
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 900
     assert response.headers["cache-control"] == "no-store"
+    keys = suite_keys(settings)
+    assert jwt.get_unverified_header(body["access_token"])["kid"] == keys.active.kid
     claims = jwt.decode(
-        body["access_token"], TEST_JWT_SECRET, algorithms=["HS256"], audience="users-service"
+        body["access_token"], keys.active.public, algorithms=["ES256"], audience="users-service"
     )
     assert claims["sub"] == user["id"]
     assert {"exp", "iat", "jti", "iss", "aud"} <= set(claims)

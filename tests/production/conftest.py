@@ -116,11 +116,16 @@ def production_service(
     workdir = tmp_path_factory.mktemp("production")
     metrics_dir = workdir / "multiproc"
     smtp_host, smtp_port, mailbox = smtp_server
+    # The signing key as an operator makes it, read from a directory as a mounted secret.
+    keys_dir = workdir / "jwt-keys"
+    command = [sys.executable, "-m", "service", "keys", "--dir", str(keys_dir)]
+    subprocess.run([*command, "generate", "--activate"], cwd=REPO_ROOT, check=True, timeout=120)
     env = {
         "ENVIRONMENT": "production",
         "MONGODB_URL": mongo_server.url,
         "MONGODB_DB": f"production_{uuid.uuid4().hex[:8]}",
         "JWT_SECRET": PRODUCTION_JWT_SECRET,
+        "JWT_KEYS_DIR": str(keys_dir),
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "ALLOWED_HOSTS": PUBLIC_HOST,
         "TRUSTED_PROXIES": INGRESS,
