@@ -1,0 +1,52 @@
+"""The published OpenAPI document: the route table's names and the errors every route shares.
+
+Routers declare what is particular to each operation (its summary, its own errors); what
+the service does in front of every router is declared here once, for every operation:
+
+- the operationId comes from `service.api.operation_ids`, even where a router set one, so
+  the table is the one place that names operations;
+- a route in a rate-limited group can answer 429 (with `Retry-After` and the IETF
+  `RateLimit` headers), whichever router serves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from service.api.operation_ids import OPERATION_IDS
+from service.problems import PROBLEM_MEDIA_TYPE
+from service.ratelimit.policy import route_group
+
+_HEADER = {"schema": {"type": "string"}}
+TOO_MANY_REQUESTS: dict[str, Any] = {
+    "description": "Too Many Requests: this route group's rate limit is spent; retry later.",
+    "headers": {
+        "Retry-After": {"description": "Seconds to wait before retrying.", **_HEADER},
+        "RateLimit-Policy": {"description": "The group's limit (IETF draft).", **_HEADER},
+        "RateLimit": {"description": "What is left of it (IETF draft).", **_HEADER},
+    },
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def finish_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Apply the table's operationIds and the shared 429 to every operation, in place."""
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            operation["operationId"] = OPERATION_IDS[(method.upper(), path)]
+            if route_group(method.upper(), path) is not None:
+                operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
+    return document
+
+
+def publish_contract(app: FastAPI) -> None:
+    """Serve `finish_document` of the app's document as its OpenAPI schema."""
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return finish_document(generate())
+
+    app.openapi = openapi  # type: ignore[method-assign]
