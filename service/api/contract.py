@@ -6,7 +6,8 @@ the service does in front of every router is declared here once, for every opera
 - the operationId comes from `service.api.operation_ids`, even where a router set one, so
   the table is the one place that names operations;
 - a route in a rate-limited group can answer 429 (with `Retry-After` and the IETF
-  `RateLimit` headers), whichever router serves it.
+  `RateLimit` headers), whichever router serves it;
+- every route can answer 503: the request deadline (`REQUEST_TIMEOUT_S`) covers them all.
 """
 
 from __future__ import annotations
@@ -30,15 +31,21 @@ TOO_MANY_REQUESTS: dict[str, Any] = {
     },
     "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
+SERVICE_UNAVAILABLE: dict[str, Any] = {
+    "description": "Service Unavailable: past the request deadline; retry after `Retry-After`.",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying.", **_HEADER}},
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def finish_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Apply the table's operationIds and the shared 429 to every operation, in place."""
+    """Apply the table's operationIds and the shared 429 and 503 to every operation."""
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             operation["operationId"] = OPERATION_IDS[(method.upper(), path)]
             if route_group(method.upper(), path) is not None:
                 operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
+            operation["responses"].setdefault("503", SERVICE_UNAVAILABLE)
     return document
 
 

@@ -2469,6 +2469,15 @@ export type HealthLiveGetData = {
     url: '/health/live';
 };
 
+export type HealthLiveGetErrors = {
+    /**
+     * Service Unavailable: past the request deadline; retry after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type HealthLiveGetError = HealthLiveGetErrors[keyof HealthLiveGetErrors];
+
 export type HealthLiveGetResponses = {
     /**
      * Successful Response
@@ -2485,6 +2494,15 @@ export type IndexGetData = {
     url: '/';
 };
 
+export type IndexGetErrors = {
+    /**
+     * Service Unavailable: past the request deadline; retry after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type IndexGetError = IndexGetErrors[keyof IndexGetErrors];
+
 export type IndexGetResponses = {
     /**
      * Successful Response
@@ -2500,6 +2518,15 @@ export type MetricsGetData = {
     query?: never;
     url: '/metrics';
 };
+
+export type MetricsGetErrors = {
+    /**
+     * Service Unavailable: past the request deadline; retry after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type MetricsGetError = MetricsGetErrors[keyof MetricsGetErrors];
 
 export type MetricsGetResponses = {
     /**

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.health_report import HealthReport
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,11 +20,16 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthReport | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthReport | Problem | None:
     if response.status_code == 200:
         response_200 = HealthReport.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -31,7 +37,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HealthReport]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HealthReport | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -43,7 +51,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[HealthReport]:
+) -> Response[HealthReport | Problem]:
     """Liveness probe
 
      200 while the process serves requests; it checks no dependency, so a database outage never gets the
@@ -54,7 +62,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthReport]
+        Response[HealthReport | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -69,7 +77,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> HealthReport | None:
+) -> HealthReport | Problem | None:
     """Liveness probe
 
      200 while the process serves requests; it checks no dependency, so a database outage never gets the
@@ -80,7 +88,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthReport
+        HealthReport | Problem
     """
 
     return sync_detailed(
@@ -91,7 +99,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[HealthReport]:
+) -> Response[HealthReport | Problem]:
     """Liveness probe
 
      200 while the process serves requests; it checks no dependency, so a database outage never gets the
@@ -102,7 +110,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthReport]
+        Response[HealthReport | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -115,7 +123,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> HealthReport | None:
+) -> HealthReport | Problem | None:
     """Liveness probe
 
      200 while the process serves requests; it checks no dependency, so a database outage never gets the
@@ -126,7 +134,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthReport
+        HealthReport | Problem
     """
 
     return (
