@@ -7,11 +7,14 @@ the service does in front of every router is declared here once, for every opera
   the table is the one place that names operations;
 - a route in a rate-limited group can answer 429 (with `Retry-After` and the IETF
   `RateLimit` headers), whichever router serves it;
-- every route can answer 503: the request deadline (`REQUEST_TIMEOUT_S`) covers them all.
+- every route can answer 503: the request deadline (`REQUEST_TIMEOUT_S`) covers them all;
+- a 422 is a problem document (the error handlers make it one), never FastAPI's default
+  `HTTPValidationError`, which is then left out of the schemas.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -38,15 +41,41 @@ SERVICE_UNAVAILABLE: dict[str, Any] = {
 }
 
 
+UNPROCESSABLE: dict[str, Any] = {
+    "description": "Unprocessable Content: `errors` names each invalid field.",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
 def finish_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Apply the table's operationIds and the shared 429 and 503 to every operation."""
+    """Apply the table's operationIds and the shared 422, 429 and 503 to every operation."""
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             operation["operationId"] = OPERATION_IDS[(method.upper(), path)]
+            if _FASTAPI_422 in json.dumps(operation["responses"].get("422", {})):
+                operation["responses"]["422"] = UNPROCESSABLE
             if route_group(method.upper(), path) is not None:
                 operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
             operation["responses"].setdefault("503", SERVICE_UNAVAILABLE)
+    _drop_unreferenced(document, "HTTPValidationError", "ValidationError")
     return document
+
+
+def _drop_unreferenced(document: dict[str, Any], *names: str) -> None:
+    """Remove these component schemas, in order, once nothing refers to them."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in names:
+        if name in schemas:
+            rest = {
+                **document,
+                "components": {
+                    **document["components"],
+                    "schemas": {key: value for key, value in schemas.items() if key != name},
+                },
+            }
+            if f'"#/components/schemas/{name}"' not in json.dumps(rest):
+                del schemas[name]
 
 
 def publish_contract(app: FastAPI) -> None:

@@ -14,7 +14,9 @@ from tests.service_process import running_service
 
 
 @pytest.fixture(scope="module")
-def live_service(mongo_server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_service(
+    mongo_server: LocalServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The base URL of a running service (rate limits off: the suites send bursts)."""
     database = f"clients_{uuid.uuid4().hex[:12]}"
     log_path = tmp_path_factory.mktemp("live-service") / "service.log"

@@ -7,14 +7,12 @@ from .body_users_avatar_upload import BodyUsersAvatarUpload
 from .check_result import CheckResult
 from .check_result_status import CheckResultStatus
 from .checks import Checks
-from .context import Context
 from .email_request import EmailRequest
 from .feature_spec import FeatureSpec
 from .feature_spec_type import FeatureSpecType
 from .field_error import FieldError
 from .health_report import HealthReport
 from .health_report_status import HealthReportStatus
-from .http_validation_error import HTTPValidationError
 from .index import Index
 from .index_links import IndexLinks
 from .metrics import Metrics
@@ -40,7 +38,6 @@ from .user_replace import UserReplace
 from .user_update import UserUpdate
 from .users_create_files_body import UsersCreateFilesBody
 from .users_list_sort import UsersListSort
-from .validation_error import ValidationError
 from .version_patch import VersionPatch
 from .version_read import VersionRead
 
@@ -52,14 +49,12 @@ __all__ = (
     "CheckResult",
     "CheckResultStatus",
     "Checks",
-    "Context",
     "EmailRequest",
     "FeatureSpec",
     "FeatureSpecType",
     "FieldError",
     "HealthReport",
     "HealthReportStatus",
-    "HTTPValidationError",
     "Index",
     "IndexLinks",
     "Metrics",
@@ -85,7 +80,6 @@ __all__ = (
     "UsersCreateFilesBody",
     "UsersListSort",
     "UserUpdate",
-    "ValidationError",
     "VersionPatch",
     "VersionRead",
 )

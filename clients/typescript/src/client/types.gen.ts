@@ -175,16 +175,6 @@ export type FieldError = {
 };
 
 /**
- * HTTPValidationError
- */
-export type HttpValidationError = {
-    /**
-     * Detail
-     */
-    detail?: Array<ValidationError>;
-};
-
-/**
  * HealthReport
  *
  * Overall status and each check that decided it.
@@ -675,34 +665,6 @@ export type UserUpdate = {
      * Name
      */
     name?: string | null;
-};
-
-/**
- * ValidationError
- */
-export type ValidationError = {
-    /**
-     * Location
-     */
-    loc: Array<string | number>;
-    /**
-     * Message
-     */
-    msg: string;
-    /**
-     * Error Type
-     */
-    type: string;
-    /**
-     * Input
-     */
-    input?: unknown;
-    /**
-     * Context
-     */
-    ctx?: {
-        [key: string]: unknown;
-    };
 };
 
 /**
@@ -1325,9 +1287,9 @@ export type UsersMeDeleteErrors = {
      */
     412: Problem;
     /**
-     * Validation Error
+     * Unprocessable Content: `errors` names each invalid field.
      */
-    422: HttpValidationError;
+    422: Problem;
     /**
      * Too Many Requests: this route group's rate limit is spent; retry later.
      */
@@ -1370,9 +1332,9 @@ export type UsersMeGetErrors = {
      */
     401: Problem;
     /**
-     * Validation Error
+     * Unprocessable Content: `errors` names each invalid field.
      */
-    422: HttpValidationError;
+    422: Problem;
     /**
      * Too Many Requests: this route group's rate limit is spent; retry later.
      */

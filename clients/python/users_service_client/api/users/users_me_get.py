@@ -5,7 +5,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.problem import Problem
 from ...models.user_read import UserRead
 from ...types import UNSET, Response, Unset
@@ -30,7 +29,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | HTTPValidationError | Problem | UserRead | None:
+) -> Any | Problem | UserRead | None:
     if response.status_code == 200:
         response_200 = UserRead.from_dict(response.json())
 
@@ -46,7 +45,7 @@ def _parse_response(
         return response_401
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
 
@@ -68,7 +67,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | HTTPValidationError | Problem | UserRead]:
+) -> Response[Any | Problem | UserRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +80,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: None | str | Unset = UNSET,
-) -> Response[Any | HTTPValidationError | Problem | UserRead]:
+) -> Response[Any | Problem | UserRead]:
     """Get the caller
 
      The user the access token belongs to, with `ETag` / `If-None-Match`.
@@ -94,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError | Problem | UserRead]
+        Response[Any | Problem | UserRead]
     """
 
     kwargs = _get_kwargs(
@@ -112,7 +111,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: None | str | Unset = UNSET,
-) -> Any | HTTPValidationError | Problem | UserRead | None:
+) -> Any | Problem | UserRead | None:
     """Get the caller
 
      The user the access token belongs to, with `ETag` / `If-None-Match`.
@@ -125,7 +124,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError | Problem | UserRead
+        Any | Problem | UserRead
     """
 
     return sync_detailed(
@@ -138,7 +137,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: None | str | Unset = UNSET,
-) -> Response[Any | HTTPValidationError | Problem | UserRead]:
+) -> Response[Any | Problem | UserRead]:
     """Get the caller
 
      The user the access token belongs to, with `ETag` / `If-None-Match`.
@@ -151,7 +150,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError | Problem | UserRead]
+        Response[Any | Problem | UserRead]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +166,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: None | str | Unset = UNSET,
-) -> Any | HTTPValidationError | Problem | UserRead | None:
+) -> Any | Problem | UserRead | None:
     """Get the caller
 
      The user the access token belongs to, with `ETag` / `If-None-Match`.
@@ -180,7 +179,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError | Problem | UserRead
+        Any | Problem | UserRead
     """
 
     return (
