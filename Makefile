@@ -119,7 +119,9 @@ clients: openapi $(TS_CLIENT)/node_modules/.installed ## regenerate openapi.json
 	cd $(TS_CLIENT) && npm run --silent generate
 
 clients-check: clients ## fail when the committed contract or clients differ from what the code generates
-	@git diff --exit-code -- openapi.json clients/ || { echo "openapi.json or clients/ are stale: run 'make clients' and commit"; exit 1; }
+	@stale="$$(git status --porcelain -- openapi.json clients/)"; test -z "$$stale" || { \
+		echo "$$stale"; git --no-pager diff --stat -- openapi.json clients/; \
+		echo "openapi.json or clients/ differ from what the code generates: run 'make clients' and commit"; exit 1; }
 
 contract-check: install tools ## refuse a breaking change against the last released contract (contract/released.json)
 	$(BIN)/python -m scripts.contract breaking
