@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -164,3 +165,22 @@ def test_problem_documents_arrive_as_typed_problems(live_service: str) -> None:
     assert isinstance(refused.parsed.errors, list)
     fields = {".".join(str(part) for part in error.loc) for error in refused.parsed.errors}
     assert "body.username" in fields
+
+
+def test_the_documented_snippet_reads_me(live_service: str, repo_root: Path) -> None:
+    # docs/clients.md's five lines, pointed at the live service and a fresh user.
+    user = _register(live_service, "pydoc")
+    docs = (repo_root / "docs" / "clients.md").read_text()
+    snippet = re.search(r"```python\n(.*?)```", docs, re.S)
+    assert snippet is not None
+    code = (
+        snippet.group(1)
+        .replace("http://127.0.0.1:8000", live_service)
+        .replace('"admin-dev-password"', repr(PASSWORD))
+        .replace('"admin"', repr(user.username))
+    )
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # noqa: S102 - our own documentation, run as a reader would
+    me = namespace["me"]
+    assert isinstance(me, UserRead)
+    assert me.id == user.id
