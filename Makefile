@@ -8,8 +8,13 @@ REDIS_DIR ?= .local/redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 UV_VERSION := 0.13.9
+# Contract tooling: oasdiff built from the Go module proxy into .tools/ (not on PATH).
+OASDIFF_VERSION := v1.39.0
+TOOLS := .tools/bin
+TS_CLIENT := clients/typescript
 
 .PHONY: help install run serve db db-stop redis redis-stop seed test fuzz lint format lock clean bench bench-flood create-admin
+.PHONY: tools openapi clients clients-check contract-check contract-release test-clients
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -59,7 +64,7 @@ create-admin: install ## create or promote an admin: ADMIN_PASSWORD=… make cre
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
 		$(BIN)/python -m service create-admin --username "$(USERNAME)" --email "$(EMAIL)"
 
-test: install ## run the test suite against a real database, with coverage (>= 90 %)
+test: install tools $(TS_CLIENT)/node_modules/.installed ## run the test suite against a real database, with coverage (>= 90 %)
 	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml
 
 # A long schemathesis session: FUZZ_EXAMPLES cases per operation and stateful scenarios
@@ -94,3 +99,35 @@ bench: install ## benchmark the service against a bare app and the raw driver, t
 
 bench-flood: install ## flood two workers with anonymous logins and bomb PNGs; peak RSS vs the memory formula (writes bench/RESULTS.md)
 	$(BIN)/python -m bench.flood
+
+$(TOOLS)/oasdiff:
+	GOBIN="$(CURDIR)/$(TOOLS)" go install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION)
+
+tools: $(TOOLS)/oasdiff ## install the contract tools (oasdiff) into .tools/
+
+$(TS_CLIENT)/node_modules/.installed: $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+openapi: install ## regenerate the committed contract openapi.json from the app
+	$(BIN)/python -m scripts.contract write
+
+# One command after any API change: the contract, then both clients from it.
+clients: openapi $(TS_CLIENT)/node_modules/.installed ## regenerate openapi.json, clients/python and clients/typescript
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path openapi.json \
+		--output-path clients/python --meta uv --config clients/python-config.yaml --overwrite
+	cd $(TS_CLIENT) && npm run --silent generate
+
+clients-check: clients ## fail when the committed contract or clients differ from what the code generates
+	@stale="$$(git status --porcelain -- openapi.json clients/)"; test -z "$$stale" || { \
+		echo "$$stale"; git --no-pager diff --stat -- openapi.json clients/; \
+		echo "openapi.json or clients/ differ from what the code generates: run 'make clients' and commit"; exit 1; }
+
+contract-check: install tools ## refuse a breaking change against the last released contract (contract/released.json)
+	$(BIN)/python -m scripts.contract breaking
+
+contract-release: openapi ## at a release: record openapi.json as the released contract
+	$(BIN)/python -m scripts.contract release
+
+test-clients: install tools $(TS_CLIENT)/node_modules/.installed ## run both generated clients' suites against a live service
+	$(BIN)/python -m pytest tests/clients -p no:cacheprovider -q

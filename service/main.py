@@ -10,6 +10,8 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
+from service.api.contract import publish_contract
+from service.api.operation_ids import check_operation_ids, operation_id
 from service.body_limit import BodySizeLimitMiddleware
 from service.config import Settings, get_settings
 from service.db_deadline import request_deadline
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if settings.serves_openapi else None,
         openapi_tags=openapi_tags(),
+        generate_unique_id_function=operation_id,
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
     app.router.route_class = ServiceRoute
@@ -105,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         setup_metrics(app, metrics_registry)
     document_schemas(app, [UserCreate])
+    publish_contract(app)
+    check_operation_ids(app)
     return app
 
 

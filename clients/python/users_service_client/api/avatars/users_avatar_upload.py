@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.body_users_avatar_upload import BodyUsersAvatarUpload
+from ...models.problem import Problem
+from ...models.user_read import UserRead
+from ...types import Response
+
+
+def _get_kwargs(
+    user_id: str,
+    *,
+    body: BodyUsersAvatarUpload,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/users/{user_id}/avatar".format(
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | UserRead | None:
+    if response.status_code == 200:
+        response_200 = UserRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | UserRead]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyUsersAvatarUpload,
+) -> Response[Problem | UserRead]:
+    """Upload an avatar
+
+     The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF (detected from the
+    bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image is re-encoded as WebP (longest
+    side 512 px, first frame of an animation) with all metadata, EXIF and GPS included, removed.
+    Replaces any previous avatar.
+
+    Args:
+        user_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
+        body (BodyUsersAvatarUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UserRead]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyUsersAvatarUpload,
+) -> Problem | UserRead | None:
+    """Upload an avatar
+
+     The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF (detected from the
+    bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image is re-encoded as WebP (longest
+    side 512 px, first frame of an animation) with all metadata, EXIF and GPS included, removed.
+    Replaces any previous avatar.
+
+    Args:
+        user_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
+        body (BodyUsersAvatarUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UserRead
+    """
+
+    return sync_detailed(
+        user_id=user_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyUsersAvatarUpload,
+) -> Response[Problem | UserRead]:
+    """Upload an avatar
+
+     The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF (detected from the
+    bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image is re-encoded as WebP (longest
+    side 512 px, first frame of an animation) with all metadata, EXIF and GPS included, removed.
+    Replaces any previous avatar.
+
+    Args:
+        user_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
+        body (BodyUsersAvatarUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UserRead]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyUsersAvatarUpload,
+) -> Problem | UserRead | None:
+    """Upload an avatar
+
+     The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF (detected from the
+    bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image is re-encoded as WebP (longest
+    side 512 px, first frame of an animation) with all metadata, EXIF and GPS included, removed.
+    Replaces any previous avatar.
+
+    Args:
+        user_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
+        body (BodyUsersAvatarUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UserRead
+    """
+
+    return (
+        await asyncio_detailed(
+            user_id=user_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from .. import types
+from ..types import UNSET, File, FileTypes, Unset
+
+T = TypeVar("T", bound="UserCreateFilesBody")
+
+
+@_attrs_define
+class UserCreateFilesBody:
+    """
+    Attributes:
+        username (str): 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-normalised
+            and lower-cased before it is checked and stored; a name that looks like an existing one (see README) is refused
+            with 409.
+        email (str): An email address (RFC 5321 and email-validator's rules, at a domain that is not special-use such as
+            `.test` or `.local`); stored lower-case.
+        password (str): 8-128 characters; write-only.
+        name (str | Unset): Display name on one line: no control characters (CR, LF, tab, ...), line separators or
+            bidirectional overrides; 1-100 characters, trimmed.
+        avatar (File | Unset): Optional image.
+    """
+
+    username: str
+    email: str
+    password: str
+    name: str | Unset = UNSET
+    avatar: File | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        username = self.username
+
+        email = self.email
+
+        password = self.password
+
+        name = self.name
+
+        avatar: FileTypes | Unset = UNSET
+        if not isinstance(self.avatar, Unset):
+            avatar = self.avatar.to_tuple()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "username": username,
+                "email": email,
+                "password": password,
+            }
+        )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if avatar is not UNSET:
+            field_dict["avatar"] = avatar
+
+        return field_dict
+
+    def to_multipart(self) -> types.RequestFiles:
+        files: types.RequestFiles = []
+
+        files.append(("username", (None, str(self.username).encode(), "text/plain")))
+
+        files.append(("email", (None, str(self.email).encode(), "text/plain")))
+
+        files.append(("password", (None, str(self.password).encode(), "text/plain")))
+
+        if not isinstance(self.name, Unset):
+            files.append(("name", (None, str(self.name).encode(), "text/plain")))
+
+        if not isinstance(self.avatar, Unset):
+            files.append(("avatar", self.avatar.to_tuple()))
+
+        return files
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        username = d.pop("username")
+
+        email = d.pop("email")
+
+        password = d.pop("password")
+
+        name = d.pop("name", UNSET)
+
+        _avatar = d.pop("avatar", UNSET)
+        avatar: File | Unset
+        if isinstance(_avatar, Unset):
+            avatar = UNSET
+        else:
+            avatar = File(payload=BytesIO(_avatar))
+
+        user_create_files_body = cls(
+            username=username,
+            email=email,
+            password=password,
+            name=name,
+            avatar=avatar,
+        )
+
+        return user_create_files_body

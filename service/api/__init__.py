@@ -1,0 +1,1 @@
+"""All of HTTP: the routers, their dependencies, and the published contract's names."""

@@ -1,0 +1,1 @@
+"""The generated clients, each driven by its own suite against a live service."""
