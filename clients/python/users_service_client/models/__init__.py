@@ -27,6 +27,8 @@ from .prediction_response import PredictionResponse
 from .probabilities import Probabilities
 from .problem import Problem
 from .refresh_request import RefreshRequest
+from .response_well_known_jwks_get import ResponseWellKnownJwksGet
+from .response_well_known_openid_configuration_get import ResponseWellKnownOpenidConfigurationGet
 from .role import Role
 from .session_read import SessionRead
 from .token_pair import TokenPair
@@ -69,6 +71,8 @@ __all__ = (
     "Probabilities",
     "Problem",
     "RefreshRequest",
+    "ResponseWellKnownJwksGet",
+    "ResponseWellKnownOpenidConfigurationGet",
     "Role",
     "SessionRead",
     "TokenPair",

@@ -2038,6 +2038,72 @@ export type AuthSessionsDeleteResponses = {
 
 export type AuthSessionsDeleteResponse = AuthSessionsDeleteResponses[keyof AuthSessionsDeleteResponses];
 
+export type WellKnownJwksGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/.well-known/jwks.json';
+};
+
+export type WellKnownJwksGetErrors = {
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable: past the request deadline; retry after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type WellKnownJwksGetError = WellKnownJwksGetErrors[keyof WellKnownJwksGetErrors];
+
+export type WellKnownJwksGetResponses = {
+    /**
+     * Response Well-Known-Jwks-Get
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type WellKnownJwksGetResponse = WellKnownJwksGetResponses[keyof WellKnownJwksGetResponses];
+
+export type WellKnownOpenidConfigurationGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/.well-known/openid-configuration';
+};
+
+export type WellKnownOpenidConfigurationGetErrors = {
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable: past the request deadline; retry after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type WellKnownOpenidConfigurationGetError = WellKnownOpenidConfigurationGetErrors[keyof WellKnownOpenidConfigurationGetErrors];
+
+export type WellKnownOpenidConfigurationGetResponses = {
+    /**
+     * Response Well-Known-Openid-Configuration-Get
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type WellKnownOpenidConfigurationGetResponse = WellKnownOpenidConfigurationGetResponses[keyof WellKnownOpenidConfigurationGetResponses];
+
 export type ModelsListData = {
     body?: never;
     path?: never;

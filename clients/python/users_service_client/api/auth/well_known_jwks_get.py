@@ -1,0 +1,155 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.response_well_known_jwks_get import ResponseWellKnownJwksGet
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/.well-known/jwks.json",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ResponseWellKnownJwksGet | None:
+    if response.status_code == 200:
+        response_200 = ResponseWellKnownJwksGet.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ResponseWellKnownJwksGet]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | ResponseWellKnownJwksGet]:
+    """Public keys of access tokens (JWK Set)
+
+     The public half of every key an access token may be signed with, each named by its `kid` (RFC 7638
+    thumbprint). Cacheable for `JWKS_MAX_AGE_S` seconds: a new key is published at least that long
+    before it signs.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ResponseWellKnownJwksGet]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | ResponseWellKnownJwksGet | None:
+    """Public keys of access tokens (JWK Set)
+
+     The public half of every key an access token may be signed with, each named by its `kid` (RFC 7638
+    thumbprint). Cacheable for `JWKS_MAX_AGE_S` seconds: a new key is published at least that long
+    before it signs.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ResponseWellKnownJwksGet
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | ResponseWellKnownJwksGet]:
+    """Public keys of access tokens (JWK Set)
+
+     The public half of every key an access token may be signed with, each named by its `kid` (RFC 7638
+    thumbprint). Cacheable for `JWKS_MAX_AGE_S` seconds: a new key is published at least that long
+    before it signs.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ResponseWellKnownJwksGet]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | ResponseWellKnownJwksGet | None:
+    """Public keys of access tokens (JWK Set)
+
+     The public half of every key an access token may be signed with, each named by its `kid` (RFC 7638
+    thumbprint). Cacheable for `JWKS_MAX_AGE_S` seconds: a new key is published at least that long
+    before it signs.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ResponseWellKnownJwksGet
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed
