@@ -1,7 +1,8 @@
 """A MongoDB-compatible server on any machine, for development and tests.
 
 Picks, in order: `MONGODB_URL` if already set -> `mongod` on PATH -> `ferretdb` on PATH ->
-FerretDB 1.24.x built from source with Go (cached) -> `docker run mongo:7`. The chosen
+FerretDB 1.24.x built from source with Go (cached) -> `docker run mongo:7` when a Docker
+engine answers. The chosen
 server listens on a free loopback port, keeps its data in the given directory, answers a
 ping before this returns, and stops cleanly.
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # Re-exported: the launcher's callers catch the one error type, pick ports, build on their own.
 from scripts.ferretdb_build import LocalDbError, build_ferretdb, ferretdb_command
 from scripts.processes import free_port, spawn, wait_exit
+from scripts.system_packages import docker_daemon_answers
 
 STATE_FILE = "localdb.json"
 
@@ -132,10 +134,10 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
                 build_error = exc
         if binary is not None:
             command, kind = ferretdb_command(binary, data_dir, port), "ferretdb"
-        elif shutil.which("docker"):
+        elif docker_daemon_answers():
             return _start_docker(data_dir, port, url)
         else:
-            raise LocalDbError(f"no mongod, no ferretdb, and no Docker: {build_error}")
+            raise LocalDbError(f"no mongod, no ferretdb, and no Docker engine: {build_error}")
 
     server = LocalServer(url=url, kind=kind, data_dir=data_dir, port=port, command=command)
     server.process = spawn(command, data_dir / f"{kind}.log")
@@ -150,7 +152,7 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
 
 def _start_docker(data_dir: Path, port: int, url: str) -> LocalServer:
     name = f"users-service-mongo-{port}"
-    subprocess.run(
+    started = subprocess.run(
         [
             "docker",
             "run",
@@ -164,9 +166,13 @@ def _start_docker(data_dir: Path, port: int, url: str) -> LocalServer:
             f"{data_dir}:/data/db",
             "mongo:7",
         ],
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    if started.returncode != 0:
+        reason = (started.stderr.strip().splitlines() or ["no output"])[-1]
+        raise LocalDbError(f"`docker run mongo:7` failed ({reason}); set MONGODB_URL")
     server = LocalServer(url=url, kind="docker", data_dir=data_dir, port=port, container=name)
     wait_until_ready(url, timeout_s=60)
     return server

@@ -85,13 +85,15 @@ async def ensure_indexes(database: MongoDatabase, model: type[Document]) -> None
                     await collection.create_indexes([index])
             except OperationFailure as exc:
                 # FerretDB 1.24 has no TTL indexes. Expiry is also checked in every query,
-                # so only the clean-up of expired documents is lost (see README).
+                # so only the clean-up of expired documents is lost: a known, documented
+                # gap of the development database, hence info rather than a warning.
                 if exc.code != NOT_IMPLEMENTED or "expireAfterSeconds" not in index.document:
                     raise
-                log.warning(
+                log.info(
                     "database.index_unsupported",
                     collection=collection.name,
                     index=index.document["name"],
+                    docs="docs/ferretdb.md",
                 )
 
 

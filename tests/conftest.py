@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
-from scripts.localredis import LocalRedis, start_redis
+from scripts.localredis import LocalRedis, LocalRedisError, start_redis
 from service.config import Environment, Settings
 from service.db import create_client, init_models
 from service.logging import configure_logging
@@ -98,7 +98,10 @@ def settings(mongo_server: LocalServer, smtp_server: tuple[str, int, Mailbox]) -
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
     """A Redis server (`redis-server` on a free loopback port) for this session."""
-    server = start_redis(tmp_path_factory.mktemp("redis"), use_env=False)
+    try:
+        server = start_redis(tmp_path_factory.mktemp("redis"), use_env=False)
+    except LocalRedisError as exc:  # one clear line, not one error per rate-limit test
+        pytest.exit(f"localredis: {exc}", returncode=1)
     yield server
     server.stop()
 

@@ -44,7 +44,7 @@ def running_service(
     extra_env: dict[str, str] | None = None,
     test_defaults: bool = True,
     ready_path: str = "/health/live",
-    start_timeout_s: float = 30,
+    start_timeout_s: float = 300,
     environ: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Start `python -m service serve` against `mongodb_url`; yield its base URL once
@@ -78,7 +78,9 @@ def running_service(
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        # Generous: a loaded machine may be slow to start workers; a dead process fails at once.
+        # A cap, not an expectation: starting takes a second or two when idle and far longer
+        # on a loaded machine, so only a hung start waits it out; a process that died
+        # fails at once, with its log.
         deadline = time.monotonic() + start_timeout_s
         while True:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 
@@ -14,10 +15,12 @@ from tests.races import race
 PROBLEM = "application/problem+json"
 
 
-# Real Argon2id cost (64 MiB, t=3: about 0.1 s per check here): a slot stays busy far longer
-# than the 50 ms anyone waits for it.
+# Real Argon2id at a deliberately high cost (64 MiB, t=12: about 0.4 s per check on an
+# idle machine, several on a loaded one): the one slot stays busy far longer than the
+# 50 ms anyone waits for it, and longer than the requests of one race take to arrive,
+# however slow the machine; load stretches the hash along with everything else.
 SLOW_HASHING = {
-    "argon2_time_cost": 3,
+    "argon2_time_cost": 12,
     "argon2_memory_cost_kib": 65536,
     "argon2_parallelism": 4,
     "hash_concurrency": 1,
@@ -32,6 +35,19 @@ def _rejections(metrics: str, gate: str) -> float:
         if line.startswith(f'admission_rejections_total{{gate="{gate}"}}')
     )
     return float(line.split()[-1])
+
+
+async def _login_holding_the_hashing_slot(client: httpx.AsyncClient) -> asyncio.Task[Any]:
+    """A login that holds the one hashing slot, returned once a probe is turned away."""
+    while True:
+        busy = asyncio.create_task(
+            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
+        )
+        probe = await client.post("/auth/token", data={"username": "x", "password": "probe"})
+        if probe.status_code == 503 and not busy.done():
+            return busy
+        # The probe reached the slot first, so the login was turned away: start again.
+        await busy
 
 
 async def test_logins_past_the_hashing_slots_get_503_with_retry_after(
@@ -60,10 +76,7 @@ async def test_a_taken_username_is_refused_without_hashing_or_decoding(
     async with app_with(**SLOW_HASHING) as client:
         taken = await create_user(client)
         # Keep the only hashing slot busy with a login for the whole test.
-        busy = asyncio.create_task(
-            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
-        )
-        await asyncio.sleep(0.01)
+        busy = await _login_holding_the_hashing_slot(client)
         json_attempt = await client.post("/users", json=user_payload(username=taken["username"]))
         # A decompression bomb over the pixel budget: decoding it first would answer 422.
         multipart_attempt = await client.post(
