@@ -19,6 +19,10 @@ import httpx
 from scripts.localdb import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# How long a command of the project (seed, train, create-admin, ...) may run in a test: a
+# guard against a hang, not an expectation. They take seconds when idle, and a minute
+# when the machine runs ten other jobs; the answer, not the time, is what tests assert.
+SUBPROCESS_CAP_S = 600
 SERVICE_PROCESS_JWT_SECRET = "service-process-test-secret-" + "y" * 32
 _TEST_DEFAULTS = {
     # One database deadline per request: short, so outages answer quickly, with room

@@ -84,7 +84,7 @@ def _assert_unavailable(response: httpx.Response, elapsed: float, *, write: bool
     assert elapsed < BOUND_S + SLACK_S, f"{response.request.url}: {elapsed:.2f} s"
 
 
-async def _until_ok(call: Call, timeout_s: float = 20.0) -> httpx.Response:
+async def _until_ok(call: Call, timeout_s: float = 120.0) -> httpx.Response:
     deadline = time.monotonic() + timeout_s
     while True:
         response = await call()

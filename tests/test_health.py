@@ -80,7 +80,7 @@ def own_server(tmp_path: Path) -> LocalServer:
     return start_server(tmp_path / "db", use_env=False)
 
 
-def _wait_ready(base_url: str, timeout_s: float = 30) -> None:
+def _wait_ready(base_url: str, timeout_s: float = 300) -> None:
     deadline = time.monotonic() + timeout_s
     while httpx.get(f"{base_url}/health/ready", timeout=5).status_code != 200:
         assert time.monotonic() < deadline, "service did not become ready again"

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from scripts.localdb import LocalServer
-from tests.service_process import REPO_ROOT, running_service
+from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S, running_service
 
 
 def _block(heading: str) -> str:
@@ -30,7 +30,7 @@ def _run(script: str, base_url: str) -> str:
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=SUBPROCESS_CAP_S,
         check=False,
     )
     assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
@@ -44,7 +44,11 @@ def test_the_readme_walkthrough_and_auth_examples_work_as_pasted(
     # `make run` seeds before serving; so does this (the list pages need more than one user).
     env = {**os.environ, "MONGODB_URL": mongo_server.url, "MONGODB_DB": database}
     subprocess.run(
-        [sys.executable, "-m", "service", "seed"], cwd=REPO_ROOT, env=env, check=True, timeout=60
+        [sys.executable, "-m", "service", "seed"],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        timeout=SUBPROCESS_CAP_S,
     )
     with running_service(mongo_server.url, database, tmp_path / "service.log") as base_url:
         walkthrough = _run(_block("### How to test the API"), base_url)
