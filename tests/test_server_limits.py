@@ -22,6 +22,11 @@ from tests.service_process import running_service
 
 HEAD_TIMEOUT_S = 1.0
 REQUEST_TIMEOUT_S = 1.5
+# How late a server's cut-off may come on a loaded machine (its event loop shares two cores
+# with everything else). A server that never cuts off still fails: the client gives up
+# after CLIENT_WAIT_S, which is longer.
+LATE_S = 10.0
+CLIENT_WAIT_S = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +50,8 @@ def server(
 
 
 def _exchange(server: tuple[str, int], data: bytes, *, pause_s: float = 0.0) -> bytes:
-    """Send `data`, optionally wait, then read until the server closes (or 5 s pass)."""
-    with socket.create_connection(server, timeout=5) as sock:
+    """Send `data`, optionally wait, then read until the server closes (or CLIENT_WAIT_S)."""
+    with socket.create_connection(server, timeout=CLIENT_WAIT_S) as sock:
         # The server may refuse before it has read everything.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(data)
@@ -125,13 +130,13 @@ def test_a_head_that_trickles_in_gets_408_problem(server: tuple[str, int]) -> No
     assert status == 408
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(body)["type"] == "urn:users-service:problem:request-timeout"
-    assert HEAD_TIMEOUT_S * 0.9 <= elapsed < HEAD_TIMEOUT_S + 2
+    assert HEAD_TIMEOUT_S * 0.9 <= elapsed < HEAD_TIMEOUT_S + LATE_S
 
 
 def test_an_idle_connection_is_closed_after_the_head_timeout(server: tuple[str, int]) -> None:
     started = time.monotonic()
     assert _exchange(server, b"") == b""
-    assert time.monotonic() - started < HEAD_TIMEOUT_S + 2
+    assert time.monotonic() - started < HEAD_TIMEOUT_S + LATE_S
 
 
 def test_a_body_that_trickles_in_meets_the_request_deadline(server: tuple[str, int]) -> None:
@@ -148,16 +153,15 @@ def test_a_body_that_trickles_in_meets_the_request_deadline(server: tuple[str, i
     problem = json.loads(body)
     assert problem["type"] == "urn:users-service:problem:request-timeout"
     assert "may have been applied" in problem["detail"]
-    assert REQUEST_TIMEOUT_S * 0.9 <= elapsed < REQUEST_TIMEOUT_S + 2
+    assert REQUEST_TIMEOUT_S * 0.9 <= elapsed < REQUEST_TIMEOUT_S + LATE_S
 
 
 def test_a_head_growing_past_the_limit_is_cut_off_before_it_ends(
     server: tuple[str, int],
 ) -> None:
     # Never finished: only the bytes buffered so far can tell, and memory stays bounded.
-    with socket.create_connection(server, timeout=5) as sock:
+    with socket.create_connection(server, timeout=CLIENT_WAIT_S) as sock:
         sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
-        started = time.monotonic()
         try:
             for _ in range(64):
                 sock.sendall(b"a" * 1024)
@@ -170,5 +174,5 @@ def test_a_head_growing_past_the_limit_is_cut_off_before_it_ends(
                 raw += chunk
         except ConnectionResetError:
             pass
+    # 431, not the head timeout's 408: the size cut it off, whatever the clock says.
     assert _response(raw)[0] == 431
-    assert time.monotonic() - started < HEAD_TIMEOUT_S
