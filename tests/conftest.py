@@ -29,9 +29,14 @@ from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
 from tests.secret_scan import SecretLedger, Tee
+from tests.service_process import running_service
 from tests.smtp_server import Mailbox, start_smtp
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+# The shared server process reads heads and requests under short deadlines, so the
+# tests of those deadlines need no process of their own.
+SERVED_HEAD_TIMEOUT_S = 1.0
+SERVED_REQUEST_TIMEOUT_S = 1.5
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -234,3 +239,21 @@ def commands() -> CommandRecorder:
 def repo_root() -> Path:
     """The repository's top directory."""
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def served(
+    mongo_server: LocalServer, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One `python -m service serve` process on the suite's database, shared by the tests
+    that need a real HTTP server and no settings of their own; its base URL."""
+    with running_service(
+        mongo_server.url,
+        settings.mongodb_db,
+        tmp_path_factory.mktemp("served") / "service.log",
+        extra_env={
+            "SERVER_HEADER_TIMEOUT_S": str(SERVED_HEAD_TIMEOUT_S),
+            "REQUEST_TIMEOUT_S": str(SERVED_REQUEST_TIMEOUT_S),
+        },
+    ) as base_url:
+        yield base_url

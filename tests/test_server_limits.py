@@ -11,17 +11,14 @@ import contextlib
 import json
 import socket
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.localdb import LocalServer
-from service.config import Settings
-from tests.service_process import running_service
+from tests.conftest import SERVED_HEAD_TIMEOUT_S, SERVED_REQUEST_TIMEOUT_S
 
-HEAD_TIMEOUT_S = 1.0
-REQUEST_TIMEOUT_S = 1.5
+HEAD_TIMEOUT_S = SERVED_HEAD_TIMEOUT_S
+REQUEST_TIMEOUT_S = SERVED_REQUEST_TIMEOUT_S
 # How late a server's cut-off may come on a loaded machine (its event loop shares two cores
 # with everything else). A server that never cuts off still fails: the client gives up
 # after CLIENT_WAIT_S, which is longer.
@@ -30,23 +27,12 @@ CLIENT_WAIT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def server(
-    mongo_server: LocalServer, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, int]]:
-    """`python -m service serve` with short head and request deadlines."""
-    with running_service(
-        mongo_server.url,
-        settings.mongodb_db,
-        tmp_path_factory.mktemp("server-limits") / "service.log",
-        extra_env={
-            "SERVER_HEADER_TIMEOUT_S": str(HEAD_TIMEOUT_S),
-            "REQUEST_TIMEOUT_S": str(REQUEST_TIMEOUT_S),
-        },
-    ) as base_url:
-        parts = urlsplit(base_url)
-        assert parts.hostname is not None
-        assert parts.port is not None
-        yield parts.hostname, parts.port
+def server(served: str) -> tuple[str, int]:
+    """The shared server process (short head and request deadlines): host and port."""
+    parts = urlsplit(served)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    return parts.hostname, parts.port
 
 
 def _exchange(server: tuple[str, int], data: bytes, *, pause_s: float = 0.0) -> bytes:
