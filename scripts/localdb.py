@@ -74,7 +74,7 @@ class LocalServer:
             raise LocalDbError("an external MONGODB_URL cannot be restarted")
         self.process = spawn(self.command, self.data_dir / f"{self.kind}.log")
         self.pid = self.process.pid
-        wait_until_ready(self.url)
+        wait_until_ready(self.url, process=self.process)
 
     def to_json(self) -> str:
         """State to find this server again from another process."""
@@ -90,8 +90,13 @@ class LocalServer:
         )
 
 
-def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
-    """Block until the server at `url` answers a ping."""
+def wait_until_ready(
+    url: str, timeout_s: float = 120.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Block until the server at `url` answers a ping; fail at once if `process` exits.
+
+    The cap is generous (a loaded machine starts servers slowly); a dead server fails fast.
+    """
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
@@ -103,6 +108,8 @@ def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
                 client.admin.command("ping")
                 return
             except PyMongoError as exc:
+                if process is not None and process.poll() is not None:
+                    raise LocalDbError(f"the server for {url} exited: {exc}") from exc
                 if time.monotonic() > deadline:
                     raise LocalDbError(f"server at {url} did not answer a ping: {exc}") from exc
                 time.sleep(0.2)
@@ -143,7 +150,7 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
     server.process = spawn(command, data_dir / f"{kind}.log")
     server.pid = server.process.pid
     try:
-        wait_until_ready(url)
+        wait_until_ready(url, process=server.process)
     except LocalDbError:
         server.stop()
         raise

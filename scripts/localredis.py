@@ -54,11 +54,16 @@ class LocalRedis(LocalServer):
             raise LocalRedisError(f"a {self.kind} Redis cannot be restarted")
         self.process = spawn(self.command, self.data_dir / "redis.log")
         self.pid = self.process.pid
-        wait_until_ready(self.port)
+        wait_until_ready(self.port, process=self.process)
 
 
-def wait_until_ready(port: int, timeout_s: float = 15.0) -> None:
-    """Block until the server on `port` answers PING."""
+def wait_until_ready(
+    port: int, timeout_s: float = 120.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Block until the server on `port` answers PING; fail at once if `process` exits.
+
+    The cap is generous (a loaded machine starts servers slowly); a dead server fails fast.
+    """
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -68,6 +73,8 @@ def wait_until_ready(port: int, timeout_s: float = 15.0) -> None:
                     return
         except OSError:
             pass
+        if process is not None and process.poll() is not None:
+            raise LocalRedisError(f"Redis for port {port} exited (see its redis.log)")
         if time.monotonic() > deadline:
             raise LocalRedisError(f"Redis on port {port} did not answer PING")
         time.sleep(0.05)
@@ -114,7 +121,7 @@ def start_redis(data_dir: Path, *, use_env: bool = True, port: int | None = None
     server.process = spawn(command, data_dir / "redis.log")
     server.pid = server.process.pid
     try:
-        wait_until_ready(port)
+        wait_until_ready(port, process=server.process)
     except LocalRedisError:
         server.stop()
         raise
