@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.step_timings import CACHE_DIR, expectation, record_duration
+from scripts.step_timings import CACHE_DIR, expectation, last_duration, record_duration
 
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 # v1.24.1 first; the Go proxy has refused to serve it at times, so 1.24.2 and 1.24.0 follow.
@@ -139,8 +139,10 @@ def _run_with_heartbeat(command: list[str], cwd: Path, started: float) -> tuple[
                 break
             except subprocess.TimeoutExpired:
                 elapsed = time.monotonic() - started
+                last = last_duration("ferretdb-build")
+                of = f" of about {last:.0f} s last time" if last else ""
                 print(
-                    f"localdb: still building FerretDB ({elapsed:.0f} s)",
+                    f"localdb: still building FerretDB ({elapsed:.0f} s{of})",
                     file=sys.stderr,
                     flush=True,
                 )
