@@ -94,6 +94,13 @@ def settings(mongo_server: LocalServer, smtp_server: tuple[str, int, Mailbox]) -
         jwt_secret=TEST_JWT_SECRET,
         # The suite sends many requests from one address; tests/ratelimit/ turn it on.
         rate_limit_enabled=False,
+        # Deadlines and slot waits sized for a loaded machine, where a database round trip
+        # or a queue for the hashing slots can take seconds. The tests of those bounds set
+        # short ones of their own; everywhere else the answer, not the clock, decides.
+        mongodb_timeout_ms=10_000,
+        hash_max_wait_s=60,
+        decode_max_wait_s=60,
+        inference_max_wait_s=60,
         smtp_host=smtp_server[0],
         smtp_port=smtp_server[1],
         smtp_starttls=False,
