@@ -27,12 +27,12 @@ def test_two_workers_share_exact_request_counts(
             workers=2,
             extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
         ) as base_url,
-        httpx.Client(base_url=base_url, timeout=10) as client,
+        httpx.Client(base_url=base_url, timeout=60) as client,
     ):
         for _ in range(requests):
             # A new connection each time lets the kernel hand requests to either worker.
-            assert httpx.get(f"{base_url}/health/ready", timeout=10).status_code == 200
-            assert httpx.get(f"{base_url}/users", timeout=10).status_code == 401
+            assert httpx.get(f"{base_url}/health/ready", timeout=60).status_code == 200
+            assert httpx.get(f"{base_url}/users", timeout=60).status_code == 401
         worker_files = {p.name for p in metrics_dir.glob("counter_*.db")}
         assert "counter_999999.db" not in worker_files  # wiped at start
         assert len(worker_files) == 2, f"expected one file per worker, got {worker_files}"
