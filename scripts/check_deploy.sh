@@ -30,7 +30,7 @@ echo "hadolint $(hadolint --version | awk '{print $NF}') · $(docker-compose ver
   "kubernetes-validate $("$TOOLS/bin/python" -c 'import importlib.metadata as m; print(m.version("kubernetes-validate"))')"
 
 section "Dockerfile: hadolint"
-hadolint --failure-threshold warning docker/Dockerfile
+hadolint --failure-threshold warning Dockerfile
 
 section "Compose: docker compose config"
 # .env.example leaves JWT_SECRET unset on purpose (Compose refuses to start without one);
@@ -122,7 +122,7 @@ else
 fi
 
 section "checkov"
-checkov --quiet --compact --skip-download --framework dockerfile -f docker/Dockerfile
+checkov --quiet --compact --skip-download --framework dockerfile -f Dockerfile
 checkov --quiet --compact --skip-download --framework kubernetes -f "$rendered/chart.yaml"
 checkov --quiet --compact --skip-download --framework github_actions -d .github/workflows
 checkov --quiet --compact --skip-download --framework terraform -d deploy/terraform

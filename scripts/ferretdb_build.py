@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scripts.step_timings import CACHE_DIR, expectation, last_duration, record_duration
+
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 # v1.24.1 first; the Go proxy has refused to serve it at times, so 1.24.2 and 1.24.0 follow.
 FERRETDB_VERSIONS = ("v1.24.1", "v1.24.2", "v1.24.0")
@@ -23,7 +25,6 @@ FERRETDB_VERSIONS = ("v1.24.1", "v1.24.2", "v1.24.0")
 # marker names the cached binary, so a build without the patch is never reused.
 FERRETDB_PATCH = Path(__file__).with_name("ferretdb-atomic-writes.patch")
 FERRETDB_PATCH_MARKER = "atomic1"
-CACHE_DIR = Path(os.environ.get("USERS_SERVICE_CACHE", Path.home() / ".cache" / "users-service"))
 
 
 class LocalDbError(RuntimeError):
@@ -93,8 +94,9 @@ def _download_module(go: str, version: str) -> Path:
 
 def _build_ferretdb_version(go: str, version: str) -> Path:
     started = time.monotonic()
+    hint = expectation("ferretdb-build", "2-6 minutes on two cores")
     print(
-        f"localdb: building FerretDB {version} from source (first time only; 1-4 minutes)...",
+        f"localdb: building FerretDB {version} from source, once per machine ({hint})...",
         file=sys.stderr,
         flush=True,
     )
@@ -117,7 +119,11 @@ def _build_ferretdb_version(go: str, version: str) -> Path:
     if returncode != 0:
         raise LocalDbError(output.strip()[-2000:])
     seconds = time.monotonic() - started
-    print(f"built FerretDB {version} (+{FERRETDB_PATCH_MARKER}) in {seconds:.1f}s", file=sys.stderr)
+    record_duration("ferretdb-build", seconds)
+    print(
+        f"localdb: built FerretDB {version} (+{FERRETDB_PATCH_MARKER}) in {seconds:.1f}s",
+        file=sys.stderr,
+    )
     return target / "ferretdb"
 
 
@@ -133,8 +139,10 @@ def _run_with_heartbeat(command: list[str], cwd: Path, started: float) -> tuple[
                 break
             except subprocess.TimeoutExpired:
                 elapsed = time.monotonic() - started
+                last = last_duration("ferretdb-build")
+                of = f" of about {last:.0f} s last time" if last else ""
                 print(
-                    f"localdb: still building FerretDB ({elapsed:.0f} s)",
+                    f"localdb: still building FerretDB ({elapsed:.0f} s{of})",
                     file=sys.stderr,
                     flush=True,
                 )

@@ -1,7 +1,8 @@
 """A MongoDB-compatible server on any machine, for development and tests.
 
 Picks, in order: `MONGODB_URL` if already set -> `mongod` on PATH -> `ferretdb` on PATH ->
-FerretDB 1.24.x built from source with Go (cached) -> `docker run mongo:7`. The chosen
+FerretDB 1.24.x built from source with Go (cached) -> `docker run mongo:7` when a Docker
+engine answers. The chosen
 server listens on a free loopback port, keeps its data in the given directory, answers a
 ping before this returns, and stops cleanly.
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # Re-exported: the launcher's callers catch the one error type, pick ports, build on their own.
 from scripts.ferretdb_build import LocalDbError, build_ferretdb, ferretdb_command
 from scripts.processes import free_port, spawn, wait_exit
+from scripts.system_packages import docker_daemon_answers
 
 STATE_FILE = "localdb.json"
 
@@ -72,7 +74,7 @@ class LocalServer:
             raise LocalDbError("an external MONGODB_URL cannot be restarted")
         self.process = spawn(self.command, self.data_dir / f"{self.kind}.log")
         self.pid = self.process.pid
-        wait_until_ready(self.url)
+        wait_until_ready(self.url, process=self.process)
 
     def to_json(self) -> str:
         """State to find this server again from another process."""
@@ -88,8 +90,13 @@ class LocalServer:
         )
 
 
-def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
-    """Block until the server at `url` answers a ping."""
+def wait_until_ready(
+    url: str, timeout_s: float = 120.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Block until the server at `url` answers a ping; fail at once if `process` exits.
+
+    The cap is generous (a loaded machine starts servers slowly); a dead server fails fast.
+    """
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
@@ -101,6 +108,8 @@ def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
                 client.admin.command("ping")
                 return
             except PyMongoError as exc:
+                if process is not None and process.poll() is not None:
+                    raise LocalDbError(f"the server for {url} exited: {exc}") from exc
                 if time.monotonic() > deadline:
                     raise LocalDbError(f"server at {url} did not answer a ping: {exc}") from exc
                 time.sleep(0.2)
@@ -132,16 +141,16 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
                 build_error = exc
         if binary is not None:
             command, kind = ferretdb_command(binary, data_dir, port), "ferretdb"
-        elif shutil.which("docker"):
+        elif docker_daemon_answers():
             return _start_docker(data_dir, port, url)
         else:
-            raise LocalDbError(f"no mongod, no ferretdb, and no Docker: {build_error}")
+            raise LocalDbError(f"no mongod, no ferretdb, and no Docker engine: {build_error}")
 
     server = LocalServer(url=url, kind=kind, data_dir=data_dir, port=port, command=command)
     server.process = spawn(command, data_dir / f"{kind}.log")
     server.pid = server.process.pid
     try:
-        wait_until_ready(url)
+        wait_until_ready(url, process=server.process)
     except LocalDbError:
         server.stop()
         raise
@@ -150,7 +159,7 @@ def start_server(data_dir: Path, *, use_env: bool = True, port: int | None = Non
 
 def _start_docker(data_dir: Path, port: int, url: str) -> LocalServer:
     name = f"users-service-mongo-{port}"
-    subprocess.run(
+    started = subprocess.run(
         [
             "docker",
             "run",
@@ -164,9 +173,13 @@ def _start_docker(data_dir: Path, port: int, url: str) -> LocalServer:
             f"{data_dir}:/data/db",
             "mongo:7",
         ],
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    if started.returncode != 0:
+        reason = (started.stderr.strip().splitlines() or ["no output"])[-1]
+        raise LocalDbError(f"`docker run mongo:7` failed ({reason}); set MONGODB_URL")
     server = LocalServer(url=url, kind="docker", data_dir=data_dir, port=port, container=name)
     wait_until_ready(url, timeout_s=60)
     return server

@@ -84,15 +84,26 @@ async def ensure_indexes(database: MongoDatabase, model: type[Document]) -> None
                 with pymongo.timeout(INDEX_BUILD_TIMEOUT_S):
                     await collection.create_indexes([index])
             except OperationFailure as exc:
-                # FerretDB 1.24 has no TTL indexes. Expiry is also checked in every query,
-                # so only the clean-up of expired documents is lost (see README).
+                # FerretDB 1.24 has no TTL indexes. Expiry is also checked in every query
+                # and the periodic purge deletes expired documents, so nothing is lost: a
+                # known, documented gap of the development database, said once per process.
                 if exc.code != NOT_IMPLEMENTED or "expireAfterSeconds" not in index.document:
                     raise
-                log.warning(
-                    "database.index_unsupported",
-                    collection=collection.name,
-                    index=index.document["name"],
-                )
+                _note_ttl_unsupported(collection.name, index.document["name"])
+
+
+_ttl_gap_noted: list[bool] = []
+
+
+def _note_ttl_unsupported(collection: str, index: str) -> None:
+    if not _ttl_gap_noted:
+        _ttl_gap_noted.append(True)
+        log.info(
+            "database.ttl_indexes_unsupported",
+            note="the periodic purge deletes expired documents instead",
+            docs="docs/ferretdb.md",
+        )
+    log.debug("database.index_unsupported", collection=collection, index=index)
 
 
 async def init_models(database: MongoDatabase) -> None:

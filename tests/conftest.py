@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
-from scripts.localredis import LocalRedis, start_redis
+from scripts.localredis import LocalRedis, LocalRedisError, start_redis
 from service.auth.key_store import add_key
 from service.config import Environment, Settings
 from service.db import create_client, init_models
@@ -30,9 +30,14 @@ from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
 from tests.secret_scan import SecretLedger, Tee
+from tests.service_process import running_service
 from tests.smtp_server import Mailbox, start_smtp
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+# The shared server process reads heads and requests under short deadlines, so the
+# tests of those deadlines need no process of their own.
+SERVED_HEAD_TIMEOUT_S = 1.0
+SERVED_REQUEST_TIMEOUT_S = 1.5
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -97,6 +102,13 @@ def settings(
         jwt_keys_dir=str(keys_dir),
         # The suite sends many requests from one address; tests/ratelimit/ turn it on.
         rate_limit_enabled=False,
+        # Deadlines and slot waits sized for a loaded machine, where a database round trip
+        # or a queue for the hashing slots can take seconds. The tests of those bounds set
+        # short ones of their own; everywhere else the answer, not the clock, decides.
+        mongodb_timeout_ms=10_000,
+        hash_max_wait_s=60,
+        decode_max_wait_s=60,
+        inference_max_wait_s=60,
         smtp_host=smtp_server[0],
         smtp_port=smtp_server[1],
         smtp_starttls=False,
@@ -106,7 +118,10 @@ def settings(
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
     """A Redis server (`redis-server` on a free loopback port) for this session."""
-    server = start_redis(tmp_path_factory.mktemp("redis"), use_env=False)
+    try:
+        server = start_redis(tmp_path_factory.mktemp("redis"), use_env=False)
+    except LocalRedisError as exc:  # one clear line, not one error per rate-limit test
+        pytest.exit(f"localredis: {exc}", returncode=1)
     yield server
     server.stop()
 
@@ -239,3 +254,21 @@ def commands() -> CommandRecorder:
 def repo_root() -> Path:
     """The repository's top directory."""
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def served(
+    mongo_server: LocalServer, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One `python -m service serve` process on the suite's database, shared by the tests
+    that need a real HTTP server and no settings of their own; its base URL."""
+    with running_service(
+        mongo_server.url,
+        settings.mongodb_db,
+        tmp_path_factory.mktemp("served") / "service.log",
+        extra_env={
+            "SERVER_HEADER_TIMEOUT_S": str(SERVED_HEAD_TIMEOUT_S),
+            "REQUEST_TIMEOUT_S": str(SERVED_REQUEST_TIMEOUT_S),
+        },
+    ) as base_url:
+        yield base_url

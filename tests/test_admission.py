@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from typing import Any
 
 import httpx
 
@@ -14,10 +16,12 @@ from tests.races import race
 PROBLEM = "application/problem+json"
 
 
-# Real Argon2id cost (64 MiB, t=3: about 0.1 s per check here): a slot stays busy far longer
-# than the 50 ms anyone waits for it.
+# Real Argon2id at a deliberately high cost (64 MiB, t=12: about 0.4 s per check on an
+# idle machine, several on a loaded one): the one slot stays busy far longer than the
+# 50 ms anyone waits for it, and longer than the requests of one race take to arrive,
+# however slow the machine; load stretches the hash along with everything else.
 SLOW_HASHING = {
-    "argon2_time_cost": 3,
+    "argon2_time_cost": 12,
     "argon2_memory_cost_kib": 65536,
     "argon2_parallelism": 4,
     "hash_concurrency": 1,
@@ -32,6 +36,19 @@ def _rejections(metrics: str, gate: str) -> float:
         if line.startswith(f'admission_rejections_total{{gate="{gate}"}}')
     )
     return float(line.split()[-1])
+
+
+async def _login_holding_the_hashing_slot(client: httpx.AsyncClient) -> asyncio.Task[Any]:
+    """A login that holds the one hashing slot, returned once a probe is turned away."""
+    while True:
+        busy = asyncio.create_task(
+            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
+        )
+        probe = await client.post("/auth/token", data={"username": "x", "password": "probe"})
+        if probe.status_code == 503 and not busy.done():
+            return busy
+        # The probe reached the slot first, so the login was turned away: start again.
+        await busy
 
 
 async def test_logins_past_the_hashing_slots_get_503_with_retry_after(
@@ -60,10 +77,7 @@ async def test_a_taken_username_is_refused_without_hashing_or_decoding(
     async with app_with(**SLOW_HASHING) as client:
         taken = await create_user(client)
         # Keep the only hashing slot busy with a login for the whole test.
-        busy = asyncio.create_task(
-            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
-        )
-        await asyncio.sleep(0.01)
+        busy = await _login_holding_the_hashing_slot(client)
         json_attempt = await client.post("/users", json=user_payload(username=taken["username"]))
         # A decompression bomb over the pixel budget: decoding it first would answer 422.
         multipart_attempt = await client.post(
@@ -128,34 +142,39 @@ async def test_waiting_for_a_hashing_slot_does_not_spend_the_database_deadline(
     app_with: AppFactory,
 ) -> None:
     # One slot and a generous wait: queued logins wait far longer than the database
-    # deadline (1 s) for it, then still need the database. Only a worker too busy to
-    # admit them may refuse them, and then as `worker-busy`, never `database-unavailable`.
-    queued = 16
+    # deadline (3 s, which a loaded machine's round trips still meet) for it, then still
+    # need the database. Only a worker too busy to admit them may refuse them, and then
+    # as `worker-busy`, never `database-unavailable`.
+    queued, deadline_s = 16, 3.0
     async with app_with(
-        **{**SLOW_HASHING, "argon2_time_cost": 4, "hash_max_wait_s": 60},
-        mongodb_timeout_ms=1000,
+        **{**SLOW_HASHING, "hash_max_wait_s": 60},
+        mongodb_timeout_ms=int(deadline_s * 1000),
         login_max_failures=1000,  # every attempt counts against the account's throttle
     ) as client:
         user = await create_user(client)
+        started = time.monotonic()
         statuses, responses = await race(
             queued,
             lambda _: client.post(
                 "/auth/token", data={"username": user["username"], "password": DEFAULT_PASSWORD}
             ),
         )
+        queue_s = time.monotonic() - started
         problems = [r.json()["type"] for r in responses if r.status_code != 200]
         assert statuses == {200: queued}, (statuses, problems)
+        # The last login did wait longer than the deadline (a loaded machine only waits longer).
+        assert queue_s > deadline_s, queue_s
 
 
 async def test_waiting_for_a_decoding_slot_does_not_spend_the_database_deadline(
     app_with: AppFactory,
 ) -> None:
-    # One decoding slot, a generous wait, a 1 s database deadline: registrations with a
+    # One decoding slot, a generous wait, a 3 s database deadline: registrations with a
     # large avatar queue for the slot longer than that, then still store the user.
     queued = 16
     bomb = images.bomb_png(2896, 2896)  # just inside the 8 Mi pixel budget
     async with app_with(
-        decode_concurrency=1, decode_max_wait_s=60, mongodb_timeout_ms=1000
+        decode_concurrency=1, decode_max_wait_s=60, mongodb_timeout_ms=3000
     ) as client:
         statuses, responses = await race(
             queued,

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from service.lifespan import State
+from tests.service_process import SUBPROCESS_CAP_S
 
 
 def test_no_base_http_middleware_anywhere(app: FastAPI, repo_root: Path) -> None:
@@ -32,7 +33,7 @@ def _check_contracts(tree: Path) -> subprocess.CompletedProcess[str]:
         env={"PYTHONPATH": str(tree), "PATH": str(Path(sys.executable).parent)},
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=SUBPROCESS_CAP_S,
         check=False,
     )
 

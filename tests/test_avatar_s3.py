@@ -17,7 +17,7 @@ from tests.avatars import images
 from tests.conftest import AppFactory
 from tests.factories import user_session
 from tests.s3_server import BUCKET, PREFIX, S3Server, object_encryption, object_keys
-from tests.service_process import REPO_ROOT
+from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 
 def _s3_settings(server: S3Server, bucket: str = BUCKET) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def _migrate(settings: Settings, server: S3Server) -> str:
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=SUBPROCESS_CAP_S,
     )
     return done.stdout
 

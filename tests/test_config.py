@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from service.config import Environment, Settings
-from tests.service_process import REPO_ROOT
+from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 
 def test_production_requires_a_real_jwt_secret() -> None:
@@ -48,7 +48,7 @@ def test_invalid_setting_stops_start_up_naming_the_variable() -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=SUBPROCESS_CAP_S,
     )
     assert result.returncode == 2
     assert "MONGODB_TIMEOUT_MS" in result.stderr

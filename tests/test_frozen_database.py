@@ -26,9 +26,12 @@ from tests.secret_scan import SecretLedger
 
 TIMEOUT_MS = 1000
 # The documented bound: the deadline, plus up to 0.5 s because PyMongo re-checks server
-# selection every 0.5 s. The slack covers a loaded test machine.
+# selection every 0.5 s. The slack covers a loaded test machine: one second, plus a few
+# times what the same requests took against the healthy database just before (milliseconds
+# when idle, so the bound stays tight there; seconds when ten jobs share two cores).
 BOUND_S = TIMEOUT_MS / 1000 + 0.5
 SLACK_S = 1.0
+SLACK_PER_HEALTHY_S = 3
 
 
 class Freezable:
@@ -74,17 +77,19 @@ async def _timed(call: Call) -> tuple[httpx.Response, float]:
     return response, time.monotonic() - started
 
 
-def _assert_unavailable(response: httpx.Response, elapsed: float, *, write: bool) -> None:
+def _assert_unavailable(
+    response: httpx.Response, elapsed: float, *, write: bool, slack_s: float
+) -> None:
     assert response.status_code == 503, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["retry-after"] == "1"
     body = response.json()
     assert body["type"] == "urn:users-service:problem:database-unavailable"
     assert ("may have been applied" in body["detail"]) is write
-    assert elapsed < BOUND_S + SLACK_S, f"{response.request.url}: {elapsed:.2f} s"
+    assert elapsed < BOUND_S + slack_s, f"{response.request.url}: {elapsed:.2f} s"
 
 
-async def _until_ok(call: Call, timeout_s: float = 20.0) -> httpx.Response:
+async def _until_ok(call: Call, timeout_s: float = 120.0) -> httpx.Response:
     deadline = time.monotonic() + timeout_s
     while True:
         response = await call()
@@ -108,29 +113,33 @@ async def test_frozen_database_answers_503_within_the_deadline_then_recovers(
         path = f"/users/{user['id']}"
         key = {"Idempotency-Key": "frozen-write-0001"}
 
+        requests: list[tuple[str, bool, Call]] = [
+            ("read", False, lambda: client.get(f"/users/{user['id']}", headers=auth)),
+            ("list", False, lambda: client.get("/users", headers=auth)),
+            ("update", True, lambda: client.patch(path, json={"name": "x"}, headers=auth)),
+            ("create", True, lambda: client.post("/users", json=pending, headers=key)),
+            ("login", True, lambda: client.post("/auth/token", data=login_form)),
+        ]
+        healthy = [await _timed(request) for name, _, request in requests if name != "create"]
+        assert all(response.status_code == 200 for response, _ in healthy), healthy
+        slack = SLACK_S + SLACK_PER_HEALTHY_S * max(elapsed for _, elapsed in healthy)
+
         freezable.freeze()
         try:
             timings = {}
-            requests: list[tuple[str, bool, Call]] = [
-                ("read", False, lambda: client.get(f"/users/{user['id']}", headers=auth)),
-                ("list", False, lambda: client.get("/users", headers=auth)),
-                ("update", True, lambda: client.patch(path, json={"name": "x"}, headers=auth)),
-                ("create", True, lambda: client.post("/users", json=pending, headers=key)),
-                ("login", True, lambda: client.post("/auth/token", data=login_form)),
-            ]
             for name, write, request in requests:
                 response, elapsed = await _timed(request)
-                _assert_unavailable(response, elapsed, write=write)
+                _assert_unavailable(response, elapsed, write=write, slack_s=slack)
                 timings[name] = round(elapsed, 2)
             # Several at once share nothing but the frozen server: each has its own deadline.
             together = await asyncio.gather(
                 *(_timed(lambda: client.get(path, headers=auth)) for _ in range(5))
             )
             for response, elapsed in together:
-                _assert_unavailable(response, elapsed, write=False)
+                _assert_unavailable(response, elapsed, write=False, slack_s=slack)
             ready, elapsed = await _timed(lambda: client.get("/health/ready"))
             assert ready.status_code == 503
-            assert elapsed < settings.health_timeout_ms / 1000 + 0.5 + SLACK_S
+            assert elapsed < settings.health_timeout_ms / 1000 + 0.5 + slack
             assert (await client.get("/health/live")).status_code == 200
             print(f"frozen database, seconds to 503: {timings}")
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -27,12 +28,17 @@ def test_two_workers_share_exact_request_counts(
             workers=2,
             extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
         ) as base_url,
-        httpx.Client(base_url=base_url, timeout=10) as client,
+        httpx.Client(base_url=base_url, timeout=60) as client,
     ):
+        # Both workers up before the requests (each writes its counter file as its app
+        # starts), so the kernel can hand them to either; the cap only stops a hung start.
+        deadline = time.monotonic() + 300
+        while len(list(metrics_dir.glob("counter_*.db"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         for _ in range(requests):
             # A new connection each time lets the kernel hand requests to either worker.
-            assert httpx.get(f"{base_url}/health/ready", timeout=10).status_code == 200
-            assert httpx.get(f"{base_url}/users", timeout=10).status_code == 401
+            assert httpx.get(f"{base_url}/health/ready", timeout=60).status_code == 200
+            assert httpx.get(f"{base_url}/users", timeout=60).status_code == 401
         worker_files = {p.name for p in metrics_dir.glob("counter_*.db")}
         assert "counter_999999.db" not in worker_files  # wiped at start
         assert len(worker_files) == 2, f"expected one file per worker, got {worker_files}"

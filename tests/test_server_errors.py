@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-
-from scripts.localdb import LocalServer
-from service.config import Settings
-from tests.service_process import running_service
 
 
 def _raw_exchange(base_url: str, request: bytes) -> tuple[bytes, bytes]:
@@ -32,13 +27,10 @@ UNPARSEABLE = [
 ]
 
 
-def test_unparseable_requests_get_a_problem_document(
-    mongo_server: LocalServer, settings: Settings, tmp_path: Path
-) -> None:
-    with running_service(mongo_server.url, settings.mongodb_db, tmp_path / "s.log") as base_url:
-        answers = [_raw_exchange(base_url, request) for request in UNPARSEABLE]
-        # The server keeps serving well-formed requests.
-        assert httpx.get(f"{base_url}/health/live", timeout=10).status_code == 200
+def test_unparseable_requests_get_a_problem_document(served: str) -> None:
+    answers = [_raw_exchange(served, request) for request in UNPARSEABLE]
+    # The server keeps serving well-formed requests.
+    assert httpx.get(f"{served}/health/live", timeout=10).status_code == 200
     for request, (head, body) in zip(UNPARSEABLE, answers, strict=True):
         lines = head.decode("latin-1").split("\r\n")
         assert lines[0].startswith("HTTP/1.1 400"), request

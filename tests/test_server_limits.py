@@ -11,42 +11,33 @@ import contextlib
 import json
 import socket
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.localdb import LocalServer
-from service.config import Settings
-from tests.service_process import running_service
+from tests.conftest import SERVED_HEAD_TIMEOUT_S, SERVED_REQUEST_TIMEOUT_S
 
-HEAD_TIMEOUT_S = 1.0
-REQUEST_TIMEOUT_S = 1.5
+HEAD_TIMEOUT_S = SERVED_HEAD_TIMEOUT_S
+REQUEST_TIMEOUT_S = SERVED_REQUEST_TIMEOUT_S
+# How late a server's cut-off may come on a loaded machine (its event loop shares two cores
+# with everything else). A server that never cuts off still fails: the client gives up
+# after CLIENT_WAIT_S, which is longer.
+LATE_S = 10.0
+CLIENT_WAIT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def server(
-    mongo_server: LocalServer, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, int]]:
-    """`python -m service serve` with short head and request deadlines."""
-    with running_service(
-        mongo_server.url,
-        settings.mongodb_db,
-        tmp_path_factory.mktemp("server-limits") / "service.log",
-        extra_env={
-            "SERVER_HEADER_TIMEOUT_S": str(HEAD_TIMEOUT_S),
-            "REQUEST_TIMEOUT_S": str(REQUEST_TIMEOUT_S),
-        },
-    ) as base_url:
-        parts = urlsplit(base_url)
-        assert parts.hostname is not None
-        assert parts.port is not None
-        yield parts.hostname, parts.port
+def server(served: str) -> tuple[str, int]:
+    """The shared server process (short head and request deadlines): host and port."""
+    parts = urlsplit(served)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    return parts.hostname, parts.port
 
 
 def _exchange(server: tuple[str, int], data: bytes, *, pause_s: float = 0.0) -> bytes:
-    """Send `data`, optionally wait, then read until the server closes (or 5 s pass)."""
-    with socket.create_connection(server, timeout=5) as sock:
+    """Send `data`, optionally wait, then read until the server closes (or CLIENT_WAIT_S)."""
+    with socket.create_connection(server, timeout=CLIENT_WAIT_S) as sock:
         # The server may refuse before it has read everything.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(data)
@@ -125,13 +116,13 @@ def test_a_head_that_trickles_in_gets_408_problem(server: tuple[str, int]) -> No
     assert status == 408
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(body)["type"] == "urn:users-service:problem:request-timeout"
-    assert HEAD_TIMEOUT_S * 0.9 <= elapsed < HEAD_TIMEOUT_S + 2
+    assert HEAD_TIMEOUT_S * 0.9 <= elapsed < HEAD_TIMEOUT_S + LATE_S
 
 
 def test_an_idle_connection_is_closed_after_the_head_timeout(server: tuple[str, int]) -> None:
     started = time.monotonic()
     assert _exchange(server, b"") == b""
-    assert time.monotonic() - started < HEAD_TIMEOUT_S + 2
+    assert time.monotonic() - started < HEAD_TIMEOUT_S + LATE_S
 
 
 def test_a_body_that_trickles_in_meets_the_request_deadline(server: tuple[str, int]) -> None:
@@ -148,16 +139,15 @@ def test_a_body_that_trickles_in_meets_the_request_deadline(server: tuple[str, i
     problem = json.loads(body)
     assert problem["type"] == "urn:users-service:problem:request-timeout"
     assert "may have been applied" in problem["detail"]
-    assert REQUEST_TIMEOUT_S * 0.9 <= elapsed < REQUEST_TIMEOUT_S + 2
+    assert REQUEST_TIMEOUT_S * 0.9 <= elapsed < REQUEST_TIMEOUT_S + LATE_S
 
 
 def test_a_head_growing_past_the_limit_is_cut_off_before_it_ends(
     server: tuple[str, int],
 ) -> None:
     # Never finished: only the bytes buffered so far can tell, and memory stays bounded.
-    with socket.create_connection(server, timeout=5) as sock:
+    with socket.create_connection(server, timeout=CLIENT_WAIT_S) as sock:
         sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
-        started = time.monotonic()
         try:
             for _ in range(64):
                 sock.sendall(b"a" * 1024)
@@ -170,5 +160,5 @@ def test_a_head_growing_past_the_limit_is_cut_off_before_it_ends(
                 raw += chunk
         except ConnectionResetError:
             pass
+    # 431, not the head timeout's 408: the size cut it off, whatever the clock says.
     assert _response(raw)[0] == 431
-    assert time.monotonic() - started < HEAD_TIMEOUT_S

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from scripts.localdb import LocalServer, free_port
-from tests.service_process import REPO_ROOT, running_service
+from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S, running_service
 
 
 def _create_admin(url: str, database: str, username: str, password: str) -> str:
@@ -37,7 +37,7 @@ def _create_admin(url: str, database: str, username: str, password: str) -> str:
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=SUBPROCESS_CAP_S,
     )
     assert password not in result.stdout + result.stderr
     return result.stdout
@@ -106,7 +106,7 @@ def test_create_admin_rejects_a_weak_password(mongo_server: LocalServer) -> None
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=SUBPROCESS_CAP_S,
     )
     assert result.returncode == 2
     assert "password" in result.stderr
@@ -125,7 +125,7 @@ def test_create_admin_without_a_database_says_so_in_one_line() -> None:
         },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=SUBPROCESS_CAP_S,
         check=False,
     )
     assert result.returncode == 1

@@ -38,13 +38,20 @@ class Thief:
         self.client = client
         self.held: list[dict[str, Any]] = [tokens]
         self.stop = asyncio.Event()
+        # Set once a rotation has gone through (or the session is already dead): from then
+        # on the thief is mid-rotation whenever it is not between two refreshes.
+        self.rotating = asyncio.Event()
 
     async def run(self) -> None:
-        while not self.stop.is_set():
-            response = await _refresh(self.client, self.held[-1]["refresh_token"])
-            if response.status_code != 200:
-                return
-            self.held.append(response.json())
+        try:
+            while not self.stop.is_set():
+                response = await _refresh(self.client, self.held[-1]["refresh_token"])
+                if response.status_code != 200:
+                    return
+                self.held.append(response.json())
+                self.rotating.set()
+        finally:
+            self.rotating.set()
 
     async def still_in(self) -> bool:
         """Does any token the thief ever got still open the account?"""
@@ -62,7 +69,9 @@ async def _race_thieves_against(
 ) -> bool:
     thieves = [Thief(client, await login(client, username, password)) for _ in range(4)]
     runs = [asyncio.create_task(thief.run()) for thief in thieves]
-    await asyncio.sleep(0.02)  # rotations are in flight when the owner revokes
+    # Every thief has rotated at least once and is sending its next refresh when the owner
+    # revokes, however slowly the machine runs.
+    await asyncio.gather(*(thief.rotating.wait() for thief in thieves))
     response = await revoke()
     assert response.status_code == 204, response.text
     for thief in thieves:

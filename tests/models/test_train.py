@@ -10,7 +10,7 @@ import uuid
 from pymongo import AsyncMongoClient
 
 from service.config import Settings
-from tests.service_process import REPO_ROOT
+from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 
 def _train(settings: Settings, database: str) -> subprocess.CompletedProcess[str]:
@@ -22,7 +22,7 @@ def _train(settings: Settings, database: str) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         check=False,
-        timeout=180,
+        timeout=SUBPROCESS_CAP_S,
     )
 
 

@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# users-service image: dependencies are installed from hash-pinned requirements into a
+# users-service image (`docker build -t users-service .` at the repository root; the
+# container listens on $PORT, default 8000): dependencies are installed from hash-pinned requirements into a
 # virtualenv in a builder stage; the runtime stage copies only that venv and the code.
 
 # checkov:skip=CKV_DOCKER_7: the base image is pinned by the PYTHON_IMAGE build argument below
@@ -29,6 +30,7 @@ LABEL org.opencontainers.image.title="users-service" \
 ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    PORT=8000 \
     WEB_CONCURRENCY=2 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
     LOG_FORMAT=json
@@ -41,7 +43,9 @@ COPY --chown=root:root seed_data ./seed_data
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health/live', timeout=2)"]
 # `serve` creates and empties PROMETHEUS_MULTIPROC_DIR, then runs uvicorn (uvloop +
-# httptools) with WEB_CONCURRENCY worker processes.
-ENTRYPOINT ["python", "-m", "service", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# httptools) with WEB_CONCURRENCY worker processes on $PORT (platforms such as Cloud Run
+# and Heroku set it). The shell only expands PORT and then becomes the server (exec), so
+# signals reach it; arguments given to `docker run` are appended to `serve`.
+ENTRYPOINT ["/bin/sh", "-c", "exec python -m service serve --host 0.0.0.0 --port \"${PORT:-8000}\" \"$@\"", "serve"]
