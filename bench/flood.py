@@ -31,7 +31,7 @@ import httpx
 from bench.flood_report import JWT_SECRET, FloodReport, render, render_limited, write_section
 from scripts.localdb import free_port, start_server
 from scripts.localredis import start_redis
-from service.config import Settings
+from service.core.config import Settings
 from tests.avatars.images import bomb_png
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,10 +22,10 @@ from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
 from scripts.localdb import start_server
-from service.config import Environment, Settings
+from service.cli.model_seed import register_trained
+from service.core.config import Environment, Settings
 from service.inference.train import train_iris
 from service.main import create_app
-from service.model_seed import register_trained
 from tests.factories import make_admin
 
 REQUESTS = 300

@@ -21,7 +21,7 @@ from bson import ObjectId
 from pyinstrument import Profiler
 
 from service.auth.security import TokenCodec
-from service.config import Settings
+from service.core.config import Settings
 from service.main import create_app
 
 SECRET = "bench-only-signing-secret-" + "b" * 40

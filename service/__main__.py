@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from service.config import Settings
+from service.core.config import Settings
 
 
 def _load_settings() -> Settings:
@@ -39,7 +39,7 @@ def prepare_multiprocess_metrics() -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from service.server_limits import uvicorn_limits
+    from service.http.server_limits import uvicorn_limits
 
     settings = _load_settings()
     prepare_multiprocess_metrics()
@@ -66,8 +66,8 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _seed(_: argparse.Namespace) -> None:
-    from service.logging import configure_logging
-    from service.seed import load_seed_users
+    from service.cli.seed import load_seed_users
+    from service.observability.logging import configure_logging
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -82,8 +82,8 @@ def _seed(_: argparse.Namespace) -> None:
 
 
 def _train(_: argparse.Namespace) -> None:
-    from service.logging import configure_logging
-    from service.model_seed import IRIS_MODEL, train_and_register
+    from service.cli.model_seed import IRIS_MODEL, train_and_register
+    from service.observability.logging import configure_logging
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -106,11 +106,12 @@ def _train(_: argparse.Namespace) -> None:
 def _create_admin(args: argparse.Namespace) -> None:
     from pymongo.errors import PyMongoError
 
-    from service.admin import create_or_promote_admin
-    from service.builders import build_hasher
-    from service.db import create_client, init_models
-    from service.errors import ServiceError
-    from service.logging import configure_logging
+    from service.cli.admin import create_or_promote_admin
+    from service.core.database import create_client
+    from service.core.errors import ServiceError
+    from service.observability.logging import configure_logging
+    from service.startup.builders import build_hasher
+    from service.startup.documents import init_models
     from service.users.schemas import UserCreate
 
     settings = _load_settings()
@@ -151,9 +152,10 @@ def _create_admin(args: argparse.Namespace) -> None:
 def _migrate_avatars(args: argparse.Namespace) -> None:
     from service.accounts.avatar_migration import migrate_avatars
     from service.avatars.storage import GridFSAvatarStorage
-    from service.builders import build_avatar_storage
-    from service.db import create_client, init_models
-    from service.logging import configure_logging
+    from service.core.database import create_client
+    from service.observability.logging import configure_logging
+    from service.startup.builders import build_avatar_storage
+    from service.startup.documents import init_models
     from service.users.cache import UserCache
     from service.users.service import UserService
 

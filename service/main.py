@@ -10,23 +10,23 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.body_limit import BodySizeLimitMiddleware
-from service.config import Settings, get_settings
-from service.db_deadline import request_deadline
-from service.deadline import DeadlineMiddleware
-from service.docs import add_docs_routes
-from service.errors import register_error_handlers
-from service.health import router as health_router
-from service.hosts import HostMiddleware
-from service.http_caching import etag_key
-from service.index import router as index_router
-from service.lifespan import build_lifespan
-from service.logging import configure_logging
-from service.metrics import BusinessMetrics, setup_metrics
-from service.middleware import HeadMiddleware, RequestContextMiddleware
-from service.ratelimit.install import install_rate_limiting, with_rate_limiter
+from service.api.docs import add_docs_routes
+from service.api.health import router as health_router
+from service.api.index import router as index_router
+from service.core.config import Settings, get_settings
+from service.core.db_deadline import request_deadline
+from service.http.body_limit import BodySizeLimitMiddleware
+from service.http.caching import etag_key
+from service.http.context import HeadMiddleware, RequestContextMiddleware
+from service.http.deadline import DeadlineMiddleware
+from service.http.error_handlers import register_error_handlers
+from service.http.hosts import HostMiddleware
+from service.http.ratelimit_install import install_rate_limiting, with_rate_limiter
+from service.http.routing import ServiceRoute
+from service.observability.logging import configure_logging
+from service.observability.metrics import BusinessMetrics, setup_metrics
 from service.registry import openapi_tags, routers
-from service.routing import ServiceRoute
+from service.startup.lifespan import build_lifespan
 from service.users.schemas import UserCreate
 
 DESCRIPTION = """

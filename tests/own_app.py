@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 from asgi_lifespan import LifespanManager
 
-from service.config import Environment, Settings
-from service.db import init_models
-from service.logging import configure_logging
+from service.core.config import Environment, Settings
 from service.main import create_app
+from service.observability.logging import configure_logging
+from service.startup.documents import init_models
 from tests.secret_scan import SecretLedger, Tee
 
 

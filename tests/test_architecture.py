@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from service.lifespan import State
+from service.startup.lifespan import State
 
 
 def test_no_base_http_middleware_anywhere(app: FastAPI, repo_root: Path) -> None:

@@ -12,7 +12,7 @@ from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
 from service.avatars.s3 import S3AvatarStorage, S3Location
-from service.config import Settings
+from service.core.config import Settings
 from tests.avatars import images
 from tests.conftest import AppFactory
 from tests.factories import user_session

@@ -10,7 +10,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from service.config import Environment, Settings
+from service.core.config import Environment, Settings
 from tests.service_process import REPO_ROOT
 
 

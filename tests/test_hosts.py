@@ -13,7 +13,7 @@ from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.config import Environment, Settings
+from service.core.config import Environment, Settings
 from service.main import create_app
 from tests.avatars import images
 from tests.factories import user_payload, user_session

@@ -14,8 +14,8 @@ from asgi_lifespan import LifespanManager
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.db import EXPIRING_MODELS
-from service.purge import PurgePolicy, purge_expired, purge_periodically
+from service.startup.documents import EXPIRING_MODELS
+from service.startup.purge import PurgePolicy, purge_expired, purge_periodically
 from tests.test_metrics import _sample
 
 COLLECTIONS = (

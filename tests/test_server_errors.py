@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from scripts.localdb import LocalServer
-from service.config import Settings
+from service.core.config import Settings
 from tests.service_process import running_service
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.localdb import LocalServer
-from service.config import Settings
+from service.core.config import Settings
 from tests.service_process import running_service
 
 HEAD_TIMEOUT_S = 1.0

@@ -10,12 +10,12 @@ from service.accounts import avatars as service
 from service.accounts.avatar_uploads import check_upload, store_upload
 from service.avatars.dependencies import Decoder, MultipartBody, Storage
 from service.avatars.errors import AvatarNotFound
-from service.config import SettingsDep
-from service.http_caching import none_match, strong_etag
-from service.media_types import IMAGE_MEDIA_TYPES
-from service.metrics import Metrics
-from service.problems import problem_responses
-from service.routing import ServiceRoute
+from service.http.caching import none_match, strong_etag
+from service.http.media_types import IMAGE_MEDIA_TYPES
+from service.http.problems import problem_responses
+from service.http.routing import ServiceRoute
+from service.kernel.state import SettingsDep
+from service.observability.metrics import Metrics
 from service.users import lookup
 from service.users.dependencies import OwnedUser, UserIdPath, Users
 from service.users.read import to_read

@@ -11,14 +11,13 @@ from pydantic import BaseModel, Field
 from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import MailPolicy
 from service.auth.dependencies import ClientAddress, Hasher
-from service.config import SettingsDep
-from service.kernel.state import from_state
-from service.kernel.types import Password
+from service.core.types import Password
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
+from service.kernel.state import SettingsDep, from_state
 from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
-from service.metrics import Metrics
-from service.problems import problem_responses
-from service.routing import JsonBody, ServiceRoute
+from service.observability.metrics import Metrics
 from service.users.dependencies import Users
 from service.users.read import to_read
 from service.users.schemas import Email, UserRead

@@ -12,8 +12,8 @@ from service.accounts import login as service
 from service.auth.dependencies import ClientAddress, Codec, Hasher, Policy
 from service.auth.schemas import RefreshRequest, TokenPair
 from service.auth.service import Client
-from service.problems import problem_responses
-from service.routing import JsonBody, ServiceRoute
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
 from service.users.dependencies import CurrentUser, Users
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)

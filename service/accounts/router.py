@@ -19,13 +19,13 @@ from service.auth.dependencies import Claims, ClientAddress, Hasher
 from service.auth.schemas import PasswordChange
 from service.avatars.dependencies import Decoder, Storage
 from service.avatars.storage import AvatarStorage
-from service.config import SettingsDep
-from service.errors import Forbidden
+from service.core.errors import Forbidden
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
 from service.idempotency.http import Idempotent
 from service.kernel.identity import OptionalCaller, is_admin
-from service.metrics import BusinessMetrics, Metrics
-from service.problems import problem_responses
-from service.routing import JsonBody, ServiceRoute
+from service.kernel.state import SettingsDep
+from service.observability.metrics import BusinessMetrics, Metrics
 from service.users import lookup
 from service.users.dependencies import (
     CREATE_USER_BODY,

@@ -7,8 +7,8 @@ from bson.errors import InvalidId
 
 from service.auth.errors import NotAuthenticated
 from service.auth.security import AccessClaims, InvalidToken, TokenCodec
+from service.http.context import bind_user_id
 from service.kernel.identity import Caller, CallerDirectory
-from service.middleware import bind_user_id
 
 _INVALID = "The access token is invalid or expired."
 

@@ -9,10 +9,9 @@ from fastapi import Depends, Request
 from service.auth.authenticator import TokenAuthenticator
 from service.auth.security import AccessClaims, PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
-from service.config import SettingsDep
-from service.kernel.client_address import client_address, parse_networks
+from service.http.client_address import client_address, parse_networks
 from service.kernel.identity import bearer_scheme
-from service.kernel.state import from_state
+from service.kernel.state import SettingsDep, from_state
 
 
 async def request_client_address(request: Request, settings: SettingsDep) -> str:

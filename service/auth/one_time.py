@@ -11,7 +11,7 @@ from pymongo import ReturnDocument
 
 from service.auth.models import AccountToken, Intent
 from service.auth.security import new_refresh_token, refresh_token_digest
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 
 class Purpose(StrEnum):

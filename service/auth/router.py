@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 from service.auth import service, sessions
 from service.auth.dependencies import Claims
 from service.auth.schemas import RefreshRequest
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
 from service.kernel.identity import CurrentCaller
-from service.problems import problem_responses
-from service.routing import JsonBody, ServiceRoute
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
 

@@ -23,7 +23,7 @@ from service.auth.security import (
     new_refresh_token,
     refresh_token_digest,
 )
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 from service.kernel.identity import Caller
 
 log = structlog.get_logger(__name__)

@@ -9,7 +9,7 @@ from beanie import PydanticObjectId
 
 from service.auth.errors import SessionNotFound
 from service.auth.models import RefreshToken
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 log = structlog.get_logger(__name__)
 

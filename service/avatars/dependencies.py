@@ -6,7 +6,7 @@ from typing import Annotated
 
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
-from service.kernel.multipart import multipart_body
+from service.http.multipart import multipart_body
 from service.kernel.state import from_state
 
 # The app's avatar store, and the image limits with this worker's decoding gate.

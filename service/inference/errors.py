@@ -1,10 +1,10 @@
-"""Failures of model storage and serving, each mapped to a problem by `service.errors`."""
+"""Failures of model storage and serving, each mapped to a problem by `service.core.errors`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from service.errors import Conflict, NotFound, ServiceError
+from service.core.errors import Conflict, NotFound, ServiceError
 
 
 class ModelNotFound(NotFound):

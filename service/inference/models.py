@@ -9,7 +9,7 @@ from beanie import Document
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 FEATURE_NAME = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
 MODEL_NAME = r"^[a-z0-9][a-z0-9_.-]{0,63}$"

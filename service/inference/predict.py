@@ -20,7 +20,7 @@ from service.inference.schemas import Prediction, PredictionResponse
 from service.inference.slots import run_in_slot
 from service.inference.storage import ModelStorage
 from service.inference.validation import matrix_digest, validate_rows
-from service.model_metrics import ModelMetrics
+from service.observability.model_metrics import ModelMetrics
 
 
 def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[dict[str, Any]]:

@@ -19,8 +19,11 @@ from fastapi import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from service.errors import InvalidParameter
-from service.http_caching import none_match, strong_etag
+from service.core.errors import InvalidParameter
+from service.http.caching import none_match, strong_etag
+from service.http.multipart import multipart_body
+from service.http.problems import problem_responses
+from service.http.routing import ServiceRoute
 from service.inference import heads, service
 from service.inference.dependencies import ServingState, Storage
 from service.inference.errors import ModelFileTooLarge
@@ -39,10 +42,7 @@ from service.inference.schemas import (
 )
 from service.inference.writes import Upload
 from service.kernel.identity import Caller, CurrentCaller, require_admin
-from service.kernel.multipart import multipart_body
-from service.metrics import Metrics
-from service.problems import problem_responses
-from service.routing import ServiceRoute
+from service.observability.metrics import Metrics
 
 router = APIRouter(prefix="/models", tags=["models"], route_class=ServiceRoute)
 

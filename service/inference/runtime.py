@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from service.admission import AdmissionGate, WorkerBusy
+from service.core.admission import AdmissionGate, WorkerBusy
 from service.inference.onnx_files import ModelLimits
 from service.inference.ort_limits import create_session
 from service.inference.slots import run_in_slot

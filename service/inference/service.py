@@ -6,7 +6,7 @@ import hashlib
 
 import structlog
 
-from service.admission import AdmissionGate
+from service.core.admission import AdmissionGate
 from service.inference import heads
 from service.inference.errors import InvalidModelFile, ModelNotFound, NoActiveVersion
 from service.inference.models import FeatureSpec, ModelVersion

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import structlog
 
-from service.admission import AdmissionGate
+from service.core.admission import AdmissionGate
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from beanie import PydanticObjectId
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from service.errors import Forbidden
+from service.core.errors import Forbidden
 
 ADMIN_ROLE = "admin"
 

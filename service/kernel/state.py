@@ -8,9 +8,11 @@ test checks that each `from_state` name is one of them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+
+from service.core.config import Settings
 
 
 def from_state(member: str) -> Any:
@@ -21,3 +23,6 @@ def from_state(member: str) -> Any:
 
     state_member.__name__ = state_member.__qualname__ = f"state_{member}"
     return Depends(state_member)
+
+
+SettingsDep = Annotated[Settings, from_state("settings")]

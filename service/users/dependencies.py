@@ -12,13 +12,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from service.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
+from service.core.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
+from service.core.timestamps import QueryBool, UtcDateTime
+from service.http.media_types import IMAGE_MEDIA_TYPES, media_type
+from service.http.routing import JSON_MEDIA_TYPES
 from service.kernel.identity import CurrentCaller, is_admin
 from service.kernel.route_alias import with_parameter
 from service.kernel.state import from_state
-from service.media_types import IMAGE_MEDIA_TYPES, media_type
-from service.routing import JSON_MEDIA_TYPES
-from service.timestamps import QueryBool, UtcDateTime
 from service.users import lookup
 from service.users.models import Role, User
 from service.users.schemas import ADMIN_ONLY_FIELDS, CREATE_EXAMPLE, ListQuery, UserCreate
@@ -179,7 +179,7 @@ async def registration(request: Request) -> tuple[UserCreate, bytes | None]:
     """Parse `POST /users`: a JSON body, or multipart fields plus an optional `avatar` file."""
     declared = media_type(request.headers.get("content-type"))
     if declared in JSON_MEDIA_TYPES:
-        try:  # the same decoder as every other JSON route (see `service.routing`)
+        try:  # the same decoder as every other JSON route (see `service.http.routing`)
             body = await request.json()
         except json.JSONDecodeError:
             raise MalformedJson from None

@@ -1,10 +1,10 @@
-"""Failures specific to users, each mapped to its problem document by `service.errors`."""
+"""Failures specific to users, each mapped to its problem document by `service.core.errors`."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from service.errors import Conflict, NotFound, PreconditionFailed
+from service.core.errors import Conflict, NotFound, PreconditionFailed
 
 
 class UserNotFound(NotFound):

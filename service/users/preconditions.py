@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Header
 
-from service.http_caching import match_fails, strong_etag
+from service.http.caching import match_fails, strong_etag
 from service.kernel.identity import Caller, require_admin
 from service.users.errors import StaleVersion
 from service.users.models import User

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from service.http_caching import none_match
+from service.http.caching import none_match
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
 from service.kernel.identity import CurrentCaller
-from service.metrics import Metrics
-from service.problems import problem_responses
-from service.routing import JsonBody, ServiceRoute
+from service.observability.metrics import Metrics
 from service.users import listing
 from service.users.dependencies import (
     OwnedUser,

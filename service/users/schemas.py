@@ -9,8 +9,8 @@ from beanie import PydanticObjectId
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.config import JsonDict
 
-from service.kernel.types import Password
-from service.timestamps import UtcDateTime
+from service.core.timestamps import UtcDateTime
+from service.core.types import Password
 from service.users.fields import (
     BLANKS,
     EMAIL_JSON_PATTERN,

@@ -15,11 +15,11 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.config import Settings
-from service.db import init_models
-from service.kernel.client_address import client_address, parse_networks
-from service.logging import configure_logging
+from service.core.config import Settings
+from service.http.client_address import client_address, parse_networks
 from service.main import create_app
+from service.observability.logging import configure_logging
+from service.startup.documents import init_models
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, user_session
 from tests.races import race

@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from service.admission import AdmissionGate, WorkerBusy
+from service.core.admission import AdmissionGate, WorkerBusy
 from service.inference.onnx_files import ModelLimits
 from service.inference.runtime import PENDING_PER_SLOT, LruCache, Serving
 

@@ -12,7 +12,7 @@ import threading
 import numpy
 import pytest
 
-from service.admission import AdmissionGate, WorkerBusy
+from service.core.admission import AdmissionGate, WorkerBusy
 from service.inference.ort_limits import ModelRun, RunStopped, create_session
 from service.inference.slots import abandoned_runs, abandoned_runs_ended, run_in_slot
 from tests.models import hostile

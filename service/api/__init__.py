@@ -1,0 +1,1 @@
+"""All of HTTP's routes: one router module per resource."""
