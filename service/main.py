@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
+from service.api import account, auth, avatars, health, index, models, users
 from service.api.docs import add_docs_routes
-from service.api.health import router as health_router
-from service.api.index import router as index_router
 from service.core.config import Settings, get_settings
 from service.core.db_deadline import request_deadline
 from service.http.body_limit import BodySizeLimitMiddleware
@@ -23,9 +22,9 @@ from service.http.error_handlers import register_error_handlers
 from service.http.hosts import HostMiddleware
 from service.http.ratelimit_install import install_rate_limiting, with_rate_limiter
 from service.http.routing import ServiceRoute
+from service.observability.counters import BusinessMetrics
 from service.observability.logging import configure_logging
-from service.observability.metrics import BusinessMetrics, setup_metrics
-from service.registry import openapi_tags, routers
+from service.observability.metrics import setup_metrics
 from service.startup.lifespan import build_lifespan
 from service.users.schemas import UserCreate
 
@@ -35,6 +34,26 @@ Manage users: register, search, read, update and delete them.
 Every error is an RFC 9457 problem document (`application/problem+json`) carrying the
 `request_id` that is also echoed in the `X-Request-ID` response header.
 """
+
+
+# Every router, in the order the OpenAPI document lists them; adding a resource adds one.
+ROUTERS: tuple[APIRouter, ...] = (
+    account.router,
+    users.router,
+    avatars.router,
+    auth.router,
+    models.router,
+    health.router,
+    index.router,
+)
+# The OpenAPI tags, in order: what each group of operations is for.
+OPENAPI_TAGS: list[dict[str, Any]] = [
+    {"name": "users", "description": "The users resource."},
+    {"name": "auth", "description": "Log in, rotate tokens, log out."},
+    {"name": "avatars", "description": "Upload, serve and remove user avatars."},
+    {"name": "models", "description": "Store ONNX classifiers and predict with them."},
+    {"name": "operations", "description": "Health probes and metrics."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,15 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.serves_openapi else None,
-        openapi_tags=openapi_tags(),
+        openapi_tags=OPENAPI_TAGS,
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
     app.router.route_class = ServiceRoute
     register_error_handlers(app)
-    for router in routers():
+    for router in ROUTERS:
         app.include_router(router)
-    app.include_router(health_router)
-    app.include_router(index_router)
     if settings.serves_docs:
         add_docs_routes(app)
 

@@ -20,8 +20,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from scripts.localdb import LocalServer, start_server
 from scripts.localredis import LocalRedis, start_redis
-from service.core.config import Environment, Settings
+from service.core.config import Settings
 from service.core.database import create_client
+from service.core.setting_types import Environment
 from service.main import create_app
 from service.observability.logging import configure_logging
 from service.startup.documents import init_models

@@ -118,8 +118,13 @@ async def login(
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
+    assert user.id is not None  # noqa: S101 - stored users always have an id
     tokens = await sessions.issue_tokens(
-        user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
+        user.id,
+        user.token_version,
+        codec,
+        policy,
+        client=Client(address=client_ip, user_agent=user_agent),
     )
     log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
     return tokens
@@ -142,8 +147,10 @@ async def refresh(
         await sessions.revoke_family(stored["family_id"])
         raise InvalidRefreshToken
     log.info("auth.token_refreshed", user_id=str(user.id))
+    assert user.id is not None  # noqa: S101 - stored users always have an id
     return await sessions.issue_tokens(
-        user,
+        user.id,
+        user.token_version,
         codec,
         policy,
         family_id=stored["family_id"],

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import PyMongoError
 
-from service.avatars.dependencies import Storage
+from service.api.deps import AvatarStore, Database, SettingsDep
 from service.core.database import ping
 from service.http.routing import ServiceRoute
-from service.kernel.state import SettingsDep, from_state
-from service.startup.lifespan import DatabaseState
+from service.startup.state import DatabaseState
 
 router = APIRouter(tags=["operations"], route_class=ServiceRoute)
 
@@ -35,10 +34,6 @@ class HealthReport(BaseModel):
     checks: dict[str, CheckResult]
 
 
-# The app's database handles and whether its models are bound.
-Database = Annotated[DatabaseState, from_state("db")]
-
-
 async def _check_mongodb(db: DatabaseState, timeout_s: float) -> CheckResult:
     try:
         latency = await ping(db.database, timeout_s)
@@ -51,7 +46,7 @@ async def _check_mongodb(db: DatabaseState, timeout_s: float) -> CheckResult:
     return CheckResult(status="ok", latency_ms=round(latency, 3))
 
 
-async def _check_avatar_storage(storage: Storage, timeout_s: float) -> CheckResult:
+async def _check_avatar_storage(storage: AvatarStore, timeout_s: float) -> CheckResult:
     started = time.perf_counter()
     try:
         async with asyncio.timeout(timeout_s):
@@ -74,7 +69,7 @@ _HEALTH_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-async def _checked(settings: SettingsDep, db: Database, storage: Storage) -> JSONResponse:
+async def _checked(settings: SettingsDep, db: Database, storage: AvatarStore) -> JSONResponse:
     timeout_s = settings.health_timeout_ms / 1000
     checks = {"mongodb": await _check_mongodb(db, timeout_s)}
     # GridFS lives in MongoDB, already checked; a separate store is checked on its own.

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import __version__
-from service.kernel.state import SettingsDep
+from service.api.deps import SettingsDep
 
 router = APIRouter(tags=["operations"])
 

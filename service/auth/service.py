@@ -24,7 +24,6 @@ from service.auth.security import (
     refresh_token_digest,
 )
 from service.core.clock import utc_now
-from service.kernel.identity import Caller
 
 log = structlog.get_logger(__name__)
 
@@ -54,7 +53,8 @@ class Client:
 
 
 async def issue_tokens(
-    user: Caller,
+    user_id: PydanticObjectId,
+    token_version: int,
     codec: TokenCodec,
     policy: LoginPolicy,
     family_id: str | None = None,
@@ -63,16 +63,15 @@ async def issue_tokens(
     session_started_at: datetime | None = None,
 ) -> TokenPair:
     """A new access token and refresh token; a new login starts a new family (session)."""
-    assert user.id is not None  # noqa: S101 - stored users always have an id
     family = family_id or uuid.uuid4().hex
     refresh = new_refresh_token()
     now = utc_now()
     client = client or Client()
     await RefreshToken(
         token_hash=refresh_token_digest(refresh),
-        user_id=user.id,
+        user_id=user_id,
         family_id=family,
-        token_version=user.token_version,
+        token_version=token_version,
         created_at=now,
         expires_at=now + policy.refresh_ttl,
         session_started_at=session_started_at or now,
@@ -80,7 +79,7 @@ async def issue_tokens(
         user_agent=client.user_agent[:USER_AGENT_KEPT] if client.user_agent else None,
     ).insert()
     return TokenPair(
-        access_token=codec.encode(str(user.id), user.token_version, family),
+        access_token=codec.encode(str(user_id), token_version, family),
         refresh_token=refresh,
         expires_in=int(codec.ttl.total_seconds()),
     )

@@ -10,11 +10,11 @@ import structlog
 from service.core.admission import AdmissionGate
 from service.core.config import Settings
 from service.core.database import create_client
-from service.inference import service as models
-from service.inference.models import FeatureSpec
-from service.inference.storage import ModelStorage
-from service.inference.train import TrainedModel, train_iris
-from service.inference.writes import Upload
+from service.models import service as models
+from service.models.documents import FeatureSpec
+from service.models.storage import ModelStorage
+from service.models.train import TrainedModel, train_iris
+from service.models.writes import Upload
 from service.startup.builders import build_model_limits
 from service.startup.documents import init_models
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -12,24 +11,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.core.limits import parse_limit
 from service.core.origins import parse_origin
+from service.core.setting_types import Environment, GateSlots, GateWaitS
 
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # noqa: S105
-
-
-# Every per-worker admission gate (hashing, decoding, inference) takes the same bounds:
-# how many run at once, and how long a request waits for a free slot before a 503.
-GateSlots = Annotated[int, Field(ge=1, le=64)]
-GateWaitS = Annotated[float, Field(gt=0, le=60)]
-
-
-class Environment(StrEnum):
-    """Where the service runs; production-only safety checks key off this."""
-
-    DEVELOPMENT = "development"
-    TEST = "test"
-    PRODUCTION = "production"
 
 
 class Settings(BaseSettings):
@@ -80,7 +66,7 @@ class Settings(BaseSettings):
     decode_max_wait_s: GateWaitS = 2.0
     avatar_max_pixels: int = Field(default=8_388_608, ge=1024, le=268_435_456)
     login_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
-    # ONNX model serving (`/models`, service.inference): needs the `ml` extra installed.
+    # ONNX model serving (`/models`, service.models): needs the `ml` extra installed.
     ml_enabled: bool = True
     model_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
     model_session_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0, le=16 * 1024**3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.core.limits import parse_limit
@@ -9,12 +11,18 @@ from service.http.client_address import IPNetwork, address_key, client_address
 from service.http.context import current_request_id
 from service.http.paths import ADDRESS_KEYED_GROUPS, RouteGroup, route_group
 from service.http.problems import make_problem
-from service.kernel.identity import TokenSubjects
 from service.ratelimit.headers import limit_field, policy_field, whole_seconds
 from service.ratelimit.limiter import Decision, RateLimiter
 from service.ratelimit.policy import Policy
 
 _BEARER = b"bearer "
+
+
+class TokenSubjects(Protocol):
+    """Reads the subject of a valid access token without any database read."""
+
+    def subject(self, token: str) -> str | None:
+        """The user id the token was issued to, or None when it is not valid."""
 
 
 def _identity(
@@ -35,7 +43,10 @@ def _identity(
         elif name == b"x-forwarded-for":
             forwarded_for = value
     if authorization and not by_address and authorization[:7].lower() == _BEARER:
-        tokens: TokenSubjects | None = (scope.get("state") or {}).get("tokens")
+        # The lifespan state (`service.startup.state.State`) holds the app's token codec.
+        tokens: TokenSubjects | None = getattr(
+            (scope.get("state") or {}).get("app"), "tokens", None
+        )
         if tokens is not None:
             subject = tokens.subject(authorization[7:].decode("latin-1").strip())
             if subject is not None:

@@ -10,7 +10,8 @@ import structlog
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from service.core.config import Environment, Settings
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.http.client_address import parse_networks
 from service.http.paths import RouteGroup
 from service.http.ratelimit import RateLimitMiddleware, build_policies

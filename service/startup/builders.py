@@ -17,9 +17,9 @@ from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.core.admission import AdmissionGate
 from service.core.config import Settings
 from service.core.database import MongoDatabase
-from service.inference.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
-from service.inference.runtime import LruCache, Serving
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
+from service.models.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
+from service.models.runtime import LruCache, Serving
 
 
 def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> PasswordHasher:

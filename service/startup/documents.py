@@ -10,8 +10,8 @@ from beanie import Document
 from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.core.database import MongoDatabase, bind_documents
 from service.idempotency.models import IdempotencyRecord
-from service.inference.models import ModelVersion
 from service.mail.budget import MailBudgetCounter
+from service.models.documents import ModelVersion
 from service.users.models import User
 
 DOCUMENT_MODELS: list[type[Document]] = [

@@ -5,26 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 import structlog
 from fastapi import FastAPI
-from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from service.auth.authenticator import TokenAuthenticator
-from service.auth.security import PasswordHasher, TokenCodec
-from service.auth.service import LoginPolicy
-from service.avatars.service import ImageDecoder
-from service.avatars.storage import AvatarStorage
 from service.core.admission import build_gates
 from service.core.config import Settings
-from service.core.database import MongoDatabase, create_client, ping
-from service.inference.runtime import Serving
-from service.inference.storage import ModelStorage
+from service.core.database import create_client, ping
 from service.mail.outbox import Outbox
-from service.observability.metrics import BusinessMetrics
+from service.models.storage import ModelStorage
+from service.observability.counters import BusinessMetrics
 from service.startup.builders import (
     build_avatar_storage,
     build_hasher,
@@ -36,6 +28,7 @@ from service.startup.builders import (
 )
 from service.startup.documents import EXPIRING_MODELS, init_models
 from service.startup.purge import PurgePolicy, purge_periodically
+from service.startup.state import STATE_KEY, DatabaseState, State
 from service.users.cache import UserCache
 from service.users.service import UserService
 
@@ -43,34 +36,6 @@ log = structlog.get_logger(__name__)
 
 _RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0)
 DATABASE_WATCH_INTERVAL_S = 10.0
-
-
-@dataclass
-class DatabaseState:
-    """What the app knows about its database: the handles and whether models are bound."""
-
-    client: AsyncMongoClient[dict[str, Any]]
-    database: MongoDatabase
-    initialised: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-class State(TypedDict):
-    """Everything built at start-up, in one place: the lifespan state, which handlers reach
-    through one typed dependency per need (`SettingsDep`, `Users`, `Hasher`, `Storage`…)."""
-
-    settings: Settings
-    db: DatabaseState
-    metrics: BusinessMetrics
-    users: UserService
-    authenticator: TokenAuthenticator
-    hasher: PasswordHasher
-    tokens: TokenCodec
-    login_policy: LoginPolicy
-    avatars: AvatarStorage
-    image_decoder: ImageDecoder
-    mail: Outbox
-    serving: Serving
-    model_storage: ModelStorage
 
 
 async def _initialise(db: DatabaseState) -> None:
@@ -112,7 +77,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
     """Return the lifespan context for an app built with these settings and counters."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[State]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, State]]:
         client = create_client(settings)
         db = DatabaseState(client=client, database=client[settings.mongodb_db])
         # Try once in the foreground so a healthy start is ready at once; if MongoDB is
@@ -141,21 +106,20 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
-                "settings": settings,
-                "db": db,
-                "metrics": metrics,
-                "users": users,
-                # Identity for every domain: the auth domain's token check over the users
-                # domain's directory, joined here so neither imports the other.
-                "authenticator": TokenAuthenticator(tokens, users),
-                "hasher": build_hasher(settings, gates.hashing),
-                "tokens": tokens,
-                "avatars": build_avatar_storage(settings, db.database),
-                "serving": build_serving(settings, gates.inference),
-                "model_storage": ModelStorage(db.database),
-                "image_decoder": build_image_decoder(settings, gates.decoding),
-                "login_policy": build_login_policy(settings),
-                "mail": outbox,
+                STATE_KEY: State(
+                    settings=settings,
+                    db=db,
+                    metrics=metrics,
+                    users=users,
+                    hasher=build_hasher(settings, gates.hashing),
+                    tokens=tokens,
+                    login_policy=build_login_policy(settings),
+                    avatars=build_avatar_storage(settings, db.database),
+                    image_decoder=build_image_decoder(settings, gates.decoding),
+                    mail=outbox,
+                    serving=build_serving(settings, gates.inference),
+                    model_storage=ModelStorage(db.database),
+                )
             }
         finally:
             await outbox.drain()

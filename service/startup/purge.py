@@ -17,7 +17,7 @@ from beanie import Document
 from pymongo.errors import PyMongoError
 
 from service.core.clock import utc_now
-from service.observability.metrics import BusinessMetrics
+from service.observability.counters import BusinessMetrics
 
 log = structlog.get_logger(__name__)
 

@@ -141,7 +141,7 @@ async def _busy_hashing(
 
     try:
         async with LifespanManager(app) as manager:
-            gate = manager._state["hasher"].gate
+            gate = manager._state["app"].hasher.gate
             holder = asyncio.create_task(gate.run_sync(occupy))
             await asyncio.to_thread(entered.wait)  # the slot is taken: a barrier, not a sleep
             transport = httpx.ASGITransport(app=manager.app)
@@ -154,7 +154,7 @@ async def _busy_hashing(
                 leave.set()
                 await holder
     finally:
-        await init_models(suite._state["db"].database)
+        await init_models(suite._state["app"].db.database)
 
 
 async def test_a_correct_password_retried_through_worker_busy_is_never_locked_out(

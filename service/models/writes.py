@@ -19,10 +19,10 @@ import pymongo
 import structlog
 from beanie import PydanticObjectId
 
-from service.inference import heads
-from service.inference.models import FeatureSpec, ModelVersion
-from service.inference.onnx_files import GraphInfo
-from service.inference.storage import ModelStorage
+from service.models import heads
+from service.models.documents import FeatureSpec, ModelVersion
+from service.models.onnx_files import GraphInfo
+from service.models.storage import ModelStorage
 
 log = structlog.get_logger(__name__)
 

@@ -1,28 +1,27 @@
-"""HTTP routes of the account lifecycle: email verification and password reset."""
+"""The caller's account: email verification, password reset by mail, and the password
+change of a logged-in user."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
-from service.accounts import lifecycle, resets
-from service.accounts.lifecycle import MailPolicy
-from service.auth.dependencies import ClientAddress, Hasher
+from service.accounts import lifecycle, passwords, resets
+from service.api.deps import Claims, ClientAddress, CurrentUser, Hasher, Mail, MailPolicyDep, Users
+from service.api.user_views import to_read
+from service.auth.schemas import PasswordChange
 from service.core.types import Password
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
-from service.kernel.state import SettingsDep, from_state
-from service.mail.budget import MailBudget
-from service.mail.outbox import Outbox
-from service.observability.metrics import Metrics
-from service.users.dependencies import Users
-from service.users.read import to_read
 from service.users.schemas import Email, UserRead
 
-router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
+# Verification and resets are among the auth operations; the password change is the user's.
+router = APIRouter(route_class=ServiceRoute)
+AUTH: list[str | Enum] = ["auth"]
+USERS: list[str | Enum] = ["users"]
 
 # 256 random bits, URL-safe base64: 43 characters; some slack, but no megabyte tokens.
 Token = Annotated[str, Field(min_length=16, max_length=128, description="The token from the link.")]
@@ -54,30 +53,9 @@ class Accepted(BaseModel):
     detail: str = ACCEPTED
 
 
-async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics) -> MailPolicy:
-    """Token lifetimes, mail budget and link base for this request: `PUBLIC_BASE_URL` when
-    set, else this request's host, which `ALLOWED_HOSTS` has checked (production needs one)."""
-    return MailPolicy(
-        base_url=settings.public_base_url or str(request.base_url),
-        verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
-        reset_ttl=timedelta(seconds=settings.reset_token_ttl_s),
-        max_per_window=settings.account_mail_max_per_window,
-        window_s=settings.login_window_s,
-        budget=MailBudget(
-            per_recipient=settings.mail_budget_per_recipient,
-            per_client=settings.mail_budget_per_client,
-            window_s=settings.mail_budget_window_s,
-        ),
-        withheld=metrics.mails_withheld,
-    )
-
-
-Mail = Annotated[Outbox, from_state("mail")]  # the app's mail outbox
-Policy = Annotated[MailPolicy, Depends(mail_policy)]
-
-
 @router.post(
-    "/verify/request",
+    "/auth/verify/request",
+    tags=AUTH,
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
     dependencies=[JsonBody],
@@ -89,7 +67,7 @@ Policy = Annotated[MailPolicy, Depends(mail_policy)]
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def request_verification(
-    body: EmailRequest, client: ClientAddress, mail: Mail, policy: Policy
+    body: EmailRequest, client: ClientAddress, mail: Mail, policy: MailPolicyDep
 ) -> Accepted:
     """Mail a verification link when the address has an unverified account."""
     await lifecycle.request_verification(body.email, client, mail, policy)
@@ -97,7 +75,8 @@ async def request_verification(
 
 
 @router.post(
-    "/verify",
+    "/auth/verify",
+    tags=AUTH,
     response_model=UserRead,
     dependencies=[JsonBody],
     summary="Confirm an email address",
@@ -112,7 +91,8 @@ async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead
 
 
 @router.post(
-    "/forgot-password",
+    "/auth/forgot-password",
+    tags=AUTH,
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
     dependencies=[JsonBody],
@@ -124,7 +104,7 @@ async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead
     responses=problem_responses(400, 415, 422, 429, 503),
 )
 async def forgot_password(
-    body: EmailRequest, client: ClientAddress, mail: Mail, policy: Policy
+    body: EmailRequest, client: ClientAddress, mail: Mail, policy: MailPolicyDep
 ) -> Accepted:
     """Mail a reset link when the address has an account."""
     await lifecycle.forgot_password(body.email, client, mail, policy)
@@ -132,7 +112,8 @@ async def forgot_password(
 
 
 @router.post(
-    "/reset-password",
+    "/auth/reset-password",
+    tags=AUTH,
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[JsonBody],
     summary="Set a new password with a reset link",
@@ -145,4 +126,31 @@ async def forgot_password(
 async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
     """Set a new password."""
     await resets.reset_password(users, body.token, body.new_password, hasher, mail)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/users/me/password",
+    tags=USERS,
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[JsonBody],
+    summary="Change the caller's password",
+    description="Needs the current password. Every other session ends: their refresh tokens "
+    "are revoked and all access tokens issued so far stop working; this session's refresh "
+    "token keeps working and yields a fresh access token. The new password and the end of "
+    "the old tokens come in one write: after a 503, either both happened or neither.",
+    responses=problem_responses(400, 401, 403, 415, 422, 503),
+)
+async def change_password(
+    body: PasswordChange, caller: CurrentUser, users: Users, claims: Claims, hasher: Hasher
+) -> Response:
+    """Set a new password."""
+    await passwords.change_password(
+        users,
+        caller,
+        body.current_password,
+        body.new_password,
+        session_id=claims.session_id,
+        hasher=hasher,
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from service.inference.errors import InvalidRows
-from service.inference.models import FeatureSpec
+from service.models.documents import FeatureSpec
+from service.models.errors import InvalidRows
 
 MAX_REPORTED_ERRORS = 50
 FLOAT32_MAX = 3.4028234663852886e38  # numpy.finfo("float32").max, without importing numpy

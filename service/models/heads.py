@@ -14,7 +14,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from service.inference.models import ModelVersion
+from service.models.documents import ModelVersion
 
 HEADS = "model_heads"
 

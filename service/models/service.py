@@ -7,14 +7,14 @@ import hashlib
 import structlog
 
 from service.core.admission import AdmissionGate
-from service.inference import heads
-from service.inference.errors import InvalidModelFile, ModelNotFound, NoActiveVersion
-from service.inference.models import FeatureSpec, ModelVersion
-from service.inference.onnx_files import GraphInfo, ModelLimits, NotServable, inspect_onnx
-from service.inference.ort_limits import ModelRun
-from service.inference.slots import run_in_slot
-from service.inference.storage import ModelStorage
-from service.inference.writes import Upload, store_version
+from service.models import heads
+from service.models.documents import FeatureSpec, ModelVersion
+from service.models.errors import InvalidModelFile, ModelNotFound, NoActiveVersion
+from service.models.onnx_files import GraphInfo, ModelLimits, NotServable, inspect_onnx
+from service.models.ort_limits import ModelRun
+from service.models.slots import run_in_slot
+from service.models.storage import ModelStorage
+from service.models.writes import Upload, store_version
 
 log = structlog.get_logger(__name__)
 

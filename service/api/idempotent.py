@@ -14,10 +14,10 @@ from beanie import PydanticObjectId
 from fastapi import Depends, Header
 from starlette.responses import Response
 
+from service.api.deps import SettingsDep
 from service.core.config import Settings
 from service.idempotency import service
 from service.idempotency.models import StoredResponse
-from service.kernel.state import SettingsDep
 
 KEY_PATTERN = r'^(?:[A-Za-z0-9._:-]{16,128}|"[A-Za-z0-9._:-]{16,128}")$'
 KEY_DESCRIPTION = (

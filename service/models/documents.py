@@ -28,7 +28,7 @@ class ModelVersion(Document):
     """A stored ONNX file with its input schema, class labels and training metrics.
 
     The bytes live in GridFS (`blob_id`); `(name, version)` is unique. Which version is
-    active is not stored here but on the model's head document (`service.inference.heads`),
+    active is not stored here but on the model's head document (`service.models.heads`),
     so switching it is one atomic write and two versions can never both be active.
     """
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from service.core.admission import AdmissionGate, WorkerBusy
-from service.inference.onnx_files import ModelLimits
-from service.inference.ort_limits import create_session
-from service.inference.slots import run_in_slot
+from service.models.onnx_files import ModelLimits
+from service.models.ort_limits import create_session
+from service.models.slots import run_in_slot
 
 # Prediction requests admitted per inference slot (running, loading or waiting for it).
 PENDING_PER_SLOT = 16

@@ -1,4 +1,4 @@
-"""HTTP routes of ONNX models: list, read, upload a version, (de)activate, delete, predict."""
+"""The models resource (ONNX classifiers): list, read, upload, (de)activate, delete, predict."""
 
 from __future__ import annotations
 
@@ -19,17 +19,17 @@ from fastapi import (
 )
 from pydantic import TypeAdapter, ValidationError
 
+from service.api.deps import CurrentUser, Metrics, ModelStore, ServingState
 from service.core.errors import InvalidParameter
 from service.http.caching import none_match, strong_etag
 from service.http.multipart import multipart_body
 from service.http.problems import problem_responses
 from service.http.routing import ServiceRoute
-from service.inference import heads, service
-from service.inference.dependencies import ServingState, Storage
-from service.inference.errors import ModelFileTooLarge
-from service.inference.models import MODEL_NAME, ModelVersion
-from service.inference.predict import predict
-from service.inference.schemas import (
+from service.models import heads, service
+from service.models.documents import MODEL_NAME, ModelVersion
+from service.models.errors import ModelFileTooLarge
+from service.models.predict import predict
+from service.models.schemas import (
     FEATURES,
     LABELS,
     METRICS,
@@ -40,9 +40,9 @@ from service.inference.schemas import (
     VersionPatch,
     VersionRead,
 )
-from service.inference.writes import Upload
-from service.kernel.identity import Caller, CurrentCaller, require_admin
-from service.observability.metrics import Metrics
+from service.models.writes import Upload
+from service.users.models import User
+from service.users.permissions import require_admin
 
 router = APIRouter(prefix="/models", tags=["models"], route_class=ServiceRoute)
 
@@ -57,13 +57,13 @@ JsonField = Annotated[str | None, Form()]
 MultipartBody = multipart_body("Upload the model as multipart/form-data with a `file` part.")
 
 
-async def model_admin(caller: CurrentCaller) -> Caller:
+async def model_admin(caller: CurrentUser) -> User:
     """The caller, if an admin: only admins change models (403 `admin-only` otherwise)."""
     require_admin(caller, "Only an admin may change models.")
     return caller
 
 
-ModelAdmin = Annotated[Caller, Depends(model_admin)]
+ModelAdmin = Annotated[User, Depends(model_admin)]
 
 
 def _parse(field: str, raw: str | None, adapter: TypeAdapter[Any]) -> Any:
@@ -91,7 +91,7 @@ def _model_read(name: str, versions: list[ModelVersion], active: int | None) -> 
     description="Authenticated. Every stored model with its active and latest version.",
     responses=problem_responses(401, 503),
 )
-async def list_models(_: CurrentCaller, __: ServingState) -> list[ModelSummary]:
+async def list_models(_: CurrentUser, __: ServingState) -> list[ModelSummary]:
     """Summaries of every model, by name."""
     active = await heads.active_versions()
     summaries: dict[str, ModelSummary] = {}
@@ -119,7 +119,7 @@ async def list_models(_: CurrentCaller, __: ServingState) -> list[ModelSummary]:
     responses={304: {"description": "Not Modified"}, **problem_responses(401, 404, 422, 503)},
 )
 async def read_model(
-    name: ModelName, request: Request, response: Response, _: CurrentCaller, __: ServingState
+    name: ModelName, request: Request, response: Response, _: CurrentUser, __: ServingState
 ) -> ModelRead | Response:
     """One model and its versions."""
     versions = await service.versions(name)
@@ -154,7 +154,7 @@ async def upload_version(
     response: Response,
     caller: ModelAdmin,
     serving: ServingState,
-    storage: Storage,
+    storage: ModelStore,
     metrics: Metrics,
     features: JsonField = None,
     labels: JsonField = None,
@@ -213,7 +213,7 @@ async def delete_version(
     version: VersionNumber,
     caller: ModelAdmin,
     _: ServingState,
-    storage: Storage,
+    storage: ModelStore,
 ) -> Response:
     """Delete one version."""
     await service.delete_version(name, version, storage, caller.username)
@@ -236,9 +236,9 @@ async def delete_version(
 async def predictions(
     name: ModelName,
     body: PredictionRequest,
-    _: CurrentCaller,
+    _: CurrentUser,
     serving: ServingState,
-    storage: Storage,
+    storage: ModelStore,
     metrics: Metrics,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
 ) -> PredictionResponse:

@@ -11,8 +11,8 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
-from service.inference.graph_checks import declared_features, value_dependent_nodes
-from service.inference.ort_limits import ModelRun, RunFailed, RunStopped, create_session
+from service.models.graph_checks import declared_features, value_dependent_nodes
+from service.models.ort_limits import ModelRun, RunFailed, RunStopped, create_session
 
 ENABLE_HINT = (
     "Model serving needs ONNX Runtime: install the `ml` extra "

@@ -1,4 +1,4 @@
-"""HTTP routes of avatars: upload (PUT), fetch (GET, public, cacheable), remove (DELETE)."""
+"""The avatars resource: upload (PUT), fetch (GET, public, cacheable), remove (DELETE)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,23 @@ from fastapi import APIRouter, File, Header, Request, Response, UploadFile, stat
 
 from service.accounts import avatars as service
 from service.accounts.avatar_uploads import check_upload, store_upload
-from service.avatars.dependencies import Decoder, MultipartBody, Storage
+from service.api.deps import (
+    AvatarMultipart,
+    AvatarStore,
+    Decoder,
+    Metrics,
+    OwnedUser,
+    SettingsDep,
+    UserIdPath,
+    Users,
+)
+from service.api.user_views import to_read
 from service.avatars.errors import AvatarNotFound
 from service.http.caching import none_match, strong_etag
 from service.http.media_types import IMAGE_MEDIA_TYPES
 from service.http.problems import problem_responses
 from service.http.routing import ServiceRoute
-from service.kernel.state import SettingsDep
-from service.observability.metrics import Metrics
 from service.users import lookup
-from service.users.dependencies import OwnedUser, UserIdPath, Users
-from service.users.read import to_read
 from service.users.schemas import UserRead
 
 router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"], route_class=ServiceRoute)
@@ -40,7 +46,7 @@ AvatarFile = Annotated[
 @router.put(
     "",
     response_model=UserRead,
-    dependencies=[MultipartBody],
+    dependencies=[AvatarMultipart],
     summary="Upload an avatar",
     description="The user or an admin. Multipart with one `file` part: PNG, JPEG, WebP or GIF "
     "(detected from the bytes, not the name), at most 2 MiB and 4096x4096 pixels. The image "
@@ -54,7 +60,7 @@ async def upload_avatar(
     file: AvatarFile,
     request: Request,
     users: Users,
-    storage: Storage,
+    storage: AvatarStore,
     decoder: Decoder,
     metrics: Metrics,
 ) -> UserRead:
@@ -81,7 +87,7 @@ async def upload_avatar(
 async def get_avatar(
     user_id: UserIdPath,
     settings: SettingsDep,
-    storage: Storage,
+    storage: AvatarStore,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The avatar image."""
@@ -108,7 +114,7 @@ async def get_avatar(
     "when there was none.",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def delete_avatar(user: OwnedUser, users: Users, storage: Storage) -> Response:
+async def delete_avatar(user: OwnedUser, users: Users, storage: AvatarStore) -> Response:
     """Remove the avatar."""
     await service.remove_avatar(users, user, storage)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

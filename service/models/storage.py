@@ -10,7 +10,7 @@ from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.inference.errors import ModelNotFound
+from service.models.errors import ModelNotFound
 
 
 class ModelStorage:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from service.inference.models import FeatureSpec, ModelVersion
+from service.models.documents import FeatureSpec, ModelVersion
 
 MAX_ROWS = 1000
 

@@ -1,50 +1,22 @@
-"""Dependencies of the users routes: each validates and returns what the handler needs."""
+"""What the users routes read from a request beyond the path: the list filters, and the
+registration body (JSON, or multipart fields with an optional avatar file)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from beanie import PydanticObjectId
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from service.core.errors import Forbidden, InvalidParameter, MalformedJson, UnsupportedMediaType
+from service.core.errors import InvalidParameter, MalformedJson, UnsupportedMediaType
 from service.core.timestamps import QueryBool, UtcDateTime
 from service.http.media_types import IMAGE_MEDIA_TYPES, media_type
 from service.http.routing import JSON_MEDIA_TYPES
-from service.kernel.identity import CurrentCaller, is_admin
-from service.kernel.route_alias import with_parameter
-from service.kernel.state import from_state
-from service.users import lookup
-from service.users.models import Role, User
+from service.users.models import Role
 from service.users.schemas import ADMIN_ONLY_FIELDS, CREATE_EXAMPLE, ListQuery, UserCreate
-from service.users.service import UserService
-
-UserIdPath = Annotated[
-    PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")
-]
-
-
-# The app's user service (its caller cache included), built at start-up.
-Users = Annotated[UserService, from_state("users")]
-
-
-async def user_by_id(user_id: UserIdPath) -> User:
-    """The user named in the path, or a 404."""
-    return await lookup.get_user(user_id)
-
-
-async def caller_user(caller: CurrentCaller) -> User:
-    """The caller as this domain's document (the directory that found the caller is this
-    domain's `UserService`, so it already is one)."""
-    if isinstance(caller, User):
-        return caller
-    assert caller.id is not None  # noqa: S101 - a resolved caller has an id
-    return await lookup.get_user(caller.id)
 
 
 async def list_query(
@@ -93,37 +65,6 @@ async def list_query(
     )
 
 
-async def owned_user(caller: CurrentCaller, user: Annotated[User, Depends(user_by_id)]) -> User:
-    """The user in the path, if the caller is that user or an admin; else a 403.
-
-    The caller is resolved first: an anonymous request gets its 401 before any lookup, so
-    it cannot learn which ids exist.
-    """
-    if caller.id != user.id and not is_admin(caller):
-        raise Forbidden("Only this user or an admin may do this.")
-    return user
-
-
-UserById = Annotated[User, Depends(user_by_id)]
-CurrentUser = Annotated[User, Depends(caller_user)]
-
-
-def add_caller_route(
-    router: APIRouter, endpoint: Callable[..., Awaitable[Any]], method: str, **route: Any
-) -> None:
-    """Serve `endpoint`, a `/{user_id}` handler whose target is its `user` parameter, at
-    `/me` too, the target taken from the token: one handler behind both paths."""
-    router.add_api_route(
-        "/me",
-        with_parameter(endpoint, "user", CurrentUser, suffix="me"),
-        methods=[method],
-        **route,
-    )
-    # Literal paths are tried before templated ones, so `/users/me` is never read as an id.
-    router.routes.sort(key=lambda added: "{" in getattr(added, "path", ""))
-
-
-OwnedUser = Annotated[User, Depends(owned_user)]
 UserListQuery = Annotated[ListQuery, Depends(list_query)]
 
 

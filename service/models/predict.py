@@ -6,21 +6,21 @@ import asyncio
 import time
 from typing import Any
 
-from service.inference.errors import (
+from service.models.documents import ModelVersion
+from service.models.errors import (
     InvalidRows,
     ModelResourcesExhausted,
     ModelRunFailed,
     ModelRunTimedOut,
 )
-from service.inference.models import ModelVersion
-from service.inference.onnx_files import predict_probabilities
-from service.inference.ort_limits import ModelRun, RunFailed, RunStopped
-from service.inference.runtime import Serving
-from service.inference.schemas import Prediction, PredictionResponse
-from service.inference.slots import run_in_slot
-from service.inference.storage import ModelStorage
-from service.inference.validation import matrix_digest, validate_rows
-from service.observability.model_metrics import ModelMetrics
+from service.models.metrics import ModelMetrics
+from service.models.onnx_files import predict_probabilities
+from service.models.ort_limits import ModelRun, RunFailed, RunStopped
+from service.models.runtime import Serving
+from service.models.schemas import Prediction, PredictionResponse
+from service.models.slots import run_in_slot
+from service.models.storage import ModelStorage
+from service.models.validation import matrix_digest, validate_rows
 
 
 def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[dict[str, Any]]:

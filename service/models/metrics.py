@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 # batch (bench/models.py); a first request also loads the session (tens of ms).
 PREDICTION_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 CACHE_RESULTS = ("hit", "miss")
-# Why a run was stopped (service.inference.ort_limits.StopReason).
+# Why a run was stopped (service.models.ort_limits.StopReason).
 STOP_REASONS = ("timeout", "cancelled", "memory")
 
 
