@@ -141,10 +141,10 @@ async def refresh(
     """Rotate: the presented token dies and a new pair in the same family is issued,
     provided its user is still active and the sessions were not revoked since."""
     stored = await sessions.claim_refresh_token(token)
-    user = await lookup.find_user(stored["user_id"])
-    if user is None or not user.is_active or user.token_version != stored.get("token_version", 0):
+    user = await lookup.find_user(stored.user_id)
+    if user is None or not user.is_active or user.token_version != stored.token_version:
         # Deleted, deactivated, or the sessions were revoked after this token was issued.
-        await sessions.revoke_family(stored["family_id"])
+        await sessions.revoke_family(stored.family_id)
         raise InvalidRefreshToken
     log.info("auth.token_refreshed", user_id=str(user.id))
     assert user.id is not None  # noqa: S101 - stored users always have an id
@@ -153,9 +153,9 @@ async def refresh(
         user.token_version,
         codec,
         policy,
-        family_id=stored["family_id"],
+        family_id=stored.family_id,
         client=client,
-        session_started_at=stored.get("session_started_at") or stored.get("created_at"),
+        session_started_at=stored.session_started_at or stored.created_at,
     )
 
 

@@ -16,7 +16,8 @@ from service.auth.schemas import PasswordChange
 from service.core.types import Password
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
-from service.users.schemas import Email, UserRead
+from service.users.fields import Email
+from service.users.schemas import UserRead
 
 # Verification and resets are among the auth operations; the password change is the user's.
 router = APIRouter(route_class=ServiceRoute)

@@ -154,15 +154,15 @@ async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
     assert user.id is not None  # noqa: S101 - stored users always have an id
     return [
         SessionRead(
-            id=doc["family_id"],
-            created_at=doc.get("session_started_at") or doc["created_at"],
-            last_used_at=doc["created_at"],
-            expires_at=doc["expires_at"],
-            client_ip=doc.get("client_ip"),
-            user_agent=doc.get("user_agent"),
-            current=doc["family_id"] == claims.session_id,
+            id=session.id,
+            created_at=session.started_at,
+            last_used_at=session.last_used_at,
+            expires_at=session.expires_at,
+            client_ip=session.client_ip,
+            user_agent=session.user_agent,
+            current=session.id == claims.session_id,
         )
-        for doc in await sessions.list_sessions(user.id)
+        for session in await sessions.list_sessions(user.id)
     ]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from beanie import PydanticObjectId
@@ -92,7 +91,7 @@ async def revoke_family(family_id: str) -> None:
     )
 
 
-async def claim_refresh_token(token: str) -> dict[str, Any]:
+async def claim_refresh_token(token: str) -> RefreshToken:
     """Spend a refresh token; return it as stored before (user, family, token version).
 
     Presenting a token that was already used means it leaked (or a client raced itself):
@@ -116,8 +115,8 @@ async def claim_refresh_token(token: str) -> dict[str, Any]:
         raise InvalidRefreshToken
     if stored["expires_at"] <= now:
         raise InvalidRefreshToken
-    result: dict[str, Any] = stored
-    return result
+    claimed: RefreshToken = RefreshToken.model_validate(stored)
+    return claimed
 
 
 async def logout(user_id: PydanticObjectId, token: str) -> None:

@@ -54,3 +54,14 @@ class ModelVersion(Document):
             ),
             IndexModel([("name", ASCENDING), ("sha256", ASCENDING)], name="name_sha256"),
         ]
+
+
+class ModelHead(Document):
+    """One per model name: its version counter and its active version (`service.models.heads`)."""
+
+    id: str | None = None  # type: ignore[assignment]  # the model's name, not an ObjectId
+    next: int = 0
+    active: int | None = None
+
+    class Settings:
+        name = "model_heads"

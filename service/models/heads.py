@@ -1,6 +1,7 @@
 """One head document per model name: its version counter and its active version.
 
-`{_id: name, next: <last allocated version>, active: <version or null>}`. Keeping both on
+A `ModelHead`: `{_id: name, next: <last allocated version>, active: <version or null>}`.
+Keeping both on
 one document makes each change a single atomic update: `$inc` hands parallel uploads
 distinct consecutive numbers (never reused after a delete, so a number always means the
 same bytes), and the active version is one field, so it cannot be two versions at once.
@@ -14,13 +15,12 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from service.models.documents import ModelVersion
-
-HEADS = "model_heads"
+from service.models.documents import ModelHead
 
 
 def _heads() -> AsyncCollection[dict[str, Any]]:
-    return ModelVersion.get_pymongo_collection().database[HEADS]
+    # Raw updates for the atomic `$inc` and conditional `$set`; only ints leave this module.
+    return ModelHead.get_pymongo_collection()
 
 
 async def next_version(name: str) -> int:

@@ -11,7 +11,7 @@ from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.core.database import MongoDatabase, bind_documents
 from service.idempotency.models import IdempotencyRecord
 from service.mail.budget import MailBudgetCounter
-from service.models.documents import ModelVersion
+from service.models.documents import ModelHead, ModelVersion
 from service.users.models import User
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -22,6 +22,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     MailBudgetCounter,
     IdempotencyRecord,
     ModelVersion,
+    ModelHead,
 ]
 # Documents that carry an `expires_at` (and a TTL index on it; on FerretDB, the purge task).
 EXPIRING_MODELS: list[type[Document]] = [
