@@ -32,7 +32,7 @@ from bench.flood_report import JWT_SECRET, FloodReport, render, render_limited, 
 from bench.token_keys import SIGNING_KEY
 from scripts.localdb import free_port, start_server
 from scripts.localredis import start_redis
-from service.config import Settings
+from service.core.config import Settings
 from tests.avatars.images import bomb_png
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,10 +22,11 @@ from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
 from scripts.localdb import start_server
-from service.config import Environment, Settings
-from service.inference.train import train_iris
+from service.cli.model_seed import register_trained
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.main import create_app
-from service.model_seed import register_trained
+from service.models.train import train_iris
 from tests.factories import make_admin
 
 REQUESTS = 300

@@ -20,7 +20,7 @@ from bson import ObjectId
 from pyinstrument import Profiler
 
 from bench.token_keys import SIGNING_KEY, bench_token
-from service.config import Settings
+from service.core.config import Settings
 from service.main import create_app
 
 SECRET = "bench-only-signing-secret-" + "b" * 40

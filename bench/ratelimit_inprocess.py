@@ -17,10 +17,10 @@ from typing import Any
 import uvloop
 from prometheus_client import CollectorRegistry
 
+from service.http.paths import RouteGroup
+from service.http.ratelimit import RateLimitMiddleware, build_policies
 from service.ratelimit.limiter import RateLimiter, RateLimitMetrics, Store
 from service.ratelimit.memory_store import MemoryStore
-from service.ratelimit.middleware import RateLimitMiddleware, build_policies
-from service.ratelimit.policy import RouteGroup
 from service.ratelimit.store import RedisStore
 
 REQUESTS = 20_000

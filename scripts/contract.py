@@ -31,7 +31,7 @@ OASDIFF = Path(os.environ.get("OASDIFF", ROOT / ".tools" / "bin" / "oasdiff"))
 
 def document() -> dict[str, Any]:
     """The OpenAPI document the app serves (it depends on no setting; a test holds it so)."""
-    from service.config import Environment, Settings
+    from service.core.config import Environment, Settings
     from service.main import create_app
 
     settings = Settings(_env_file=None, environment=Environment.DEVELOPMENT)  # type: ignore[call-arg]

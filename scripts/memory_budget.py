@@ -28,7 +28,7 @@ MASTER_MIB = 48  # the uvicorn master, measured
 ORT_MIB = 55  # onnxruntime + onnx + numpy imported, measured
 SESSION_FACTOR = 3  # a loaded session takes one to three times its file's bytes
 ROW_BYTES = 512  # one cached prediction row
-DEFAULTS = {  # service/config.py
+DEFAULTS = {  # service/core/config.py
     "WEB_CONCURRENCY": "2",
     "HASH_CONCURRENCY": "2",
     "ARGON2_MEMORY_COST_KIB": "65536",

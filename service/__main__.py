@@ -11,77 +11,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from service.auth.key_cli import add_commands as add_key_commands
-from service.config import Settings
-
-
-def _load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        # Fail fast and name each bad variable the way the operator wrote it.
-        for error in exc.errors():
-            name = "_".join(str(part) for part in error["loc"]).upper() or "configuration"
-            print(f"invalid setting {name}: {error['msg']}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def prepare_multiprocess_metrics() -> None:
-    """Create and empty `PROMETHEUS_MULTIPROC_DIR` so counts start from this run's workers."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not directory:
-        return
-    path = Path(directory)
-    path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):
-        stale.unlink()
-
-
-def _check_keys(settings: Settings) -> None:
-    from service.auth.keys import KeySetError
-    from service.builders import load_key_set
-
-    # Before any worker starts: a missing or bad key is one clear line, not a traceback.
-    try:
-        load_key_set(settings)
-    except KeySetError as exc:
-        print(f"invalid setting {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def _serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from service.server_limits import uvicorn_limits
-
-    settings = _load_settings()
-    _check_keys(settings)
-    prepare_multiprocess_metrics()
-    uvicorn.run(
-        # The app is built per worker by its factory, not at import time.
-        "service.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        reload=args.reload,
-        loop="uvloop",
-        # httptools with head-size/field-count/head-time limits, keep-alive, concurrency, backlog.
-        **uvicorn_limits(settings),
-        # Forwarded headers are believed only from the configured proxies.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
-        access_log=False,
-        # `Server: uvicorn` names the software to attack; off unless SERVER_HEADER=true.
-        server_header=settings.server_header,
-        log_config=None,
-        log_level=settings.log_level.lower(),
-    )
+from service.cli.keys import add_commands as add_key_commands
+from service.cli.serve import load_settings as _load_settings
+from service.cli.serve import serve as _serve
 
 
 def _seed(_: argparse.Namespace) -> None:
-    from service.logging import configure_logging
-    from service.seed import load_seed_users
+    from service.cli.seed import load_seed_users
+    from service.observability.logging import configure_logging
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -96,8 +33,8 @@ def _seed(_: argparse.Namespace) -> None:
 
 
 def _train(args: argparse.Namespace) -> None:
-    from service.logging import configure_logging
-    from service.model_seed import IRIS_MODEL, train_and_register
+    from service.cli.model_seed import IRIS_MODEL, train_and_register
+    from service.observability.logging import configure_logging
 
     if args.out is not None:
         _train_to_file(args.out)
@@ -123,7 +60,7 @@ def _train(args: argparse.Namespace) -> None:
 def _train_to_file(out: Path) -> None:
     """Train iris and write its ONNX file (for uploading by hand); no database is touched."""
     try:
-        from service.inference.train import train_iris
+        from service.models.train import train_iris
 
         trained = train_iris()
     except ImportError as exc:
@@ -139,11 +76,12 @@ def _train_to_file(out: Path) -> None:
 def _create_admin(args: argparse.Namespace) -> None:
     from pymongo.errors import PyMongoError
 
-    from service.admin import create_or_promote_admin
-    from service.builders import build_hasher
-    from service.db import create_client, init_models
-    from service.errors import ServiceError
-    from service.logging import configure_logging
+    from service.cli.admin import create_or_promote_admin
+    from service.core.database import create_client
+    from service.core.errors import ServiceError
+    from service.observability.logging import configure_logging
+    from service.startup.builders import build_hasher
+    from service.startup.documents import init_models
     from service.users.schemas import UserCreate
 
     settings = _load_settings()
@@ -184,9 +122,10 @@ def _create_admin(args: argparse.Namespace) -> None:
 def _migrate_avatars(args: argparse.Namespace) -> None:
     from service.accounts.avatar_migration import migrate_avatars
     from service.avatars.storage import GridFSAvatarStorage
-    from service.builders import build_avatar_storage
-    from service.db import create_client, init_models
-    from service.logging import configure_logging
+    from service.core.database import create_client
+    from service.observability.logging import configure_logging
+    from service.startup.builders import build_avatar_storage
+    from service.startup.documents import init_models
     from service.users.cache import UserCache
     from service.users.service import UserService
 

@@ -4,31 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
+from service.api import account, auth, avatars, health, index, models, users, well_known
 from service.api.contract import publish_contract
+from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
-from service.body_limit import BodySizeLimitMiddleware
-from service.config import Settings, get_settings
-from service.db_deadline import request_deadline
-from service.deadline import DeadlineMiddleware
-from service.docs import add_docs_routes
-from service.errors import register_error_handlers
-from service.health import router as health_router
-from service.hosts import HostMiddleware
-from service.http_caching import etag_key
-from service.index import router as index_router
-from service.lifespan import build_lifespan
-from service.logging import configure_logging
-from service.metrics import BusinessMetrics, setup_metrics
-from service.middleware import HeadMiddleware, RequestContextMiddleware
-from service.ratelimit.install import install_rate_limiting, with_rate_limiter
-from service.registry import openapi_tags, routers
-from service.routing import ServiceRoute
+from service.core.config import Settings, get_settings
+from service.core.db_deadline import request_deadline
+from service.http.body_limit import BodySizeLimitMiddleware
+from service.http.caching import etag_key
+from service.http.context import HeadMiddleware, RequestContextMiddleware
+from service.http.deadline import DeadlineMiddleware
+from service.http.error_handlers import register_error_handlers
+from service.http.hosts import HostMiddleware
+from service.http.ratelimit_install import install_rate_limiting, with_rate_limiter
+from service.http.routing import ServiceRoute
+from service.observability.counters import BusinessMetrics
+from service.observability.logging import configure_logging
+from service.observability.metrics import setup_metrics
+from service.startup.lifespan import build_lifespan
 from service.users.schemas import UserCreate
 
 DESCRIPTION = """
@@ -37,6 +36,27 @@ Manage users: register, search, read, update and delete them.
 Every error is an RFC 9457 problem document (`application/problem+json`) carrying the
 `request_id` that is also echoed in the `X-Request-ID` response header.
 """
+
+
+# Every router, in the order the OpenAPI document lists them; adding a resource adds one.
+ROUTERS: tuple[APIRouter, ...] = (
+    account.router,
+    users.router,
+    avatars.router,
+    auth.router,
+    well_known.router,
+    models.router,
+    health.router,
+    index.router,
+)
+# The OpenAPI tags, in order: what each group of operations is for.
+OPENAPI_TAGS: list[dict[str, Any]] = [
+    {"name": "users", "description": "The users resource."},
+    {"name": "auth", "description": "Log in, rotate tokens, log out."},
+    {"name": "avatars", "description": "Upload, serve and remove user avatars."},
+    {"name": "models", "description": "Store ONNX classifiers and predict with them."},
+    {"name": "operations", "description": "Health probes and metrics."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,16 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.serves_openapi else None,
-        openapi_tags=openapi_tags(),
+        openapi_tags=OPENAPI_TAGS,
         generate_unique_id_function=operation_id,
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
     app.router.route_class = ServiceRoute
     register_error_handlers(app)
-    for router in routers():
+    for router in ROUTERS:
         app.include_router(router)
-    app.include_router(health_router)
-    app.include_router(index_router)
     if settings.serves_docs:
         add_docs_routes(app)
 

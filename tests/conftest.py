@@ -21,10 +21,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from scripts.localdb import LocalServer, start_server
 from scripts.localredis import LocalRedis, LocalRedisError, start_redis
 from service.auth.key_store import add_key
-from service.config import Environment, Settings
-from service.db import create_client, init_models
-from service.logging import configure_logging
+from service.core.config import Settings
+from service.core.database import create_client
+from service.core.setting_types import Environment
 from service.main import create_app
+from service.observability.logging import configure_logging
+from service.startup.documents import init_models
 from tests import fuzz_stats
 from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin

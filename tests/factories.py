@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from service.admin import create_or_promote_admin
 from service.auth.security import PasswordHasher
+from service.cli.admin import create_or_promote_admin
 from service.users.schemas import UserCreate
 
 _counter = itertools.count(1)

@@ -16,10 +16,11 @@ from typing import Any
 import httpx
 from asgi_lifespan import LifespanManager
 
-from service.config import Environment, Settings
-from service.db import init_models
-from service.logging import configure_logging
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.main import create_app
+from service.observability.logging import configure_logging
+from service.startup.documents import init_models
 from tests.secret_scan import SecretLedger, Tee
 
 
@@ -55,4 +56,4 @@ async def own_app(
                 yield client
     finally:
         # The suite's lifespan state holds its database handle (asgi-lifespan keeps it).
-        await init_models(suite._state["db"].database)
+        await init_models(suite._state["app"].db.database)

@@ -12,7 +12,7 @@ from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
 from service.avatars.s3 import S3AvatarStorage, S3Location
-from service.config import Settings
+from service.core.config import Settings
 from tests.avatars import images
 from tests.conftest import AppFactory
 from tests.factories import user_session
@@ -113,9 +113,9 @@ async def test_migrate_avatars_copies_repoints_and_is_idempotent(
     assert "already there 2" in again
 
     # The running service, switched to S3, serves the same bytes at the same URLs.
-    state = started_app._state
-    gridfs = state["avatars"]
-    state["avatars"] = S3AvatarStorage(
+    state = started_app._state["app"]
+    gridfs = state.avatars
+    state.avatars = S3AvatarStorage(
         S3Location(BUCKET, PREFIX, "us-east-1", endpoint_url=s3_server.endpoint_url)
     )
     try:
@@ -124,4 +124,4 @@ async def test_migrate_avatars_copies_repoints_and_is_idempotent(
             assert served.status_code == 200
             assert served.content == content
     finally:
-        state["avatars"] = gridfs
+        state.avatars = gridfs

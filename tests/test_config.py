@@ -10,7 +10,8 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from service.config import Environment, Settings
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi import APIRouter
 
 from service.api.operation_ids import OPERATION_IDS, MissingOperationId
-from service.config import Settings
+from service.core.config import Settings
 from service.main import create_app
 
 REGENERATE = "make clients"  # regenerates openapi.json and both clients
@@ -114,8 +114,8 @@ def test_a_route_without_an_operation_id_stops_the_app_build(
 
     from service import main
 
-    registered = main.routers()
-    monkeypatch.setattr(main, "routers", lambda: [*registered, teams])
+    registered = main.ROUTERS
+    monkeypatch.setattr(main, "ROUTERS", (*registered, teams))
     with pytest.raises(MissingOperationId, match=r"GET /teams has no operationId"):
         create_app(settings)
     # Named in the table, the same app builds and serves it under that id.

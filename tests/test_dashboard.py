@@ -135,7 +135,11 @@ def test_panels_split_latency_by_method_and_show_zero_when_healthy(repo_root: Pa
 async def test_known_label_values_are_exported_at_zero_from_the_start(app_with: AppFactory) -> None:
     from service.avatars.errors import InvalidImage, UnsupportedImage
     from service.avatars.images import ACCEPTED_FORMATS
-    from service.metrics import AVATAR_FORMATS, AVATAR_REJECTION_REASONS, LATENCY_BUCKETS_S
+    from service.observability.counters import (
+        AVATAR_FORMATS,
+        AVATAR_REJECTION_REASONS,
+        LATENCY_BUCKETS_S,
+    )
 
     # The label values metrics.py pre-initialises are the ones the avatar code emits.
     assert set(AVATAR_FORMATS) == {f.lower() for f in ACCEPTED_FORMATS}

@@ -12,7 +12,7 @@ from pymongo import MongoClient
 
 from scripts.devstart import MODEL_VERSIONS, USERS, missing_steps
 from scripts.localdb import LocalServer
-from service.db import DOCUMENT_MODELS
+from service.startup.documents import DOCUMENT_MODELS
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 

@@ -26,7 +26,7 @@ import pytest
 
 from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis
-from service.config import Settings
+from service.core.config import Settings
 from tests.doc_blocks import ShellBlock, shell_blocks
 from tests.service_process import REPO_ROOT, running_service
 

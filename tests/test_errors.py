@@ -8,8 +8,8 @@ import json
 import httpx
 from fastapi import FastAPI
 
-from service.errors import register_error_handlers
-from service.middleware import RequestContextMiddleware
+from service.http.context import RequestContextMiddleware
+from service.http.error_handlers import register_error_handlers
 
 PROBLEM = "application/problem+json"
 

@@ -13,7 +13,8 @@ from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.config import Environment, Settings
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.main import create_app
 from tests.avatars import images
 from tests.factories import user_payload, user_session

@@ -80,7 +80,7 @@ async def test_validation_errors_do_not_log_submitted_values(
 def test_console_format_renders_plain_text(log_output: io.StringIO) -> None:
     import structlog
 
-    from service.logging import configure_logging
+    from service.observability.logging import configure_logging
 
     buffer = io.StringIO()
     configure_logging("INFO", "console", stream=buffer)
@@ -94,7 +94,7 @@ def test_console_format_renders_plain_text(log_output: io.StringIO) -> None:
 def test_standard_library_records_share_the_json_format(log_output: io.StringIO) -> None:
     import logging
 
-    from service.logging import configure_logging
+    from service.observability.logging import configure_logging
 
     buffer = io.StringIO()
     configure_logging("INFO", "json", stream=buffer)

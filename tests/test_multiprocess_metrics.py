@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from scripts.localdb import LocalServer
-from service.config import Settings
+from service.core.config import Settings
 from tests.service_process import running_service
 from tests.test_metrics import _sample
 

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from service.config import Environment, Settings
-from service.http_caching import bind_etag_key, etag_key, strong_etag, unbind_etag_key
+from service.core.config import Settings
+from service.core.setting_types import Environment
+from service.http.caching import bind_etag_key, etag_key, strong_etag, unbind_etag_key
 from tests.conftest import TEST_JWT_SECRET, AppFactory
 from tests.factories import user_session
 

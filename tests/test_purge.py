@@ -15,8 +15,8 @@ from asgi_lifespan import LifespanManager
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.db import EXPIRING_MODELS
-from service.purge import PurgePolicy, purge_expired, purge_periodically
+from service.startup.documents import EXPIRING_MODELS
+from service.startup.purge import PurgePolicy, purge_expired, purge_periodically
 from tests.test_metrics import _sample
 
 COLLECTIONS = (
@@ -78,15 +78,15 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
     await _seed(test_db, expired=5, live=2)
     before = (await client.get("/metrics")).text
 
-    first = await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"])
+    first = await purge_expired(EXPIRING_MODELS, 3, started_app._state["app"].metrics)
     assert first == dict.fromkeys(COLLECTIONS, 3)  # at most a batch per collection and pass
     assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (2, 2))
-    second = await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"])
+    second = await purge_expired(EXPIRING_MODELS, 3, started_app._state["app"].metrics)
     assert second == dict.fromkeys(COLLECTIONS, 2)
     assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 2))  # the live ones stay
-    assert await purge_expired(EXPIRING_MODELS, 3, started_app._state["metrics"]) == dict.fromkeys(
-        COLLECTIONS, 0
-    )
+    assert await purge_expired(
+        EXPIRING_MODELS, 3, started_app._state["app"].metrics
+    ) == dict.fromkeys(COLLECTIONS, 0)
 
     after = (await client.get("/metrics")).text
     for name in COLLECTIONS:
@@ -110,7 +110,7 @@ async def test_the_periodic_task_purges_and_stops_cleanly(
     initialised.set()
     policy = PurgePolicy(interval_s=0.05, batch_size=100)
     task = asyncio.create_task(
-        purge_periodically(EXPIRING_MODELS, initialised, policy, started_app._state["metrics"])
+        purge_periodically(EXPIRING_MODELS, initialised, policy, started_app._state["app"].metrics)
     )
     try:
         # Polled until purged; the cap only stops a task that never purges.

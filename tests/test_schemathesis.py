@@ -204,7 +204,7 @@ async def identity(
         user_id = user["id"]
     stored = await test_db["users"].find_one({"_id": ObjectId(user_id)})
     assert stored is not None
-    return Identity(headers, stored, test_db, started_app._state["users"].callers)
+    return Identity(headers, stored, test_db, started_app._state["app"].users.callers)
 
 
 @pytest.fixture

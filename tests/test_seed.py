@@ -12,8 +12,8 @@ import httpx
 from pwdlib import PasswordHash
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.config import Settings
-from service.seed import read_seed_users, seed_users
+from service.cli.seed import read_seed_users, seed_users
+from service.core.config import Settings
 from service.users.schemas import UserCreate
 from tests.factories import bearer, create_user, login
 from tests.service_process import REPO_ROOT

@@ -7,7 +7,7 @@ from service.avatars.errors import InvalidImage, UnsupportedImage
 from service.avatars.images import ProcessedImage
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
-from service.metrics import BusinessMetrics
+from service.observability.counters import BusinessMetrics
 from service.users.models import User
 from service.users.service import UserService
 

@@ -108,12 +108,12 @@ async def request_verification(
 async def verify(users: UserService, token: str) -> User:
     """Redeem a verification token; the user, now verified. `InvalidAccountToken` otherwise."""
     stored = await one_time.redeem(Purpose.VERIFY_EMAIL, token)
-    if stored is None:
+    if stored is None or stored.user_id is None:
         raise InvalidAccountToken
-    user = await users.mark_verified(stored["user_id"], stored["email"])
+    user = await users.mark_verified(stored.user_id, stored.email)
     if user is None:  # the email changed (or the user left) since the link was mailed
         raise InvalidAccountToken
-    await one_time.void_all(Purpose.VERIFY_EMAIL, stored["user_id"])
+    await one_time.void_all(Purpose.VERIFY_EMAIL, stored.user_id)
     return user
 
 

@@ -118,8 +118,13 @@ async def login(
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
+    assert user.id is not None  # noqa: S101 - stored users always have an id
     tokens = await sessions.issue_tokens(
-        user, codec, policy, client=Client(address=client_ip, user_agent=user_agent)
+        user.id,
+        user.token_version,
+        codec,
+        policy,
+        client=Client(address=client_ip, user_agent=user_agent),
     )
     log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip)
     return tokens
@@ -136,19 +141,21 @@ async def refresh(
     """Rotate: the presented token dies and a new pair in the same family is issued,
     provided its user is still active and the sessions were not revoked since."""
     stored = await sessions.claim_refresh_token(token)
-    user = await lookup.find_user(stored["user_id"])
-    if user is None or not user.is_active or user.token_version != stored.get("token_version", 0):
+    user = await lookup.find_user(stored.user_id)
+    if user is None or not user.is_active or user.token_version != stored.token_version:
         # Deleted, deactivated, or the sessions were revoked after this token was issued.
-        await sessions.revoke_family(stored["family_id"])
+        await sessions.revoke_family(stored.family_id)
         raise InvalidRefreshToken
     log.info("auth.token_refreshed", user_id=str(user.id))
+    assert user.id is not None  # noqa: S101 - stored users always have an id
     return await sessions.issue_tokens(
-        user,
+        user.id,
+        user.token_version,
         codec,
         policy,
-        family_id=stored["family_id"],
+        family_id=stored.family_id,
         client=client,
-        session_started_at=stored.get("session_started_at") or stored.get("created_at"),
+        session_started_at=stored.session_started_at or stored.created_at,
     )
 
 

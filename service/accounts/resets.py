@@ -19,14 +19,12 @@ claim, so a repeat never undoes a later password change or logout-all.
 
 from __future__ import annotations
 
-from typing import Any
-
 import structlog
 
 from service.auth import one_time
 from service.auth import service as sessions
 from service.auth.errors import InvalidAccountToken
-from service.auth.models import Intent
+from service.auth.models import AccountToken, Intent
 from service.auth.one_time import Purpose
 from service.auth.security import PasswordHasher
 from service.mail.outbox import Outbox
@@ -37,26 +35,26 @@ from service.users.service import UserService
 log = structlog.get_logger(__name__)
 
 
-async def _claim(token: str, new_hash: str) -> dict[str, Any] | None:
+async def _claim(token: str, new_hash: str) -> AccountToken | None:
     """Use the token up, recording the intent to store `new_hash`; None if not redeemable."""
     unused = await one_time.find_unused(Purpose.RESET_PASSWORD, token)
-    if unused is None:
+    if unused is None or unused.user_id is None:
         return None
-    user = await lookup.find_user(unused["user_id"])
-    if user is None or user.email != unused["email"]:
+    user = await lookup.find_user(unused.user_id)
+    if user is None or user.email != unused.email:
         return None  # the email changed (or the user left) since the link was mailed
     intent = Intent(password_hash=new_hash, from_version=user.token_version)
     return await one_time.claim(Purpose.RESET_PASSWORD, token, intent)
 
 
-async def _resumable(
-    token: str, new_password: str, hasher: PasswordHasher
-) -> dict[str, Any] | None:
+async def _resumable(token: str, new_password: str, hasher: PasswordHasher) -> AccountToken | None:
     """The claimed token, if this request repeats the reset it was claimed for (the same
     new password): carrying the intent out again finishes an interrupted reset, and
     changes nothing after a finished one."""
     stored = await one_time.claimed(Purpose.RESET_PASSWORD, token)
-    if stored is None or not await hasher.verify(new_password, stored["intent"]["password_hash"]):
+    if stored is None or stored.intent is None:
+        return None
+    if not await hasher.verify(new_password, stored.intent.password_hash):
         return None
     return stored
 
@@ -68,22 +66,22 @@ async def reset_password(
     # Hash before claiming: a token is only used up by a reset that can complete.
     new_hash = await hasher.hash(new_password)
     stored = await _claim(token, new_hash) or await _resumable(token, new_password, hasher)
-    if stored is None:
+    if stored is None or stored.intent is None or stored.user_id is None:
         raise InvalidAccountToken
-    intent = Intent.model_validate(stored["intent"])
+    intent = stored.intent
     user = await users.reset_password_hash(
-        stored["user_id"],
-        stored["email"],
+        stored.user_id,
+        stored.email,
         intent.password_hash,
         from_version=intent.from_version,
     )
     if user is None:
         # The email or the token version moved since the claim: a later change wins.
-        await one_time.complete(stored["_id"])
+        await one_time.complete(stored.id)
         raise InvalidAccountToken
-    await one_time.void_all(Purpose.RESET_PASSWORD, stored["user_id"])
+    await one_time.void_all(Purpose.RESET_PASSWORD, stored.user_id)
     await sessions.sweep_sessions(user.id, user.token_version)
-    if await one_time.complete(stored["_id"]):  # the notice goes out once
+    if await one_time.complete(stored.id):  # the notice goes out once
         name = greeting_name(user.name, user.username)
         outbox.post(render("password_changed", user.email, name=name))
     log.info("auth.password_reset", user_id=str(user.id))

@@ -1,1 +1,1 @@
-"""All of HTTP: the routers, their dependencies, and the published contract's names."""
+"""All of HTTP's routes: one router module per resource."""

@@ -21,8 +21,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from service.api.operation_ids import OPERATION_IDS
-from service.problems import PROBLEM_MEDIA_TYPE
-from service.ratelimit.policy import route_group
+from service.http.paths import route_group
+from service.http.problems import PROBLEM_MEDIA_TYPE
 
 _HEADER = {"schema": {"type": "string"}}
 TOO_MANY_REQUESTS: dict[str, Any] = {

@@ -1,8 +1,8 @@
-"""Authentication failures, each mapped to its problem document by `service.errors`."""
+"""Authentication failures, each mapped to its problem document by `service.core.errors`."""
 
 from __future__ import annotations
 
-from service.errors import Forbidden, NotFound, ServiceError, TooManyRequests, Unauthorized
+from service.core.errors import Forbidden, NotFound, ServiceError, TooManyRequests, Unauthorized
 
 
 class NotAuthenticated(Unauthorized):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -11,7 +12,7 @@ from pymongo import ReturnDocument
 
 from service.auth.models import AccountToken, Intent
 from service.auth.security import new_refresh_token, refresh_token_digest
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 
 class Purpose(StrEnum):
@@ -36,7 +37,7 @@ async def issue(
     return token
 
 
-async def redeem(purpose: Purpose, token: str) -> dict[str, Any] | None:
+async def redeem(purpose: Purpose, token: str) -> AccountToken | None:
     """Use the token up; return what it was issued for, or None if it is not redeemable.
 
     One `find_one_and_update` both checks (unused, unexpired — checked here because
@@ -56,7 +57,15 @@ async def redeem(purpose: Purpose, token: str) -> dict[str, Any] | None:
     )
     if stored is None or stored.get("user_id") is None:
         return None
-    return dict(stored)
+    return _document(stored)
+
+
+def _document(stored: Mapping[str, Any] | None) -> AccountToken | None:
+    # Validated once where it is read: what leaves this module is the document.
+    if stored is None:
+        return None
+    document: AccountToken = AccountToken.model_validate(stored)
+    return document
 
 
 def _live(purpose: Purpose, token: str, now: datetime) -> dict[str, Any]:
@@ -68,15 +77,15 @@ def _live(purpose: Purpose, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-async def find_unused(purpose: Purpose, token: str) -> dict[str, Any] | None:
+async def find_unused(purpose: Purpose, token: str) -> AccountToken | None:
     """The stored token if it is unused, unexpired and issued to a user; nothing changes."""
     stored = await AccountToken.get_pymongo_collection().find_one(
         {**_live(purpose, token, utc_now()), "used_at": None}
     )
-    return None if stored is None else dict(stored)
+    return _document(stored)
 
 
-async def claim(purpose: Purpose, token: str, intent: Intent) -> dict[str, Any] | None:
+async def claim(purpose: Purpose, token: str, intent: Intent) -> AccountToken | None:
     """Use the token up and record, in the same atomic update, what redeeming it is to do.
 
     Of N concurrent claims exactly one gets the document. The recorded intent lets a
@@ -88,18 +97,18 @@ async def claim(purpose: Purpose, token: str, intent: Intent) -> dict[str, Any] 
         {"$set": {"used_at": now, "intent": intent.model_dump()}},
         return_document=ReturnDocument.AFTER,
     )
-    return None if stored is None else dict(stored)
+    return _document(stored)
 
 
-async def claimed(purpose: Purpose, token: str) -> dict[str, Any] | None:
+async def claimed(purpose: Purpose, token: str) -> AccountToken | None:
     """The unexpired token if it was claimed with an intent (finished or not), else None."""
     stored = await AccountToken.get_pymongo_collection().find_one(
         {**_live(purpose, token, utc_now()), "intent": {"$ne": None}}
     )
-    return None if stored is None else dict(stored)
+    return _document(stored)
 
 
-async def complete(token_id: Any) -> bool:
+async def complete(token_id: PydanticObjectId | None) -> bool:
     """Mark the claimed token's intent carried out; True for exactly one caller."""
     result = await AccountToken.get_pymongo_collection().update_one(
         {"_id": token_id, "completed_at": None}, {"$set": {"completed_at": utc_now()}}

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.kernel.types import Password
+from service.core.types import Password
 
 
 class TokenPair(BaseModel):

@@ -21,8 +21,8 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
-from service.admission import AdmissionGate
 from service.auth.keys import KeySet
+from service.core.admission import AdmissionGate
 
 REFRESH_TOKEN_BYTES = 32
 VERIFIED_TOKENS_KEPT = 4096

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from beanie import PydanticObjectId
@@ -23,8 +22,7 @@ from service.auth.security import (
     new_refresh_token,
     refresh_token_digest,
 )
-from service.kernel.clock import utc_now
-from service.kernel.identity import Caller
+from service.core.clock import utc_now
 
 log = structlog.get_logger(__name__)
 
@@ -54,7 +52,8 @@ class Client:
 
 
 async def issue_tokens(
-    user: Caller,
+    user_id: PydanticObjectId,
+    token_version: int,
     codec: TokenCodec,
     policy: LoginPolicy,
     family_id: str | None = None,
@@ -63,16 +62,15 @@ async def issue_tokens(
     session_started_at: datetime | None = None,
 ) -> TokenPair:
     """A new access token and refresh token; a new login starts a new family (session)."""
-    assert user.id is not None  # noqa: S101 - stored users always have an id
     family = family_id or uuid.uuid4().hex
     refresh = new_refresh_token()
     now = utc_now()
     client = client or Client()
     await RefreshToken(
         token_hash=refresh_token_digest(refresh),
-        user_id=user.id,
+        user_id=user_id,
         family_id=family,
-        token_version=user.token_version,
+        token_version=token_version,
         created_at=now,
         expires_at=now + policy.refresh_ttl,
         session_started_at=session_started_at or now,
@@ -80,7 +78,7 @@ async def issue_tokens(
         user_agent=client.user_agent[:USER_AGENT_KEPT] if client.user_agent else None,
     ).insert()
     return TokenPair(
-        access_token=codec.encode(str(user.id), user.token_version, family),
+        access_token=codec.encode(str(user_id), token_version, family),
         refresh_token=refresh,
         expires_in=int(codec.ttl.total_seconds()),
     )
@@ -93,7 +91,7 @@ async def revoke_family(family_id: str) -> None:
     )
 
 
-async def claim_refresh_token(token: str) -> dict[str, Any]:
+async def claim_refresh_token(token: str) -> RefreshToken:
     """Spend a refresh token; return it as stored before (user, family, token version).
 
     Presenting a token that was already used means it leaked (or a client raced itself):
@@ -117,8 +115,8 @@ async def claim_refresh_token(token: str) -> dict[str, Any]:
         raise InvalidRefreshToken
     if stored["expires_at"] <= now:
         raise InvalidRefreshToken
-    result: dict[str, Any] = stored
-    return result
+    claimed: RefreshToken = RefreshToken.model_validate(stored)
+    return claimed
 
 
 async def logout(user_id: PydanticObjectId, token: str) -> None:

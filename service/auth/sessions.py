@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -9,12 +12,36 @@ from beanie import PydanticObjectId
 
 from service.auth.errors import SessionNotFound
 from service.auth.models import RefreshToken
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 log = structlog.get_logger(__name__)
 
 
-async def list_sessions(user_id: PydanticObjectId) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Session:
+    """One open session of a user: a login and the refresh tokens rotated from it."""
+
+    id: str
+    started_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    client_ip: str | None
+    user_agent: str | None
+
+
+def _session(doc: Mapping[str, Any]) -> Session:
+    # The family's latest token, read without its hash: typed here, at the boundary.
+    return Session(
+        id=doc["family_id"],
+        started_at=doc.get("session_started_at") or doc["created_at"],
+        last_used_at=doc["created_at"],
+        expires_at=doc["expires_at"],
+        client_ip=doc.get("client_ip"),
+        user_agent=doc.get("user_agent"),
+    )
+
+
+async def list_sessions(user_id: PydanticObjectId) -> list[Session]:
     """The user's active sessions, most recently used first.
 
     A session is a refresh-token family; exactly its latest token is unused, unrevoked
@@ -24,8 +51,8 @@ async def list_sessions(user_id: PydanticObjectId) -> list[dict[str, Any]]:
         {"user_id": user_id, "used_at": None, "revoked_at": None, "expires_at": {"$gt": utc_now()}},
         {"token_hash": 0},
     )
-    found = [dict(doc) async for doc in cursor]
-    found.sort(key=lambda doc: doc["created_at"], reverse=True)
+    found = [_session(doc) async for doc in cursor]
+    found.sort(key=lambda session: session.last_used_at, reverse=True)
     return found
 
 

@@ -32,7 +32,7 @@ from pymongo.errors import DuplicateKeyError
 
 from service.auth.errors import LoginThrottled
 from service.auth.models import LoginFailures
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 
 def normalise_login(login: str) -> str:

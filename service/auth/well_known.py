@@ -1,7 +1,7 @@
 """The discovery documents other services read to verify access tokens on their own.
 
 Plain data built from the key set and the public address; the HTTP routes live in
-`service.auth.well_known_router`.
+`service.api.well_known`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Avatar failures, each mapped to its problem document by `service.errors`."""
+"""Avatar failures, each mapped to its problem document by `service.core.errors`."""
 
 from __future__ import annotations
 
-from service.errors import InvalidParameter, NotFound, UnsupportedMediaType
+from service.core.errors import InvalidParameter, NotFound, UnsupportedMediaType
 
 
 class AvatarNotFound(NotFound):

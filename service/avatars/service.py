@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.admission import AdmissionGate
 from service.avatars.images import ImageLimits, ProcessedImage, process_avatar
+from service.core.admission import AdmissionGate
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.errors import Conflict, ServiceError
+from service.core.errors import Conflict, ServiceError
 
 
 class IdempotencyKeyReused(ServiceError):

@@ -8,7 +8,7 @@ from beanie import Document, PydanticObjectId
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 
 class StoredResponse(BaseModel):

@@ -20,9 +20,9 @@ from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from service.core.clock import utc_now
 from service.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from service.idempotency.models import IdempotencyRecord, StoredResponse
-from service.kernel.clock import utc_now
 
 log = structlog.get_logger(__name__)
 

@@ -24,7 +24,7 @@ from beanie import Document, Indexed
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 
 log = structlog.get_logger(__name__)
 

@@ -26,7 +26,10 @@ _ENV = Environment(
 
 @dataclass(frozen=True)
 class Mail:
-    """One message to one recipient. `link` is kept apart so logs can leave it out."""
+    """One message to one recipient: its kind, subject, and text and HTML parts.
+
+    The parts may carry a link with a live token: log lines name the kind and recipient
+    only (the development-only `LogSender` is the one exception)."""
 
     kind: str
     to: str

@@ -18,12 +18,12 @@ from service.ratelimit.policy import Policy
 
 def policy_field(policy: Policy) -> bytes:
     """The `RateLimit-Policy` value of a policy."""
-    return f'"{policy.group.value}";q={policy.item.amount};w={policy.window_s}'.encode()
+    return f'"{policy.group}";q={policy.item.amount};w={policy.window_s}'.encode()
 
 
 def limit_field(policy: Policy, remaining: int, reset_s: float) -> bytes:
     """The `RateLimit` value: what remains and whole seconds until the window resets."""
-    return f'"{policy.group.value}";r={max(remaining, 0)};t={whole_seconds(reset_s)}'.encode()
+    return f'"{policy.group}";r={max(remaining, 0)};t={whole_seconds(reset_s)}'.encode()
 
 
 def whole_seconds(seconds: float) -> int:

@@ -12,7 +12,7 @@ import structlog
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 
-from service.kernel.clock import utc_now
+from service.core.clock import utc_now
 from service.users.cache import UserCache
 from service.users.errors import UserNotFound
 from service.users.models import User

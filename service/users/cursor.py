@@ -12,8 +12,8 @@ import orjson
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from service.errors import InvalidParameter
-from service.timestamps import to_utc
+from service.core.errors import InvalidParameter
+from service.core.timestamps import to_utc
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Failures specific to users, each mapped to its problem document by `service.errors`."""
+"""Failures specific to users, each mapped to its problem document by `service.core.errors`."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from service.errors import Conflict, NotFound, PreconditionFailed
+from service.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed
 
 
 class UserNotFound(NotFound):
@@ -45,3 +45,16 @@ class StaleVersion(PreconditionFailed):
 
     def __init__(self) -> None:
         super().__init__("The user changed since the given ETag; fetch it again and retry.")
+
+
+class NotOwner(Forbidden):
+    """Only the user themselves or an admin may do this to a user."""
+
+    def __init__(self) -> None:
+        super().__init__("Only this user or an admin may do this.")
+
+
+class AdminOnly(Forbidden):
+    """Only an admin may do this."""
+
+    slug = "admin-only"

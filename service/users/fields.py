@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, WithJsonS
 from pydantic.config import JsonDict
 
 from service.users.usernames import (
+    USERNAME_JSON_PATTERN,
     USERNAME_RULE,
     is_valid_username,
     normalise_username,
@@ -66,7 +67,7 @@ Username = Annotated[
             "minLength": 3,
             "maxLength": 32,
             # What is accepted as sent: checked after NFKC normalisation and lower-casing.
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$",
+            "pattern": USERNAME_JSON_PATTERN,
             "description": "3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a "
             "letter or digit. NFKC-normalised and lower-cased before it is checked and "
             "stored; a name that looks like an existing one (see README) is refused with 409.",

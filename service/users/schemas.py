@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from beanie import PydanticObjectId
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.config import JsonDict
 
-from service.kernel.types import Password
-from service.timestamps import UtcDateTime
+from service.core.timestamps import UtcDateTime
+from service.core.types import Password
 from service.users.fields import (
-    BLANKS,
-    EMAIL_JSON_PATTERN,
-    NOT_BLANK,
     DisplayName,
     Email,
     Username,
     not_nullable,
 )
 from service.users.models import Role
-
-# The field types are defined in `fields` and importable from here as before.
-__all__ = [
-    "ADMIN_ONLY_FIELDS",
-    "BLANKS",
-    "CREATE_EXAMPLE",
-    "EMAIL_JSON_PATTERN",
-    "NOT_BLANK",
-    "REPLACE_EXAMPLE",
-    "UPDATE_EXAMPLE",
-    "DisplayName",
-    "Email",
-    "ListQuery",
-    "UserCreate",
-    "UserRead",
-    "UserReplace",
-    "UserUpdate",
-    "Username",
-    "public_projection",
-]
 
 
 class _Input(BaseModel):
@@ -126,10 +102,6 @@ class UserUpdate(_AdminFields):
         if value is None:
             raise ValueError("may not be null")
         return value
-
-    def changes(self) -> dict[str, Any]:
-        """Return only the members the client sent."""
-        return self.model_dump(exclude_unset=True)
 
 
 class UserRead(BaseModel):

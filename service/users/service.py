@@ -16,8 +16,8 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from service.kernel.clock import utc_now
-from service.kernel.types import PasswordHashing
+from service.core.clock import utc_now
+from service.core.types import PasswordHashing
 from service.users import lookup
 from service.users.cache import UserCache
 from service.users.changes import DerivedFields, client_changes, derived_fields, search_fields

@@ -19,8 +19,9 @@ import unicodedata
 
 USERNAME_REGEX = r"[a-z0-9][a-z0-9._-]{2,31}"
 USERNAME_PATTERN = re.compile(USERNAME_REGEX)
-# The same rule for JSON Schema (ECMA-262), where `$` only ever matches at the very end.
-USERNAME_JSON_PATTERN = f"^{USERNAME_REGEX}$"
+# The rule for JSON Schema (ECMA-262, where `$` only matches at the very end), as a name is
+# sent: upper case is accepted there, since names are lower-cased before they are checked.
+USERNAME_JSON_PATTERN = "^" + USERNAME_REGEX.replace("a-z", "A-Za-z") + "$"
 USERNAME_RULE = (
     "must be 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"
 )

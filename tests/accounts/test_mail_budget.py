@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, bearer, login, user_payload
 from tests.races import race

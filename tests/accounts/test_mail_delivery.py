@@ -8,12 +8,13 @@ import json
 import httpx
 from prometheus_client import CollectorRegistry
 
-from service.config import Environment, Settings
-from service.logging import configure_logging
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.mail.outbox import Outbox
 from service.mail.sender import SmtpConfig, SmtpSender
 from service.mail.templates import render
-from service.metrics import BusinessMetrics
+from service.observability.counters import BusinessMetrics
+from service.observability.logging import configure_logging
 from tests.conftest import AppFactory
 from tests.factories import user_payload
 from tests.secret_scan import SecretLedger, Tee

@@ -16,7 +16,7 @@ import jwt
 
 from service.auth.key_store import read_directory
 from service.auth.keys import KeySet, generate_pem, parse_pem, public_pem
-from service.config import Settings
+from service.core.config import Settings
 
 
 def suite_keys(settings: Settings) -> KeySet:

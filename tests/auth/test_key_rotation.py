@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 
 from service.auth.key_store import activate, add_key, read_directory, retire
 from service.auth.keys import KeySet, TokenKey, build_key_set
-from service.config import Settings
+from service.core.config import Settings
 from tests.auth.signing import hs256_with_public_key, sign, sign_with_stranger, unsigned
 from tests.conftest import AppFactory
 from tests.factories import bearer, create_user, login

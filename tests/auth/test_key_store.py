@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from service.__main__ import main
 from service.auth.key_store import ensure_development_keys, read_directory
 from service.auth.keys import KeySet, generate_pem, parse_pem, public_pem
-from service.builders import load_key_set
-from service.config import Settings
+from service.core.config import Settings
+from service.startup.builders import load_key_set
 from tests.service_process import REPO_ROOT
 
 PARALLEL = 8

@@ -15,11 +15,11 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.config import Settings
-from service.db import init_models
-from service.kernel.client_address import client_address, parse_networks
-from service.logging import configure_logging
+from service.core.config import Settings
+from service.http.client_address import client_address, parse_networks
 from service.main import create_app
+from service.observability.logging import configure_logging
+from service.startup.documents import init_models
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, user_session
 from tests.races import race
@@ -141,7 +141,7 @@ async def _busy_hashing(
 
     try:
         async with LifespanManager(app) as manager:
-            gate = manager._state["hasher"].gate
+            gate = manager._state["app"].hasher.gate
             holder = asyncio.create_task(gate.run_sync(occupy))
             await asyncio.to_thread(entered.wait)  # the slot is taken: a barrier, not a sleep
             transport = httpx.ASGITransport(app=manager.app)
@@ -154,7 +154,7 @@ async def _busy_hashing(
                 leave.set()
                 await holder
     finally:
-        await init_models(suite._state["db"].database)
+        await init_models(suite._state["app"].db.database)
 
 
 async def test_a_correct_password_retried_through_worker_busy_is_never_locked_out(

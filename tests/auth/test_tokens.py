@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import jwt
 
-from service.config import Settings
+from service.core.config import Settings
 from tests.auth.signing import hs256_with_public_key, sign, sign_with_stranger, suite_keys, unsigned
 from tests.factories import bearer, login, user_session
 

@@ -42,11 +42,11 @@ class StoredBlobs:
 @pytest.fixture(params=["gridfs", "s3"])
 def avatar_backend(request: pytest.FixtureRequest, started_app: LifespanManager) -> Iterator[str]:
     """Point the running app's avatar storage at GridFS or S3 for one test."""
-    state = started_app._state  # the lifespan state each request's `request.state` copies
-    gridfs = state["avatars"]
+    state = started_app._state["app"]  # the `State` each request's `request.state` carries
+    gridfs = state.avatars
     if request.param == "s3":
         server: S3Server = request.getfixturevalue("s3_server")
-        state["avatars"] = S3AvatarStorage(
+        state.avatars = S3AvatarStorage(
             S3Location(
                 bucket=BUCKET, prefix=PREFIX, region="us-east-1", endpoint_url=server.endpoint_url
             )
@@ -54,7 +54,7 @@ def avatar_backend(request: pytest.FixtureRequest, started_app: LifespanManager)
     try:
         yield request.param
     finally:
-        state["avatars"] = gridfs
+        state.avatars = gridfs
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import math
 import httpx
 import pytest
 
-from service.inference.onnx_files import runtime_missing
-from service.inference.train import TrainedModel
+from service.models.onnx_files import runtime_missing
+from service.models.train import TrainedModel
 from tests.conftest import AppFactory
 from tests.factories import make_admin
 from tests.models.conftest import SETOSA, VIRGINICA, upload, upload_iris

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import httpx
 
-from service.inference import heads
-from service.inference.models import FeatureSpec, ModelVersion
-from service.inference.onnx_files import GraphInfo
-from service.inference.slots import abandoned_runs, abandoned_runs_ended
-from service.inference.storage import ModelStorage
-from service.inference.writes import Upload, store_version
+from service.models import heads
+from service.models.documents import FeatureSpec, ModelVersion
+from service.models.onnx_files import GraphInfo
+from service.models.slots import abandoned_runs, abandoned_runs_ended
+from service.models.storage import ModelStorage
+from service.models.writes import Upload, store_version
 from tests.conftest import AppFactory
 from tests.factories import make_admin
 from tests.models import hostile

@@ -6,9 +6,9 @@ import contextlib
 
 import pytest
 
-from service.admission import AdmissionGate, WorkerBusy
-from service.inference.onnx_files import ModelLimits
-from service.inference.runtime import PENDING_PER_SLOT, LruCache, Serving
+from service.core.admission import AdmissionGate, WorkerBusy
+from service.models.onnx_files import ModelLimits
+from service.models.runtime import PENDING_PER_SLOT, LruCache, Serving
 
 
 def test_lru_cache_is_bounded_by_cost_and_evicts_the_least_recently_used() -> None:

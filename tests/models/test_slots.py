@@ -12,9 +12,9 @@ import threading
 import numpy
 import pytest
 
-from service.admission import AdmissionGate, WorkerBusy
-from service.inference.ort_limits import ModelRun, RunStopped, create_session
-from service.inference.slots import abandoned_runs, abandoned_runs_ended, run_in_slot
+from service.core.admission import AdmissionGate, WorkerBusy
+from service.models.ort_limits import ModelRun, RunStopped, create_session
+from service.models.slots import abandoned_runs, abandoned_runs_ended, run_in_slot
 from tests.models import hostile
 
 HANG_GUARD_S = 60  # only against a hang; no outcome depends on it

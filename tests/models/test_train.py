@@ -9,7 +9,7 @@ import uuid
 
 from pymongo import AsyncMongoClient
 
-from service.config import Settings
+from service.core.config import Settings
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 

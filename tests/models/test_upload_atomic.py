@@ -11,7 +11,7 @@ from pymongo import AsyncMongoClient
 from pymongo.uri_parser import parse_uri
 
 from scripts.localdb import LocalServer
-from service.inference.train import TrainedModel
+from service.models.train import TrainedModel
 from tests.factories import make_admin
 from tests.fault_proxy import ReplyLosingProxy
 from tests.models.conftest import upload, upload_iris

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.inference.train import TrainedModel
+from service.models.train import TrainedModel
 from tests.conftest import AppFactory
 from tests.factories import user_session
 from tests.models.conftest import upload, upload_iris

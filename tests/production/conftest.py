@@ -28,7 +28,7 @@ from pymongo import MongoClient
 
 from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis
-from service.config import Settings
+from service.core.config import Settings
 from tests.service_process import REPO_ROOT, running_service
 from tests.smtp_server import Mailbox
 

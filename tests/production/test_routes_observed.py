@@ -15,7 +15,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from service.config import Settings
+from service.core.config import Settings
 from service.main import create_app
 from tests.production.conftest import (
     PRODUCTION_JWT_SECRET,
@@ -25,7 +25,7 @@ from tests.production.conftest import (
 )
 from tests.test_metrics import _sample
 
-# Routes the metrics leave out on purpose (service.metrics.UNCOUNTED_PREFIXES).
+# Routes the metrics leave out on purpose (service.http.paths.OPERATIONS_PREFIXES).
 UNCOUNTED = ("/metrics", "/health")
 # A value for each path parameter: well-formed, naming nothing that exists.
 PATH_VALUES = {

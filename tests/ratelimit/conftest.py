@@ -10,7 +10,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from scripts.localredis import LocalRedis
-from service.config import Settings
+from service.core.config import Settings
 from service.main import create_app
 from tests.secret_scan import SecretLedger
 

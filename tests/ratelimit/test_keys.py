@@ -7,7 +7,7 @@ import re
 import httpx
 from asgi_lifespan import LifespanManager
 
-from service.kernel.client_address import address_key, client_address, parse_networks
+from service.http.client_address import address_key, client_address, parse_networks
 from tests.factories import user_payload, user_session
 from tests.ratelimit.conftest import LIMITS
 from tests.secret_scan import SecretLedger

@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 from pydantic import ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.config import Settings
+from service.core.config import Settings
 from tests.factories import DEFAULT_PASSWORD, bearer, user_payload
 from tests.ratelimit.conftest import LIMITS
 from tests.secret_scan import SecretLedger

@@ -15,7 +15,7 @@ from prometheus_client.mmap_dict import MmapedDict
 
 from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis, start_redis
-from service.config import Settings
+from service.core.config import Settings
 from tests.ratelimit.loopback_flood import flood
 from tests.service_process import running_service
 from tests.test_metrics import _sample

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from bson import ObjectId
 
-from service.errors import InvalidParameter
+from service.core.errors import InvalidParameter
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 
 

@@ -19,46 +19,6 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * Log in (OAuth2 password flow)
- *
- * Form fields `username` (a username or an email address) and `password`. Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
- */
-export const authToken = <ThrowOnError extends boolean = false>(options: Options<AuthTokenData, ThrowOnError>) => (options.client ?? client).post<AuthTokenResponses, AuthTokenErrors, ThrowOnError>({
-    ...urlSearchParamsBodySerializer,
-    url: '/auth/token',
-    ...options,
-    headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        ...options.headers
-    }
-});
-
-/**
- * Rotate a refresh token
- *
- * Returns a new token pair; the presented refresh token stops working. Presenting one that was already used revokes every token of that session.
- */
-export const authRefresh = <ThrowOnError extends boolean = false>(options: Options<AuthRefreshData, ThrowOnError>) => (options.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({
-    url: '/auth/refresh',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * End every session
- *
- * Revokes every refresh token of the caller and invalidates every access token issued so far, including the one used for this call.
- */
-export const authLogoutAll = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutAllData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutAllResponses, AuthLogoutAllErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/auth/logout-all',
-    ...options
-});
-
-/**
  * Mail a new verification link
  *
  * Always 202 with the same body, whether or not the address has an account (or is already verified). Throttled per address and client (429). A mail beyond the mail budget (per inbox and per client, shared by every route that mails) is withheld, with the same answer.
@@ -107,32 +67,6 @@ export const authForgotPassword = <ThrowOnError extends boolean = false>(options
  */
 export const authResetPassword = <ThrowOnError extends boolean = false>(options: Options<AuthResetPasswordData, ThrowOnError>) => (options.client ?? client).post<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError>({
     url: '/auth/reset-password',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * List and search users
- *
- * Needs a token. Filters combine with AND. Results are ordered by `sort` then id, and paged with an opaque cursor: the next page's URL is in the `Link: <…>; rel="next"` header, absent on the last page.
- */
-export const usersList = <ThrowOnError extends boolean = false>(options?: Options<UsersListData, ThrowOnError>) => (options?.client ?? client).get<UsersListResponses, UsersListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/users',
-    ...options
-});
-
-/**
- * Register a user
- *
- * Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar in one request. Username and email are stored lower-case and must be unique (409 names the taken field). The password is stored only as an Argon2id hash and never returned. Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets the first answer instead of a 409 or a second user.
- */
-export const usersCreate = <ThrowOnError extends boolean = false>(options: Options<UsersCreateData, ThrowOnError>) => (options.client ?? client).post<UsersCreateResponses, UsersCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/users',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -193,6 +127,49 @@ export const usersMeUpdate = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * List and search users
+ *
+ * Needs a token. Filters combine with AND. Results are ordered by `sort` then id, and paged with an opaque cursor: the next page's URL is in the `Link: <…>; rel="next"` header, absent on the last page.
+ */
+export const usersList = <ThrowOnError extends boolean = false>(options?: Options<UsersListData, ThrowOnError>) => (options?.client ?? client).get<UsersListResponses, UsersListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users',
+    ...options
+});
+
+/**
+ * Register a user
+ *
+ * Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar in one request. Username and email are stored lower-case and must be unique (409 names the taken field). The password is stored only as an Argon2id hash and never returned. Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets the first answer instead of a 409 or a second user.
+ */
+export const usersCreate = <ThrowOnError extends boolean = false>(options: Options<UsersCreateData, ThrowOnError>) => (options.client ?? client).post<UsersCreateResponses, UsersCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Register a user (deprecated alias of POST /users)
+ *
+ * Accepts exactly what `POST /users` accepts and answers the same; use `POST /users`, which this path will eventually give way to.
+ *
+ * @deprecated
+ */
+export const userCreate = <ThrowOnError extends boolean = false>(options: Options<UserCreateData, ThrowOnError>) => (options.client ?? client).post<UserCreateResponses, UserCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/user',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Delete a user
  *
  * The user or an admin. Deletes the user and every session of theirs. With `If-Match`, a stale ETag gives 412.
@@ -245,23 +222,6 @@ export const usersReplace = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Register a user (deprecated alias of POST /users)
- *
- * Accepts exactly what `POST /users` accepts and answers the same; use `POST /users`, which this path will eventually give way to.
- *
- * @deprecated
- */
-export const userCreate = <ThrowOnError extends boolean = false>(options: Options<UserCreateData, ThrowOnError>) => (options.client ?? client).post<UserCreateResponses, UserCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/user',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Delete an avatar
  *
  * The user or an admin. Removes the avatar (and its stored bytes); 204 also when there was none.
@@ -293,6 +253,46 @@ export const usersAvatarUpload = <ThrowOnError extends boolean = false>(options:
         'Content-Type': null,
         ...options.headers
     }
+});
+
+/**
+ * Log in (OAuth2 password flow)
+ *
+ * Form fields `username` (a username or an email address) and `password`. Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+ */
+export const authToken = <ThrowOnError extends boolean = false>(options: Options<AuthTokenData, ThrowOnError>) => (options.client ?? client).post<AuthTokenResponses, AuthTokenErrors, ThrowOnError>({
+    ...urlSearchParamsBodySerializer,
+    url: '/auth/token',
+    ...options,
+    headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        ...options.headers
+    }
+});
+
+/**
+ * Rotate a refresh token
+ *
+ * Returns a new token pair; the presented refresh token stops working. Presenting one that was already used revokes every token of that session.
+ */
+export const authRefresh = <ThrowOnError extends boolean = false>(options: Options<AuthRefreshData, ThrowOnError>) => (options.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({
+    url: '/auth/refresh',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * End every session
+ *
+ * Revokes every refresh token of the caller and invalidates every access token issued so far, including the one used for this call.
+ */
+export const authLogoutAll = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutAllData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutAllResponses, AuthLogoutAllErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/logout-all',
+    ...options
 });
 
 /**

@@ -765,125 +765,6 @@ export type UserCreate = {
     name?: string | null;
 };
 
-export type AuthTokenData = {
-    body: BodyAuthToken;
-    path?: never;
-    query?: never;
-    url: '/auth/token';
-};
-
-export type AuthTokenErrors = {
-    /**
-     * Bad Request
-     */
-    400: Problem;
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Unprocessable Entity
-     */
-    422: Problem;
-    /**
-     * Too Many Requests
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type AuthTokenError = AuthTokenErrors[keyof AuthTokenErrors];
-
-export type AuthTokenResponses = {
-    /**
-     * Successful Response
-     */
-    200: TokenPair;
-};
-
-export type AuthTokenResponse = AuthTokenResponses[keyof AuthTokenResponses];
-
-export type AuthRefreshData = {
-    body: RefreshRequest;
-    path?: never;
-    query?: never;
-    url: '/auth/refresh';
-};
-
-export type AuthRefreshErrors = {
-    /**
-     * Bad Request
-     */
-    400: Problem;
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Unsupported Media Type
-     */
-    415: Problem;
-    /**
-     * Unprocessable Entity
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
-
-export type AuthRefreshResponses = {
-    /**
-     * Successful Response
-     */
-    200: TokenPair;
-};
-
-export type AuthRefreshResponse = AuthRefreshResponses[keyof AuthRefreshResponses];
-
-export type AuthLogoutAllData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/auth/logout-all';
-};
-
-export type AuthLogoutAllErrors = {
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type AuthLogoutAllError = AuthLogoutAllErrors[keyof AuthLogoutAllErrors];
-
-export type AuthLogoutAllResponses = {
-    /**
-     * Successful Response
-     */
-    204: void;
-};
-
-export type AuthLogoutAllResponse = AuthLogoutAllResponses[keyof AuthLogoutAllResponses];
-
 export type AuthVerifyRequestData = {
     body: EmailRequest;
     path?: never;
@@ -1047,171 +928,6 @@ export type AuthResetPasswordResponses = {
 };
 
 export type AuthResetPasswordResponse = AuthResetPasswordResponses[keyof AuthResetPasswordResponses];
-
-export type UsersListData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Username
-         *
-         * Exact username.
-         */
-        username?: string | null;
-        /**
-         * Email
-         *
-         * Exact email address.
-         */
-        email?: string | null;
-        /**
-         * Q
-         *
-         * Case-insensitive prefix of username, name or email.
-         */
-        q?: string | null;
-        /**
-         * Role
-         *
-         * Only users with this role.
-         */
-        role?: Role | null;
-        /**
-         * Is Active
-         *
-         * Only active or inactive users.
-         */
-        is_active?: boolean | null;
-        /**
-         * Created After
-         *
-         * Created strictly after this RFC 3339 time.
-         */
-        created_after?: string | null;
-        /**
-         * Created Before
-         *
-         * Created strictly before this RFC 3339 time.
-         */
-        created_before?: string | null;
-        /**
-         * Sort
-         *
-         * Sort key; a leading '-' sorts descending.
-         */
-        sort?: 'created_at' | '-created_at' | 'username' | '-username';
-        /**
-         * Limit
-         *
-         * Page size.
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * Opaque cursor from the previous page's Link header.
-         */
-        cursor?: string | null;
-    };
-    url: '/users';
-};
-
-export type UsersListErrors = {
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Unprocessable Entity
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type UsersListError = UsersListErrors[keyof UsersListErrors];
-
-export type UsersListResponses = {
-    /**
-     * Response Users-List
-     *
-     * Successful Response
-     */
-    200: Array<UserRead>;
-};
-
-export type UsersListResponse = UsersListResponses[keyof UsersListResponses];
-
-export type UsersCreateData = {
-    body: UserCreate;
-    headers?: {
-        /**
-         * Idempotency-Key
-         *
-         * Makes a retry of this request safe: send a fresh random key (a UUID) with each new request and the same key when retrying it. 16-128 characters of A-Z a-z 0-9 . _ : - (optionally in double quotes). The first request's answer (status, body, `Location`, `ETag`) is kept for `IDEMPOTENCY_TTL_S` (24 h) and replayed to a retry with the same key and the same content, with `Idempotent-Replayed: true` and without doing the work again. The same key with different content is 422; a retry while the first request is still running is 409 with `Retry-After`. Keys are scoped to the caller (the token's user, or anonymous).
-         */
-        'Idempotency-Key'?: string | null;
-    };
-    path?: never;
-    query?: never;
-    url: '/users';
-};
-
-export type UsersCreateErrors = {
-    /**
-     * Bad Request
-     */
-    400: Problem;
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Forbidden
-     */
-    403: Problem;
-    /**
-     * Conflict
-     */
-    409: Problem;
-    /**
-     * Request Entity Too Large
-     */
-    413: Problem;
-    /**
-     * Unsupported Media Type
-     */
-    415: Problem;
-    /**
-     * Unprocessable Entity
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type UsersCreateError = UsersCreateErrors[keyof UsersCreateErrors];
-
-export type UsersCreateResponses = {
-    /**
-     * Created
-     */
-    201: UserRead;
-};
-
-export type UsersCreateResponse = UsersCreateResponses[keyof UsersCreateResponses];
 
 export type UsersMePasswordChangeData = {
     body: PasswordChange;
@@ -1424,6 +1140,236 @@ export type UsersMeUpdateResponses = {
 };
 
 export type UsersMeUpdateResponse = UsersMeUpdateResponses[keyof UsersMeUpdateResponses];
+
+export type UsersListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Username
+         *
+         * Exact username.
+         */
+        username?: string | null;
+        /**
+         * Email
+         *
+         * Exact email address.
+         */
+        email?: string | null;
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of username, name or email.
+         */
+        q?: string | null;
+        /**
+         * Role
+         *
+         * Only users with this role.
+         */
+        role?: Role | null;
+        /**
+         * Is Active
+         *
+         * Only active or inactive users.
+         */
+        is_active?: boolean | null;
+        /**
+         * Created After
+         *
+         * Created strictly after this RFC 3339 time.
+         */
+        created_after?: string | null;
+        /**
+         * Created Before
+         *
+         * Created strictly before this RFC 3339 time.
+         */
+        created_before?: string | null;
+        /**
+         * Sort
+         *
+         * Sort key; a leading '-' sorts descending.
+         */
+        sort?: 'created_at' | '-created_at' | 'username' | '-username';
+        /**
+         * Limit
+         *
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * Opaque cursor from the previous page's Link header.
+         */
+        cursor?: string | null;
+    };
+    url: '/users';
+};
+
+export type UsersListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersListError = UsersListErrors[keyof UsersListErrors];
+
+export type UsersListResponses = {
+    /**
+     * Response Users-List
+     *
+     * Successful Response
+     */
+    200: Array<UserRead>;
+};
+
+export type UsersListResponse = UsersListResponses[keyof UsersListResponses];
+
+export type UsersCreateData = {
+    body: UserCreate;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Makes a retry of this request safe: send a fresh random key (a UUID) with each new request and the same key when retrying it. 16-128 characters of A-Z a-z 0-9 . _ : - (optionally in double quotes). The first request's answer (status, body, `Location`, `ETag`) is kept for `IDEMPOTENCY_TTL_S` (24 h) and replayed to a retry with the same key and the same content, with `Idempotent-Replayed: true` and without doing the work again. The same key with different content is 422; a retry while the first request is still running is 409 with `Retry-After`. Keys are scoped to the caller (the token's user, or anonymous).
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/users';
+};
+
+export type UsersCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersCreateError = UsersCreateErrors[keyof UsersCreateErrors];
+
+export type UsersCreateResponses = {
+    /**
+     * Created
+     */
+    201: UserRead;
+};
+
+export type UsersCreateResponse = UsersCreateResponses[keyof UsersCreateResponses];
+
+export type UserCreateData = {
+    body: UserCreate;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Makes a retry of this request safe: send a fresh random key (a UUID) with each new request and the same key when retrying it. 16-128 characters of A-Z a-z 0-9 . _ : - (optionally in double quotes). The first request's answer (status, body, `Location`, `ETag`) is kept for `IDEMPOTENCY_TTL_S` (24 h) and replayed to a retry with the same key and the same content, with `Idempotent-Replayed: true` and without doing the work again. The same key with different content is 422; a retry while the first request is still running is 409 with `Retry-After`. Keys are scoped to the caller (the token's user, or anonymous).
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/user';
+};
+
+export type UserCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UserCreateError = UserCreateErrors[keyof UserCreateErrors];
+
+export type UserCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: UserRead;
+};
+
+export type UserCreateResponse = UserCreateResponses[keyof UserCreateResponses];
 
 export type UsersDeleteData = {
     body?: never;
@@ -1689,71 +1635,6 @@ export type UsersReplaceResponses = {
 
 export type UsersReplaceResponse = UsersReplaceResponses[keyof UsersReplaceResponses];
 
-export type UserCreateData = {
-    body: UserCreate;
-    headers?: {
-        /**
-         * Idempotency-Key
-         *
-         * Makes a retry of this request safe: send a fresh random key (a UUID) with each new request and the same key when retrying it. 16-128 characters of A-Z a-z 0-9 . _ : - (optionally in double quotes). The first request's answer (status, body, `Location`, `ETag`) is kept for `IDEMPOTENCY_TTL_S` (24 h) and replayed to a retry with the same key and the same content, with `Idempotent-Replayed: true` and without doing the work again. The same key with different content is 422; a retry while the first request is still running is 409 with `Retry-After`. Keys are scoped to the caller (the token's user, or anonymous).
-         */
-        'Idempotency-Key'?: string | null;
-    };
-    path?: never;
-    query?: never;
-    url: '/user';
-};
-
-export type UserCreateErrors = {
-    /**
-     * Bad Request
-     */
-    400: Problem;
-    /**
-     * Unauthorized
-     */
-    401: Problem;
-    /**
-     * Forbidden
-     */
-    403: Problem;
-    /**
-     * Conflict
-     */
-    409: Problem;
-    /**
-     * Request Entity Too Large
-     */
-    413: Problem;
-    /**
-     * Unsupported Media Type
-     */
-    415: Problem;
-    /**
-     * Unprocessable Entity
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable
-     */
-    503: Problem;
-};
-
-export type UserCreateError = UserCreateErrors[keyof UserCreateErrors];
-
-export type UserCreateResponses = {
-    /**
-     * Successful Response
-     */
-    201: UserRead;
-};
-
-export type UserCreateResponse = UserCreateResponses[keyof UserCreateResponses];
-
 export type UsersAvatarDeleteData = {
     body?: never;
     path: {
@@ -1911,6 +1792,125 @@ export type UsersAvatarUploadResponses = {
 };
 
 export type UsersAvatarUploadResponse = UsersAvatarUploadResponses[keyof UsersAvatarUploadResponses];
+
+export type AuthTokenData = {
+    body: BodyAuthToken;
+    path?: never;
+    query?: never;
+    url: '/auth/token';
+};
+
+export type AuthTokenErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthTokenError = AuthTokenErrors[keyof AuthTokenErrors];
+
+export type AuthTokenResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenPair;
+};
+
+export type AuthTokenResponse = AuthTokenResponses[keyof AuthTokenResponses];
+
+export type AuthRefreshData = {
+    body: RefreshRequest;
+    path?: never;
+    query?: never;
+    url: '/auth/refresh';
+};
+
+export type AuthRefreshErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
+
+export type AuthRefreshResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenPair;
+};
+
+export type AuthRefreshResponse = AuthRefreshResponses[keyof AuthRefreshResponses];
+
+export type AuthLogoutAllData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/logout-all';
+};
+
+export type AuthLogoutAllErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthLogoutAllError = AuthLogoutAllErrors[keyof AuthLogoutAllErrors];
+
+export type AuthLogoutAllResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthLogoutAllResponse = AuthLogoutAllResponses[keyof AuthLogoutAllResponses];
 
 export type AuthLogoutData = {
     body: RefreshRequest;

@@ -1,0 +1,184 @@
+"""Sessions: log in, rotate tokens, log out of one or every session, list and end them.
+
+The password and the user's state (users domain) decide; the tokens (auth domain) are
+issued and revoked by the use cases of `service.accounts.login`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+
+from service.accounts import login as service
+from service.api.deps import (
+    Claims,
+    ClientAddress,
+    Codec,
+    CurrentUser,
+    Hasher,
+    LoginPolicyDep,
+    Users,
+)
+from service.auth import service as sessions_service
+from service.auth import sessions
+from service.auth.schemas import RefreshRequest, TokenPair
+from service.auth.service import Client
+from service.http.problems import problem_responses
+from service.http.routing import JsonBody, ServiceRoute
+
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.post(
+    "/token",
+    response_model=TokenPair,
+    summary="Log in (OAuth2 password flow)",
+    description="Form fields `username` (a username or an email address) and `password`. "
+    "Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated "
+    "failures for one name from one address are throttled with 429 and `Retry-After`. "
+    "This is the endpoint Swagger UI's Authorize button uses.",
+    responses=problem_responses(400, 401, 422, 429, 503),
+)
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    response: Response,
+    users: Users,
+    hasher: Hasher,
+    codec: Codec,
+    policy: LoginPolicyDep,
+    client: ClientAddress,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> TokenPair:
+    """Exchange a password for tokens."""
+    tokens = await service.login(
+        users,
+        form.username,
+        form.password,
+        client,
+        hasher=hasher,
+        codec=codec,
+        policy=policy,
+        user_agent=user_agent,
+    )
+    response.headers.update(NO_STORE)
+    return tokens
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    summary="Rotate a refresh token",
+    description="Returns a new token pair; the presented refresh token stops working. "
+    "Presenting one that was already used revokes every token of that session.",
+    dependencies=[JsonBody],
+    responses=problem_responses(400, 401, 415, 422, 503),
+)
+async def refresh(
+    body: RefreshRequest,
+    response: Response,
+    users: Users,
+    codec: Codec,
+    policy: LoginPolicyDep,
+    client: ClientAddress,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> TokenPair:
+    """New tokens for a refresh token."""
+    tokens = await service.refresh(
+        users,
+        body.refresh_token,
+        codec=codec,
+        policy=policy,
+        client=Client(address=client, user_agent=user_agent),
+    )
+    response.headers.update(NO_STORE)
+    return tokens
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End every session",
+    description="Revokes every refresh token of the caller and invalidates every access "
+    "token issued so far, including the one used for this call.",
+    responses=problem_responses(401, 503),
+)
+async def logout_all(user: CurrentUser, users: Users) -> Response:
+    """Revoke all sessions."""
+    await service.logout_all(users, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End this session",
+    description="Revokes the given refresh token and the rest of its session. The access "
+    "token in hand expires on its own within its short lifetime.",
+    dependencies=[JsonBody],
+    responses=problem_responses(400, 401, 415, 422, 503),
+)
+async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
+    """Revoke one session."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    await sessions_service.logout(user.id, body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class SessionRead(BaseModel):
+    """One active session: a login and the refresh tokens rotated from it."""
+
+    id: str = Field(description="The session id; access tokens of this session carry it.")
+    created_at: datetime = Field(description="When the session began (the login).")
+    last_used_at: datetime = Field(description="The login or the latest token rotation.")
+    expires_at: datetime = Field(description="When it ends unless its token is rotated.")
+    client_ip: str | None
+    user_agent: str | None
+    current: bool = Field(description="Whether this request's access token belongs to it.")
+
+
+@router.get(
+    "/sessions",
+    response_model=list[SessionRead],
+    summary="List the caller's sessions",
+    description="Every active session of the caller, most recently used first; the one "
+    "this request's access token belongs to has `current: true`.",
+    responses=problem_responses(401, 503),
+)
+async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
+    """The caller's active sessions."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    return [
+        SessionRead(
+            id=session.id,
+            created_at=session.started_at,
+            last_used_at=session.last_used_at,
+            expires_at=session.expires_at,
+            client_ip=session.client_ip,
+            user_agent=session.user_agent,
+            current=session.id == claims.session_id,
+        )
+        for session in await sessions.list_sessions(user.id)
+    ]
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End one of the caller's sessions",
+    description="Revokes the session's refresh tokens; its access tokens expire within their "
+    "short lifetime. 404 when the caller has no active session with this id.",
+    responses=problem_responses(401, 404, 422, 503),
+)
+async def end_session(
+    user: CurrentUser,
+    session_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
+) -> Response:
+    """Revoke one session."""
+    assert user.id is not None  # noqa: S101 - stored users always have an id
+    await sessions.end_session(user.id, session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,122 @@
+"""How the users routes answer: the public view of a stored user (with absolute links
+that depend on the request), ETags and 304s, the 201 of a registration, and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from beanie import PydanticObjectId
+from pydantic import TypeAdapter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.api.preconditions import etag_of, expected_version
+from service.http.caching import none_match
+from service.observability.counters import BusinessMetrics
+from service.users.listing import Page
+from service.users.models import User
+from service.users.permissions import check_admin_fields
+from service.users.schemas import UserRead, UserReplace, UserUpdate
+from service.users.service import UserService
+
+_USER_LIST = TypeAdapter(list[UserRead])
+
+
+def json_response(
+    content: UserRead | list[UserRead],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Serialise read models straight to JSON bytes.
+
+    Returning a ready `Response` spares the framework from validating the model again
+    against `response_model` (which only documents the route) and from a second encoding
+    pass: about 20 µs per user on the hottest routes.
+    """
+    body = (
+        content.model_dump_json().encode()
+        if isinstance(content, UserRead)
+        else _USER_LIST.dump_json(content)
+    )
+    return Response(body, status_code=status_code, headers=headers, media_type="application/json")
+
+
+def _avatar_url(request: Request, user_id: object, etag: str) -> str:
+    # The image's hash in the URL: a new avatar is a new URL, so caches never serve the old.
+    url = request.url_for("get_avatar", user_id=str(user_id))
+    return str(url.include_query_params(v=etag))
+
+
+def document_to_read(doc: dict[str, Any], request: Request) -> UserRead:
+    """A `UserRead` straight from a stored document (as listed, secrets not fetched)."""
+    read = UserRead.model_validate({**doc, "id": doc["_id"]})
+    if avatar := doc.get("avatar"):
+        read.avatar_url = _avatar_url(request, doc["_id"], avatar["etag"])
+    return read
+
+
+def to_read(user: User, request: Request) -> UserRead:
+    """A `UserRead` whose `avatar_url` is absolute and changes with each new image."""
+    read = UserRead.model_validate(user)
+    if user.avatar is not None:
+        read.avatar_url = _avatar_url(request, user.id, user.avatar.etag)
+    return read
+
+
+def read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
+    """The user with its `ETag`, or 304 when the client's copy is current."""
+    etag = etag_of(user)
+    if none_match(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return json_response(to_read(user, request), headers={"ETag": etag})
+
+
+def created_response(request: Request, user: User) -> Response:
+    """The 201 of a registration, with the new user's `Location` and `ETag`."""
+    headers = {
+        "Location": str(request.url_for("get_user", user_id=str(user.id))),
+        "ETag": etag_of(user),
+    }
+    return json_response(to_read(user, request), status_code=201, headers=headers)
+
+
+# `accounts.registration.register` with everything but the id and the resume flag bound.
+Register = Callable[..., Awaitable[User]]
+
+
+async def registered_response(
+    request: Request, register: Register, user_id: PydanticObjectId | None, resumed: bool
+) -> Response:
+    """Run a registration (under the id an idempotency key fixed) and answer its 201."""
+    return created_response(request, await register(user_id=user_id, resumed=resumed))
+
+
+def page_response(page: Page, request: Request) -> Response:
+    """One page of users, the next page's URL in a `Link` header unless it is the last."""
+    headers = {}
+    if page.next_cursor is not None:
+        next_url = request.url.include_query_params(cursor=page.next_cursor)
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return json_response([document_to_read(doc, request) for doc in page.items], headers=headers)
+
+
+async def write_user(
+    caller: User,
+    user: User,
+    body: UserUpdate | UserReplace,
+    if_match: str | None,
+    users: UserService,
+    metrics: BusinessMetrics,
+    request: Request,
+    response: Response,
+) -> UserRead:
+    """What PUT and PATCH (on an id or on /me) share: who may send what, the ETag check,
+    the write, and the answer with the new `ETag`."""
+    check_admin_fields(caller, body.admin_fields_sent())
+    updated = await users.update_user(user, body, expected_version=expected_version(user, if_match))
+    if updated is not user:
+        metrics.users_updated.inc()
+    response.headers["ETag"] = etag_of(updated)
+    return to_read(updated, request)

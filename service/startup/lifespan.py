@@ -1,0 +1,133 @@
+"""Start-up and shut-down: connect to MongoDB, initialise Beanie, keep retrying if it is down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from pymongo.errors import PyMongoError
+
+from service.core.admission import build_gates
+from service.core.config import Settings
+from service.core.database import create_client, ping
+from service.mail.outbox import Outbox
+from service.models.storage import ModelStorage
+from service.observability.counters import BusinessMetrics
+from service.startup.builders import (
+    build_avatar_storage,
+    build_hasher,
+    build_image_decoder,
+    build_login_policy,
+    build_mail_sender,
+    build_serving,
+    build_token_codec,
+)
+from service.startup.documents import EXPIRING_MODELS, init_models
+from service.startup.purge import PurgePolicy, purge_periodically
+from service.startup.state import STATE_KEY, DatabaseState, State
+from service.users.cache import UserCache
+from service.users.service import UserService
+
+log = structlog.get_logger(__name__)
+
+_RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0)
+DATABASE_WATCH_INTERVAL_S = 10.0
+
+
+async def _initialise(db: DatabaseState) -> None:
+    attempt = 0
+    while True:
+        try:
+            await init_models(db.database)
+        except PyMongoError as exc:
+            delay = _RETRY_DELAYS_S[min(attempt, len(_RETRY_DELAYS_S) - 1)]
+            log.warning(
+                "database.init_failed",
+                error_type=type(exc).__name__,
+                error_code=getattr(exc, "code", None),
+                retry_in_s=delay,
+            )
+            attempt += 1
+            await asyncio.sleep(delay)
+        else:
+            db.initialised.set()
+            log.info("database.initialised", database=db.database.name)
+            return
+
+
+async def _watch_database(
+    db: DatabaseState, metrics: BusinessMetrics, interval_s: float, timeout_s: float
+) -> None:
+    # Keeps the `database_up` gauge current between probes, for dashboards and alerts.
+    gauge = metrics.database_up
+    while True:
+        try:
+            await ping(db.database, timeout_s)
+            gauge.set(1 if db.initialised.is_set() else 0)
+        except (PyMongoError, TimeoutError):
+            gauge.set(0)
+        await asyncio.sleep(interval_s)
+
+
+def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
+    """Return the lifespan context for an app built with these settings and counters."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, State]]:
+        client = create_client(settings)
+        db = DatabaseState(client=client, database=client[settings.mongodb_db])
+        # Try once in the foreground so a healthy start is ready at once; if MongoDB is
+        # down, keep serving (readiness says 503) and keep retrying in the background.
+        init_task = asyncio.create_task(_initialise(db))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.shield(init_task), settings.mongodb_timeout_ms / 1000 + 1
+            )
+        watch_task = asyncio.create_task(
+            _watch_database(
+                db, metrics, DATABASE_WATCH_INTERVAL_S, settings.health_timeout_ms / 1000
+            )
+        )
+        gates = build_gates(settings, metrics.admission_rejections)
+        tasks = [init_task, watch_task]
+        if settings.purge_interval_s > 0:
+            policy = PurgePolicy(settings.purge_interval_s, settings.purge_batch_size)
+            purge = purge_periodically(EXPIRING_MODELS, db.initialised, policy, metrics)
+            tasks.append(asyncio.create_task(purge))
+        outbox = Outbox(
+            build_mail_sender(settings), sent=metrics.mails_sent, failed=metrics.mails_failed
+        )
+        users = UserService(UserCache(settings.auth_cache_ttl_s))
+        tokens = build_token_codec(settings)
+        log.info("service.started", database_ready=db.initialised.is_set())
+        try:
+            yield {
+                STATE_KEY: State(
+                    settings=settings,
+                    db=db,
+                    metrics=metrics,
+                    users=users,
+                    hasher=build_hasher(settings, gates.hashing),
+                    tokens=tokens,
+                    login_policy=build_login_policy(settings),
+                    avatars=build_avatar_storage(settings, db.database),
+                    image_decoder=build_image_decoder(settings, gates.decoding),
+                    mail=outbox,
+                    serving=build_serving(settings, gates.inference),
+                    model_storage=ModelStorage(db.database),
+                )
+            }
+        finally:
+            await outbox.drain()
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await client.close()
+            log.info("service.stopped")
+
+    return lifespan
