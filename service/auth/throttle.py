@@ -24,15 +24,13 @@ import hashlib
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from service.auth.errors import LoginThrottled
 from service.auth.models import LoginFailures
 from service.core.clock import utc_now
+from service.core.windows import upsert_window
 
 
 def normalise_login(login: str) -> str:
@@ -57,23 +55,9 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 async def _upsert(
     key: str, update: dict[str, Any], window_s: int, now: datetime, **on_insert: object
 ) -> dict[str, Any]:
-    """Apply `update` to the key's counter, starting a new window when none is running."""
+    """Apply `update` to the key's login counter (see `core.windows`)."""
     collection = LoginFailures.get_pymongo_collection()
-    # A window that has passed but not yet been purged starts over.
-    await collection.delete_one({"key": key, "expires_at": {"$lte": now}})
-    expires_at = now + timedelta(seconds=window_s)
-    update = {**update, "$setOnInsert": {"expires_at": expires_at, **on_insert}}
-    try:
-        record = await collection.find_one_and_update(
-            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-    except DuplicateKeyError:
-        # Two first attempts raced to insert the counter; the other one did: count on it.
-        record = await collection.find_one_and_update(
-            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-    assert record is not None  # noqa: S101 - an upsert always returns the document
-    return dict(record)
+    return await upsert_window(collection, key, update, window_s, now, **on_insert)
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 import structlog
 from beanie import Document, Indexed
-from pymongo import ASCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, IndexModel
 
 from service.core.clock import utc_now
+from service.core.windows import upsert_window
 
 log = structlog.get_logger(__name__)
 
@@ -69,20 +69,7 @@ def client_key(client_ip: str) -> str:
 async def _draw(key: str, limit: int, window_s: int) -> bool:
     """Count one mail against `key`; True while the window's count is within `limit`."""
     collection = MailBudgetCounter.get_pymongo_collection()
-    now = utc_now()
-    # A window that has passed but not yet been purged starts over.
-    await collection.delete_one({"key": key, "expires_at": {"$lte": now}})
-    expires_at = now + timedelta(seconds=window_s)
-    update = {"$inc": {"sent": 1}, "$setOnInsert": {"expires_at": expires_at}}
-    try:
-        record = await collection.find_one_and_update(
-            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-    except DuplicateKeyError:  # two first mails raced to insert the counter: count on it
-        record = await collection.find_one_and_update(
-            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-    assert record is not None  # noqa: S101 - an upsert always returns the document
+    record = await upsert_window(collection, key, {"$inc": {"sent": 1}}, window_s, utc_now())
     return int(record["sent"]) <= limit
 
 

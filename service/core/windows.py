@@ -1,0 +1,39 @@
+"""Counters that live for a fixed window: one atomic upsert per hit, in MongoDB.
+
+Shared by every worker and replica. A window that has passed but not yet been purged
+(the TTL index is only a clean-up, and FerretDB has none) starts over; two first hits
+racing to insert the counter meet the unique key, and the loser counts on the winner's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+
+async def upsert_window(
+    collection: AsyncCollection[Any],
+    key: str,
+    update: dict[str, Any],
+    window_s: int,
+    now: datetime,
+    **on_insert: object,
+) -> dict[str, Any]:
+    """Apply `update` to `key`'s counter, starting a new window when none is running."""
+    await collection.delete_one({"key": key, "expires_at": {"$lte": now}})
+    expires_at = now + timedelta(seconds=window_s)
+    update = {**update, "$setOnInsert": {"expires_at": expires_at, **on_insert}}
+    try:
+        record = await collection.find_one_and_update(
+            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+        )
+    except DuplicateKeyError:
+        record = await collection.find_one_and_update(
+            {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+        )
+    assert record is not None  # noqa: S101 - an upsert always returns the document
+    return dict(record)
