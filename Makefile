@@ -69,10 +69,12 @@ create-admin: install ## create or promote an admin (ADMIN_PASSWORD, USERNAME, E
 	MONGODB_URL="$${MONGODB_URL:-$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))}" \
 		$(BIN)/python -m service create-admin --username "$(USERNAME)" --email "$(EMAIL)"
 
-# The rate-limit tests need a real Redis: installed here when missing and permitted, or
-# the run stops at once with one line saying why (rather than a dozen failing tests).
+# The rate-limit tests need a real Redis and the browser tests Debian's Chromium: each is
+# installed here when missing and permitted, or the run stops at once with one line
+# saying why (rather than a dozen failing tests).
 test: install tools $(TS_CLIENT)/node_modules/.installed ## run the test suite against a real database and Redis, with coverage (>= 90 %)
 	@$(BIN)/python scripts/localredis.py ensure
+	@$(BIN)/python scripts/browser.py ensure >/dev/null
 	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml
 
 # A long schemathesis session: FUZZ_EXAMPLES cases per operation and stateful scenarios

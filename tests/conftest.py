@@ -28,6 +28,7 @@ from service.main import create_app
 from service.observability.logging import configure_logging
 from service.startup.documents import init_models
 from tests import fuzz_stats
+from tests.browser import browser, browser_context  # noqa: F401  (fixtures)
 from tests.command_recorder import RECORDER, CommandRecorder
 from tests.factories import make_admin
 from tests.s3_server import BUCKET, TEST_CREDENTIALS, S3Server, create_bucket, running_s3
