@@ -25,6 +25,7 @@ COLLECTIONS = (
     "idempotency_keys",
     "account_tokens",
     "mail_budget",
+    "audit_events",
 )
 
 
@@ -45,6 +46,8 @@ def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
         return {**base, "key": f"{n:064x}", "sent": 1}
     if collection == "account_tokens":
         return {**base, "token_hash": f"{n:064x}", "purpose": "reset_password", "email": "a@b.c"}
+    if collection == "audit_events":
+        return {**base, "type": "login.succeeded", "user_id": ObjectId(), "at": expires_at}
     return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from beanie import Document
 
+from service.audit.models import AuditEvent
 from service.auth.models import AccountToken, LoginFailures, RefreshToken
 from service.core.database import MongoDatabase, bind_documents
 from service.idempotency.models import IdempotencyRecord
@@ -23,6 +24,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     IdempotencyRecord,
     ModelVersion,
     ModelHead,
+    AuditEvent,
 ]
 # Documents that carry an `expires_at` (and a TTL index on it; on FerretDB, the purge task).
 EXPIRING_MODELS: list[type[Document]] = [

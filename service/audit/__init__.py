@@ -1,0 +1,1 @@
+"""The audit trail: one append-only document per security event."""
