@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
 import time
@@ -15,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
+from service.core.tasks import stop
 from service.startup.documents import EXPIRING_MODELS
 from service.startup.purge import PurgePolicy, purge_expired, purge_periodically
 from tests.test_metrics import _sample
@@ -125,7 +125,5 @@ async def test_the_periodic_task_purges_and_stops_cleanly(
         assert await _counts(test_db) == dict.fromkeys(COLLECTIONS, (0, 1))
         assert not task.done()  # still running, waiting for its next pass
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
     assert task.cancelled()

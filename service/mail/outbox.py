@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import structlog
 from prometheus_client import Counter
 
+from service.core.tasks import raise_if_cancelled, stop
 from service.mail.sender import MailSender
 from service.mail.templates import Mail
 
@@ -45,6 +45,7 @@ class Outbox:
 
     async def _deliver(self, mail: Mail) -> None:
         for attempt in range(len(self._delays) + 1):
+            raise_if_cancelled()
             try:
                 await self._sender.send(mail)
             except Exception as exc:
@@ -72,6 +73,4 @@ class Outbox:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
         for task in pending:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop(task)

@@ -14,6 +14,7 @@ from pymongo.errors import PyMongoError
 from service.core.admission import build_gates
 from service.core.config import Settings
 from service.core.database import create_client, ping
+from service.core.tasks import raise_if_cancelled, stop
 from service.mail.outbox import Outbox
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
@@ -41,6 +42,7 @@ DATABASE_WATCH_INTERVAL_S = 10.0
 async def _initialise(db: DatabaseState) -> None:
     attempt = 0
     while True:
+        raise_if_cancelled()
         try:
             await init_models(db.database)
         except PyMongoError as exc:
@@ -65,6 +67,7 @@ async def _watch_database(
     # Keeps the `database_up` gauge current between probes, for dashboards and alerts.
     gauge = metrics.database_up
     while True:
+        raise_if_cancelled()
         try:
             await ping(db.database, timeout_s)
             gauge.set(1 if db.initialised.is_set() else 0)
@@ -124,9 +127,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
         finally:
             await outbox.drain()
             for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await stop(task)
             await client.close()
             log.info("service.stopped")
 

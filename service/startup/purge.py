@@ -17,6 +17,7 @@ from beanie import Document
 from pymongo.errors import PyMongoError
 
 from service.core.clock import utc_now
+from service.core.tasks import raise_if_cancelled
 from service.observability.counters import BusinessMetrics
 
 log = structlog.get_logger(__name__)
@@ -67,6 +68,7 @@ async def purge_periodically(
 ) -> None:
     """Run `purge_expired` every `policy.interval_s` seconds until cancelled."""
     while True:
+        raise_if_cancelled()
         await asyncio.sleep(policy.interval_s)
         if not initialised.is_set():  # the models are not bound while MongoDB is away
             continue
