@@ -35,7 +35,9 @@ router = APIRouter(route_class=ServiceRoute, include_in_schema=False)
 # What `service.auth` issues: URL-safe base64 (43 characters); anything else is no token.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _PASSWORD = TypeAdapter(Password)
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
+# The bounds the API enforces, shown on the form and checked by the browser as well.
+PASSWORD_MIN = int(_PASSWORD.json_schema()["minLength"])
+PASSWORD_MAX = int(_PASSWORD.json_schema()["maxLength"])
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 # A page form has three fields; a body with many more is no form of ours.
 MAX_FORM_FIELDS = 8
