@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.api import account, auth, avatars, health, index, models, users, well_known
+from service.api import account, auth, avatars, health, index, models, pages, users, well_known
 from service.api.contract import publish_contract
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
@@ -48,6 +48,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     models.router,
     health.router,
     index.router,
+    pages.router,
 )
 # The OpenAPI tags, in order: what each group of operations is for.
 OPENAPI_TAGS: list[dict[str, Any]] = [

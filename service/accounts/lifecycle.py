@@ -32,10 +32,16 @@ from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
 
+# The pages mailed links open (`service.api.pages`, or an external front end's own):
+# a GET shows a form and consumes nothing, so a mail scanner's prefetch uses up no link.
+VERIFY_EMAIL_PAGE = "/account/verify-email"
+RESET_PASSWORD_PAGE = "/account/reset-password"  # noqa: S105 - a path, not a secret
+
 
 @dataclass(frozen=True)
 class MailPolicy:
-    """Token lifetimes, the request throttle, the mail budget and where links point."""
+    """Token lifetimes, the request throttle, the mail budget and where links point
+    (`base_url`: ACCOUNT_LINKS_BASE_URL, else the service's own public URL)."""
 
     base_url: str
     verify_ttl: timedelta
@@ -47,7 +53,7 @@ class MailPolicy:
 
 
 def link(policy: MailPolicy, path: str, token: str) -> str:
-    """A link to one of the service's own pages: `PUBLIC_BASE_URL` (or the checked host)."""
+    """The mailed link to page `path` carrying `token`, under the policy's link base."""
     return f"{policy.base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
 
 
@@ -74,7 +80,7 @@ def _verification_mail(user: User, token: str, policy: MailPolicy) -> Mail:
         user.email,
         name=greeting_name(user.name, user.username),
         email=user.email,
-        link=link(policy, "/auth/verify", token),
+        link=link(policy, VERIFY_EMAIL_PAGE, token),
         minutes=int(policy.verify_ttl.total_seconds() // 60),
     )
 
@@ -117,6 +123,16 @@ async def verify(users: UserService, token: str) -> User:
     return user
 
 
+async def link_is_live(purpose: Purpose, token: str) -> bool:
+    """Whether a mailed link could still be redeemed, using nothing up: unused and
+    unexpired, or (a reset) claimed by a reset that a fault interrupted, which the same
+    new password finishes."""
+    if await one_time.find_unused(purpose, token) is not None:
+        return True
+    claimed = await one_time.claimed(purpose, token)
+    return claimed is not None and claimed.completed_at is None
+
+
 async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: MailPolicy) -> None:
     """Mail a reset link if `email` belongs to an active user; the same work either way."""
     email = email.lower()
@@ -131,7 +147,7 @@ async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: Ma
         "reset_password",
         email,
         name=greeting_name(active.name, active.username) if active else "",
-        link=link(policy, "/auth/reset-password", token),
+        link=link(policy, RESET_PASSWORD_PAGE, token),
         minutes=int(policy.reset_ttl.total_seconds() // 60),
     )
     if active is not None and allowed:

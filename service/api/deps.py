@@ -154,10 +154,13 @@ async def request_client_address(request: Request, settings: SettingsDep) -> str
 
 
 async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics) -> MailPolicy:
-    """Token lifetimes, mail budget and link base for this request: `PUBLIC_BASE_URL` when
-    set, else this request's host, which `ALLOWED_HOSTS` has checked (production needs one)."""
+    """Token lifetimes, mail budget and link base for this request: ACCOUNT_LINKS_BASE_URL
+    (an external front end) when set, else `PUBLIC_BASE_URL`, else this request's host,
+    which `ALLOWED_HOSTS` has checked (production needs one of the last two)."""
     return MailPolicy(
-        base_url=settings.public_base_url or str(request.base_url),
+        base_url=(
+            settings.account_links_base_url or settings.public_base_url or str(request.base_url)
+        ),
         verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
         reset_ttl=timedelta(seconds=settings.reset_token_ttl_s),
         max_per_window=settings.account_mail_max_per_window,

@@ -80,7 +80,7 @@ async def test_a_stored_name_with_crlf_and_a_link_never_reaches_a_mail(
         assert "evil.example" not in part
         assert "SECURITY ALERT" not in part
         assert _links(part)
-        assert all(link.startswith("http://testserver/auth/") for link in _links(part))
+        assert all(link.startswith("http://testserver/account/") for link in _links(part))
 
 
 async def test_a_stored_name_on_several_lines_is_greeted_on_one(
@@ -115,4 +115,4 @@ async def test_mail_links_point_to_the_public_base_url_whatever_the_host_header(
         for part in (text_of(message), html_of(message)):
             assert "evil.example" not in part
             assert _links(part)
-            assert all(link.startswith(f"{base}/auth/") for link in _links(part))
+            assert all(link.startswith(f"{base}/account/") for link in _links(part))

@@ -79,5 +79,5 @@ async def test_development_without_smtp_logs_the_link(
         json.loads(line) for line in log_output.getvalue().splitlines() if '"mail.logged"' in line
     ]
     assert logged[0]["to"] == payload["email"]
-    assert "/auth/verify?token=" in logged[0]["body"]
+    assert "/account/verify-email?token=" in logged[0]["body"]
     assert logged[0]["level"] == "info"

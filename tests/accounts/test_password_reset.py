@@ -32,8 +32,8 @@ async def test_reset_by_mail_sets_the_password_and_ends_every_session(
     old = await login(client, user["username"])
     message_token = await _reset_mail(client, mailbox, user["email"])
     message = await mailbox.wait_for(user["email"], "Reset your password")
-    assert "http://testserver/auth/reset-password?token=" in text_of(message)
-    assert "/auth/reset-password?token=" in html_of(message)
+    assert "http://testserver/account/reset-password?token=" in text_of(message)
+    assert "/account/reset-password?token=" in html_of(message)
 
     response = await client.post(
         "/auth/reset-password", json={"token": message_token, "new_password": NEW_PASSWORD}
