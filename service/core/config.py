@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from service.core.development import with_development_defaults
+from service.core.invitation_settings import InvitationSettings
 from service.core.limits import parse_limit
 from service.core.origins import parse_origin
 from service.core.setting_types import Environment, GateSlots, GateWaitS
@@ -21,7 +22,7 @@ DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # 
 HMAC_SECRET_MIN_BYTES = 32
 
 
-class Settings(TokenSettings):
+class Settings(TokenSettings, InvitationSettings):
     """Every knob of the service; each maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(
