@@ -16,11 +16,13 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from beanie import PydanticObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from service.auth.security import PasswordHasher
@@ -29,6 +31,8 @@ from service.core.config import Settings
 from service.main import create_app
 from service.observability.logging import configure_logging
 from service.startup.documents import init_models
+from service.users.schemas import UserCreate
+from service.users.usernames import username_skeleton
 from tests.factories import DEFAULT_PASSWORD, login, user_payload, user_session
 from tests.races import race
 from tests.secret_scan import SecretLedger, Tee
@@ -248,3 +252,30 @@ async def test_a_claim_removed_before_its_hash_is_stored_stores_nothing(
     assert response.status_code == 503, response.text
     assert response.json()["type"].endswith("registration-interrupted")
     assert await test_db["users"].count_documents({"username": "expired"}) == 0
+
+
+async def test_a_retry_under_the_same_id_takes_over_an_abandoned_claim(
+    started_app: LifespanManager, test_db: AsyncDatabase[dict[str, Any]], hashes: list[str]
+) -> None:
+    # An idempotent registration fixes the user's id; an earlier attempt whose worker died
+    # mid-hash left its claim under that id. The retry replaces it and finishes.
+    state = started_app._state["app"]
+    data = UserCreate.model_validate(user_payload(username="resumed"))
+    user_id = PydanticObjectId()
+    abandoned = {
+        "_id": user_id,
+        "username": "resumed",
+        "username_skeleton": username_skeleton("resumed"),
+        "email": data.email,
+        "password_hash": "!abandoned-claim-marker",
+        "expires_at": datetime.now(UTC) + timedelta(minutes=5),
+    }
+    await test_db["users"].insert_one(abandoned)
+    user = await state.users.create_user(data, state.hasher, user_id=user_id)
+    assert user.id == user_id
+    assert user.expires_at is None
+    assert len(hashes) == 1
+    stored = await test_db["users"].find_one({"_id": user_id})
+    assert stored is not None
+    assert stored.get("expires_at") is None
+    assert await state.hasher.verify(DEFAULT_PASSWORD, stored["password_hash"])
