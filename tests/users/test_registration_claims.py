@@ -4,107 +4,32 @@ Losers of a race are refused before they queue for a hashing slot, so one contes
 costs one hash however many ask for it; a claim is never a user anyone can see or log in
 as, and a registration that fails or is cancelled after its claim leaves nothing behind.
 
-Hashes are counted by wrapping `PasswordHasher.hash` (the class every app's hasher is),
-which still hashes for real under the app's admission gate.
+Hashes are counted, and held, by the fixtures of `tests.users.hashing`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
-import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from asgi_lifespan import LifespanManager
 from beanie import PydanticObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from service.auth.security import PasswordHasher
-from service.core.admission import AdmissionGate
 from service.core.config import Settings
-from service.main import create_app
-from service.observability.logging import configure_logging
-from service.startup.documents import init_models
 from service.users.schemas import UserCreate
 from service.users.usernames import username_skeleton
 from tests.factories import DEFAULT_PASSWORD, login, user_payload, user_session
 from tests.races import race
-from tests.secret_scan import SecretLedger, Tee
+from tests.secret_scan import SecretLedger
+from tests.users.hashing import busy_worker, slot_taken
 
 PARALLEL = 20
-
-
-@pytest.fixture
-def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Counts every password hash any app in this process computes (one entry each)."""
-    calls: list[str] = []
-    original = PasswordHasher.hash
-
-    async def counted(self: PasswordHasher, password: str) -> str:
-        calls.append("hash")
-        return await original(self, password)
-
-    monkeypatch.setattr(PasswordHasher, "hash", counted)
-    return calls
-
-
-@pytest.fixture
-def held_hash(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
-    """Every hash waits until the second event is set; the first says one has started."""
-    started, release = asyncio.Event(), asyncio.Event()
-    original = PasswordHasher.hash
-
-    async def held(self: PasswordHasher, password: str) -> str:
-        started.set()
-        await release.wait()
-        return await original(self, password)
-
-    monkeypatch.setattr(PasswordHasher, "hash", held)
-    return started, release
-
-
-@contextlib.asynccontextmanager
-async def _busy_worker(
-    settings: Settings, suite: LifespanManager, ledger: SecretLedger
-) -> AsyncIterator[tuple[httpx.AsyncClient, AdmissionGate]]:
-    """An app on the suite's database with one hashing slot and a 50 ms wait for it, as a
-    loaded worker has (a long queue for the slot); and that app's hashing gate."""
-    app = create_app(settings.model_copy(update={"hash_concurrency": 1, "hash_max_wait_s": 0.05}))
-    configure_logging(settings.log_level, settings.log_format, stream=Tee(sys.stdout, ledger.log))
-    try:
-        async with LifespanManager(app) as manager:
-            gate = manager._state["app"].hasher.gate
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://testserver", event_hooks=ledger.hooks()
-            ) as client:
-                yield client, gate
-    finally:
-        await init_models(suite._state["app"].db.database)
-
-
-@contextlib.asynccontextmanager
-async def _slot_taken(gate: AdmissionGate) -> AsyncIterator[None]:
-    """Hold the gate's one slot until the block ends (entered: a barrier, not a sleep)."""
-    entered, leave = threading.Event(), threading.Event()
-
-    def occupy() -> None:
-        entered.set()
-        leave.wait()
-
-    holder = asyncio.create_task(gate.run_sync(occupy))
-    await asyncio.to_thread(entered.wait)
-    try:
-        yield
-    finally:
-        leave.set()
-        await holder
 
 
 async def _contested(
@@ -114,7 +39,7 @@ async def _contested(
     return sorted(counts.elements()), responses
 
 
-async def test_twenty_registrations_of_one_username_hash_once_on_a_busy_worker(
+async def test_twenty_registrations_of_one_username_hash_once_on_abusy_worker(
     settings: Settings,
     started_app: LifespanManager,
     ledger: SecretLedger,
@@ -123,7 +48,7 @@ async def test_twenty_registrations_of_one_username_hash_once_on_a_busy_worker(
 ) -> None:
     # Had each of the twenty queued for the one hashing slot before the index refused
     # it, most would wait longer than 50 ms and answer 503.
-    async with _busy_worker(settings, started_app, ledger) as (app, _):
+    async with busy_worker(settings, started_app, ledger) as (app, _):
         statuses, responses = await _contested(app, lambda i: user_payload(username="contested"))
     assert statuses == [201] + [409] * (PARALLEL - 1), statuses
     for response in responses:
@@ -196,8 +121,8 @@ async def test_a_hash_refused_after_the_claim_leaves_no_user(
     test_db: AsyncDatabase[dict[str, Any]],
 ) -> None:
     payload = user_payload(username="unlucky", email="unlucky@example.com")
-    async with _busy_worker(settings, started_app, ledger) as (app, gate):
-        async with _slot_taken(gate):
+    async with busy_worker(settings, started_app, ledger) as (app, gate):
+        async with slot_taken(gate):
             refused = await app.post("/users", json=payload)
         assert refused.status_code == 503, refused.text
         assert refused.headers["content-type"] == "application/problem+json"
