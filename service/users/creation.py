@@ -116,13 +116,13 @@ async def _finish(user: User, password: str, hasher: PasswordHashing) -> User:
     except BaseException:
         await _shielded(_drop_claim(user.id, claimed_until))
         raise
-    if stored is None:  # the claim was removed meanwhile (a retry took the id over)
+    if stored is None:  # the claim is gone: expired and purged, or taken over by a retry
         raise RegistrationInterrupted
     finished: User = User.model_validate(stored)
     return finished
 
 
-async def drop_claim_under(user_id: PydanticObjectId) -> bool:
+async def _drop_claim_under(user_id: PydanticObjectId) -> bool:
     """Delete an unfinished claim stored under `user_id` (left by an earlier attempt of
     the same idempotent request); tell whether there was one."""
     result = await User.get_pymongo_collection().delete_one(
@@ -146,7 +146,7 @@ async def create(
             raise
         if (earlier := await lookup.find_user(user_id)) is not None:
             return earlier
-        if not await drop_claim_under(user_id):
+        if not await _drop_claim_under(user_id):
             raise
         user = await _insert(data, user_id)
     if data.password is not None:
