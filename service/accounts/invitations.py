@@ -12,6 +12,8 @@ from __future__ import annotations
 import structlog
 
 from service.accounts.lifecycle import MailPolicy, link, within_budget
+from service.audit import trail
+from service.audit.models import AuditClient, AuditEventType
 from service.auth import one_time
 from service.auth.one_time import Purpose
 from service.mail.outbox import Outbox
@@ -24,8 +26,11 @@ log = structlog.get_logger(__name__)
 SET_PASSWORD_PAGE = "/account/reset-password"  # noqa: S105 - a path, not a password
 
 
-async def send_invitation(user: User, client_ip: str, outbox: Outbox, policy: MailPolicy) -> None:
-    """Mail `user` a link to choose their first password, within the mail budget."""
+async def send_invitation(
+    user: User, admin: User | None, client_ip: str, outbox: Outbox, policy: MailPolicy
+) -> None:
+    """Mail `user` a link to choose their first password, within the mail budget, and
+    record in the audit trail which admin invited them."""
     token = await one_time.issue(Purpose.RESET_PASSWORD, user.id, user.email, policy.invite_ttl)
     mail = render(
         "invitation",
@@ -38,4 +43,11 @@ async def send_invitation(user: User, client_ip: str, outbox: Outbox, policy: Ma
     sent = await within_budget(mail.kind, mail.to, client_ip, policy)
     if sent:
         outbox.post(mail)
+    await trail.record(
+        AuditEventType.ACCOUNT_INVITED,
+        user_id=user.id,
+        actor_id=admin.id if admin else None,
+        client=AuditClient(address=client_ip),
+        detail={"mailed": sent},
+    )
     log.info("user.invited", user_id=str(user.id), mailed=sent)

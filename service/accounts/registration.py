@@ -56,6 +56,7 @@ async def register(
     mail: Outbox,
     mail_policy: MailPolicy,
     client: str,
+    caller: User | None = None,
 ) -> User:
     """Create the user (under `user_id` when an idempotency key fixed one), store its avatar
     when one is sent, and mail the verification link (without a password: the invitation
@@ -78,7 +79,7 @@ async def register(
     metrics.users_created.inc()
     # Sent in the background: the 201 does not wait for the mail server.
     if data.password is None:
-        await invitations.send_invitation(user, client, mail, mail_policy)
+        await invitations.send_invitation(user, caller, client, mail, mail_policy)
     else:
         await lifecycle.send_verification(user, client, mail, mail_policy)
     if avatar is not None and image is not None:

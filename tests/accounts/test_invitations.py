@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import httpx
+from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.avatars import images
@@ -53,6 +54,13 @@ async def test_an_admin_creates_a_user_from_name_email_and_avatar_who_sets_a_pas
     assert user["name"] == "Grace Hopper"
     assert user["is_verified"] is False
     assert (await admin_client.get(user["avatar_url"])).status_code == 200
+    # The audit trail names the admin who created the account.
+    event = await test_db["audit_events"].find_one({"user_id": ObjectId(user["id"])})
+    assert event is not None
+    assert event["type"] == "account.invited"
+    actor = await test_db["users"].find_one({"_id": event["actor_id"]})
+    assert actor is not None
+    assert actor["role"] == "admin"
 
     message = await mailbox.wait_for(email, SUBJECT)
     assert "http://testserver/account/reset-password?token=" in text_of(message)
