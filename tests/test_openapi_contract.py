@@ -15,8 +15,12 @@ async def _document(client: httpx.AsyncClient) -> dict[str, Any]:
     return document
 
 
-def _json_example(operation: dict[str, Any]) -> dict[str, Any]:
-    example: dict[str, Any] = operation["requestBody"]["content"]["application/json"]["example"]
+def _json_example(operation: dict[str, Any], name: str = "registration") -> dict[str, Any]:
+    """The JSON body example (the one called `name` where there are several)."""
+    media = operation["requestBody"]["content"]["application/json"]
+    example: dict[str, Any] = (
+        media["examples"][name]["value"] if "examples" in media else media["example"]
+    )
     return example
 
 
@@ -52,7 +56,13 @@ async def test_swagger_examples_are_accepted_and_harmless(
     transport = httpx.ASGITransport(app=started_app.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as swagger:
         created = await swagger.post("/users", json=create_example)
+        # The invitation example is an admin's: anonymous, it lacks username and password.
+        invitation = _json_example(users, "invitation")
+        assert not {"role", "is_active", "password"} & set(invitation)
+        refused = await swagger.post("/users", json=invitation)
     assert created.status_code == 201, created.text
+    assert refused.status_code == 422, refused.text
+    assert {e["loc"][-1] for e in refused.json()["errors"]} == {"username", "password"}
 
     patch = document["paths"]["/users/me"]["patch"]["requestBody"]["content"]
     for media_type in ("application/json", "application/merge-patch+json"):
@@ -66,6 +76,10 @@ async def test_swagger_examples_are_accepted_and_harmless(
     assert updated.status_code == 200, updated.text
     assert updated.json()["role"] == "admin"
     assert updated.json()["id"] == admin["id"]
+    # ...and the invitation example, sent by an admin, creates the invited user.
+    invited = await client.post("/users", json=_json_example(users, "invitation"))
+    assert invited.status_code == 201, invited.text
+    assert invited.json()["email"] == _json_example(users, "invitation")["email"]
 
 
 async def test_no_request_documents_content_type_as_a_parameter(

@@ -1,4 +1,5 @@
-"""Expired refresh tokens, login-failure windows and idempotency records are deleted."""
+"""Expired refresh tokens, login-failure windows, idempotency records and abandoned
+registration claims are deleted; finished users never are."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from service.core.tasks import stop
 from service.startup.documents import EXPIRING_MODELS
 from service.startup.purge import PurgePolicy, purge_expired, purge_periodically
+from service.users.usernames import username_skeleton
 from tests.test_metrics import _sample
 
 COLLECTIONS = (
@@ -26,6 +28,7 @@ COLLECTIONS = (
     "account_tokens",
     "mail_budget",
     "audit_events",
+    "users",  # claims of registrations whose worker died (`service.users.creation`)
 )
 
 
@@ -46,6 +49,15 @@ def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
         return {**base, "key": f"{n:064x}", "sent": 1}
     if collection == "account_tokens":
         return {**base, "token_hash": f"{n:064x}", "purpose": "reset_password", "email": "a@b.c"}
+    if collection == "users":
+        name = f"claim{n:05d}"
+        return {
+            **base,
+            "username": name,
+            "username_skeleton": username_skeleton(name),
+            "email": f"{name}@example.com",
+            "password_hash": "!unusable",
+        }
     if collection == "audit_events":
         return {**base, "type": "login.succeeded", "user_id": ObjectId(), "at": expires_at}
     return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
@@ -79,6 +91,11 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
     log_output: io.StringIO,
 ) -> None:
     await _seed(test_db, expired=5, live=2)
+    # A finished user carries no `expires_at` (shaped as stored, not sent through the API,
+    # whose mails would add budget counters and tokens to the counts).
+    claim = _document("users", 99, datetime.now(UTC))
+    finished = {field: value for field, value in claim.items() if field != "expires_at"}
+    await test_db["users"].insert_one(finished)
     before = (await client.get("/metrics")).text
 
     first = await purge_expired(EXPIRING_MODELS, 3, started_app._state["app"].metrics)
@@ -103,6 +120,7 @@ async def test_one_pass_deletes_expired_documents_in_bounded_batches(
         0,
     ]  # one event per pass, with counts
     assert runs[0]["deleted"] == dict.fromkeys(COLLECTIONS, 3)
+    assert await test_db["users"].count_documents({"_id": finished["_id"]}) == 1
 
 
 async def test_the_periodic_task_purges_and_stops_cleanly(

@@ -46,6 +46,7 @@ class MailPolicy:
     base_url: str
     verify_ttl: timedelta
     reset_ttl: timedelta
+    invite_ttl: timedelta
     max_per_window: int
     window_s: int
     budget: MailBudget

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from beanie import PydanticObjectId
 
-from service.accounts import lifecycle
+from service.accounts import invitations, lifecycle
 from service.accounts.avatar_uploads import check_upload, store_upload
 from service.accounts.lifecycle import MailPolicy
 from service.auth.security import PasswordHasher
@@ -15,18 +15,31 @@ from service.core.errors import Forbidden
 from service.mail.outbox import Outbox
 from service.observability.counters import BusinessMetrics
 from service.users import lookup
+from service.users.errors import RegistrationIncomplete
 from service.users.models import User
-from service.users.permissions import check_admin_fields, is_admin
+from service.users.permissions import check_admin_fields, is_admin, require_admin
 from service.users.schemas import UserCreate
 from service.users.service import UserService
 
 
 def check_may_register(data: UserCreate, caller: User | None, registration_open: bool) -> None:
-    """Refuse a registration while registration is closed (but to admins), and admin-only
-    fields from anyone but an admin."""
+    """Refuse a registration while registration is closed (but to admins), admin-only
+    fields from anyone but an admin, and a body without username or password from anyone
+    but an admin: 422 naming the missing fields for an anonymous caller (a registration
+    form left incomplete), 403 for a signed-in one (leaving them out is an admin's
+    invitation)."""
     if not registration_open and not is_admin(caller):
         raise Forbidden("Registration is closed.")
     check_admin_fields(caller, data.admin_fields_sent())
+    missing = data.missing_credentials()
+    if missing and caller is None:
+        raise RegistrationIncomplete(missing)
+    if missing:
+        require_admin(
+            caller,
+            f"Only an admin may create a user without {' or '.join(missing)}; send "
+            f"{' and '.join(missing)} to register.",
+        )
 
 
 async def register(
@@ -43,9 +56,11 @@ async def register(
     mail: Outbox,
     mail_policy: MailPolicy,
     client: str,
+    caller: User | None = None,
 ) -> User:
     """Create the user (under `user_id` when an idempotency key fixed one), store its avatar
-    when one is sent, and mail the verification link; the registered user.
+    when one is sent, and mail the verification link (without a password: the invitation
+    to choose one); the registered user.
 
     A resumed key whose user exists was created by the attempt that failed: that user is
     the answer, without hashing the password again.
@@ -63,7 +78,10 @@ async def register(
     user = await users.create_user(data, hasher, user_id=user_id)
     metrics.users_created.inc()
     # Sent in the background: the 201 does not wait for the mail server.
-    await lifecycle.send_verification(user, client, mail, mail_policy)
+    if data.password is None:
+        await invitations.send_invitation(user, caller, client, mail, mail_policy)
+    else:
+        await lifecycle.send_verification(user, client, mail, mail_policy)
     if avatar is not None and image is not None:
         user = await store_upload(users, user, image, len(avatar), storage, metrics)
     return user

@@ -163,6 +163,7 @@ async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics)
         ),
         verify_ttl=timedelta(seconds=settings.verify_token_ttl_s),
         reset_ttl=timedelta(seconds=settings.reset_token_ttl_s),
+        invite_ttl=timedelta(seconds=settings.invitation_token_ttl_s),
         max_per_window=settings.account_mail_max_per_window,
         window_s=settings.login_window_s,
         budget=MailBudget(

@@ -16,7 +16,13 @@ from service.core.timestamps import QueryBool, UtcDateTime
 from service.http.media_types import IMAGE_MEDIA_TYPES, media_type
 from service.http.routing import JSON_MEDIA_TYPES
 from service.users.models import Role
-from service.users.schemas import ADMIN_ONLY_FIELDS, CREATE_EXAMPLE, ListQuery, UserCreate
+from service.users.schemas import (
+    ADMIN_ONLY_FIELDS,
+    CREATE_EXAMPLE,
+    INVITATION_EXAMPLE,
+    ListQuery,
+    UserCreate,
+)
 
 
 async def list_query(
@@ -97,7 +103,13 @@ CREATE_USER_BODY: dict[str, Any] = {
         "content": {
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/UserCreate"},
-                "example": CREATE_EXAMPLE,
+                "examples": {
+                    "registration": {"summary": "Register (anyone)", "value": CREATE_EXAMPLE},
+                    "invitation": {
+                        "summary": "Invite: an admin creates a user without a password",
+                        "value": INVITATION_EXAMPLE,
+                    },
+                },
             },
             "multipart/form-data": {
                 "schema": _registration_form_schema(),

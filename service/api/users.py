@@ -138,7 +138,7 @@ async def create_user(
     check_may_register(data, caller, settings.registration_open)
     action = functools.partial(
         register, data, avatar, users=users, hasher=hasher, decoder=decoder, storage=storage,
-        metrics=metrics, mail=mail, mail_policy=mail_policy, client=client,
+        metrics=metrics, mail=mail, mail_policy=mail_policy, client=client, caller=caller,
     )  # fmt: skip
     return await idempotent.respond(
         operation="users.create",

@@ -34,6 +34,7 @@ class AuditEventType(StrEnum):
     ACTIVE_CHANGED = "active.changed"
     SESSION_ENDED = "session.ended"
     KEY_ROTATED = "key.rotated"
+    ACCOUNT_INVITED = "account.invited"  # an admin created it without a password
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 
 from service.auth.keys import KeySet
 from service.core.admission import AdmissionGate
+from service.core.types import is_usable_password_hash
 
 REFRESH_TOKEN_BYTES = 32
 VERIFIED_TOKENS_KEPT = 4096
@@ -67,16 +68,22 @@ class PasswordHasher:
         return await self._run(self._hash.hash, password)
 
     async def verify(self, password: str, password_hash: str) -> bool:
-        """Tell whether `password` matches `password_hash`."""
+        """Tell whether `password` matches `password_hash` (never an unusable one)."""
+        if not is_usable_password_hash(password_hash):
+            await self.burn(password)  # the same cost: no telling such accounts apart
+            return False
         return await self._run(self._hash.verify, password, password_hash)
 
     async def verify_and_update(self, password: str, password_hash: str) -> tuple[bool, str | None]:
         """Verify; when valid but hashed with outdated parameters, also return a new hash."""
+        if not is_usable_password_hash(password_hash):
+            await self.burn(password)
+            return False, None
         return await self._run(self._hash.verify_and_update, password, password_hash)
 
     async def burn(self, password: str) -> None:
         """Spend the time of one verification, for logins that name no user."""
-        await self.verify(password, self._dummy_hash)
+        await self._run(self._hash.verify, password, self._dummy_hash)
 
 
 class InvalidToken(Exception):

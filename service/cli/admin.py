@@ -24,7 +24,7 @@ async def create_or_promote_admin(
     service, whose caller caches expire within their TTL).
     """
     users = users or UserService(UserCache())
-    existing = await lookup.find_by_username(data.username)
+    existing = await lookup.find_by_username(data.username) if data.username else None
     if existing is not None:
         promotion = UserUpdate(role=Role.ADMIN, is_active=True)
         promoted = await users.update_user(existing, promotion, expected_version=None)

@@ -1,10 +1,11 @@
-"""Where mailed account links point: the service's own pages or an external front end."""
+"""Mailed account links: where they point (the service's own pages or an external front
+end) and how long an invitation link lives."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
 
@@ -29,6 +30,9 @@ class AccountLinkSettings(BaseSettings):
     """
 
     account_links_base_url: str | None = None
+    # Longer than a reset link's: the invitee did not ask for the mail and may open it days
+    # later. Redeeming it is a password reset (single use, ends with a verified address).
+    invitation_token_ttl_s: int = Field(default=7 * 86_400, ge=3600, le=30 * 86_400)
 
     @field_validator("account_links_base_url", mode="before")
     @classmethod

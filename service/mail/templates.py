@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 # Mail kinds: the template names, the `kind` of log events and the metrics label.
-MAIL_KINDS = ("verify_email", "reset_password", "password_changed")
+MAIL_KINDS = ("verify_email", "reset_password", "password_changed", "invitation")
 
 # Autoescape in HTML only (a name like `<b>Ada</b>` must not become markup); StrictUndefined
 # so a template that names a missing value fails loudly instead of mailing a blank link.
@@ -42,6 +42,7 @@ SUBJECTS = {
     "verify_email": "Confirm your email address",
     "reset_password": "Reset your password",
     "password_changed": "Your password was changed",
+    "invitation": "Choose a password for your new account",
 }
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from service.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from service.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidParameter,
+    NotFound,
+    PreconditionFailed,
+    ServiceError,
+)
 
 
 class UserNotFound(NotFound):
@@ -58,3 +65,31 @@ class AdminOnly(Forbidden):
     """Only an admin may do this."""
 
     slug = "admin-only"
+
+
+class RegistrationInterrupted(ServiceError):
+    """A registration's claim on its username and email was gone before it finished."""
+
+    status, slug, title = 503, "registration-interrupted", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The registration was interrupted and nothing was stored; send it again.",
+            headers={"Retry-After": "1"},
+        )
+
+
+class RegistrationIncomplete(InvalidParameter):
+    """A registration by anyone but an admin lacks its username or password."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            ["body", missing[0]],
+            f"Registration needs {' and '.join(missing)}; only an admin may leave them out "
+            "(the user then gets an invitation mail to choose a password).",
+            "missing",
+        )
+        self.errors = [
+            {"loc": ["body", field], "msg": "Field required", "type": "missing"}
+            for field in missing
+        ]

@@ -9,6 +9,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
+from service.users.lookup import FINISHED
 from service.users.models import User
 from service.users.schemas import ListQuery, public_projection
 
@@ -32,7 +33,7 @@ def _prefix(value: str) -> dict[str, str]:
 
 def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> dict[str, Any]:
     """Translate list parameters into one MongoDB filter."""
-    clauses: list[dict[str, Any]] = []
+    clauses: list[dict[str, Any]] = [FINISHED]
     if query.username is not None:
         clauses.append({"username": query.username.lower()})
     if query.email is not None:
@@ -50,8 +51,6 @@ def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) 
         clauses.append({"created_at": {"$lt": query.created_before}})
     if cursor is not None:
         clauses.append(after_cursor_filter(cursor, sort))
-    if not clauses:
-        return {}
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 

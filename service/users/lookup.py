@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo import ASCENDING
@@ -11,15 +12,22 @@ from service.users.conflicts import taken_username_filter
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
 from service.users.models import User
 
+# Every read adds this: a registration's claim (`creation`) is not a user until finished.
+# A user stored before claims existed lacks `expires_at`, which `None` matches as well.
+FINISHED: dict[str, Any] = {"expires_at": None}
 
-async def check_available(username: str, email: str) -> None:
-    """Refuse a username or email already taken, before any costly work is done for it.
+
+async def check_available(username: str | None, email: str) -> None:
+    """Refuse a username or email already taken (or claimed), before any costly work is
+    done for it; `None`: the username will be derived from what is free.
 
     A cheap early answer only: the unique indexes still decide at insert time, so two
     registrations racing past this check still end in one 201 and one 409.
     """
     collection = User.get_pymongo_collection()
-    if await collection.find_one(taken_username_filter(username), {"_id": 1}) is not None:
+    if username is not None and await collection.find_one(
+        taken_username_filter(username), {"_id": 1}
+    ):
         raise UsernameTaken
     if await collection.find_one({"email": email}, {"_id": 1}) is not None:
         raise EmailTaken
@@ -31,7 +39,7 @@ async def find_user(user_id: PydanticObjectId) -> User | None:
     A plain `find_one` and one validation: Beanie's `get` costs about 120 µs more CPU
     per call (query building and lazy parsing), and this lookup runs on every request.
     """
-    doc = await User.get_pymongo_collection().find_one({"_id": user_id})
+    doc = await User.get_pymongo_collection().find_one({"_id": user_id, **FINISHED})
     return None if doc is None else User.model_validate(doc)
 
 
@@ -45,13 +53,13 @@ async def get_user(user_id: PydanticObjectId) -> User:
 
 async def find_by_username(username: str) -> User | None:
     """The user with this (normalised) username, or None."""
-    doc = await User.get_pymongo_collection().find_one({"username": username})
+    doc = await User.get_pymongo_collection().find_one({"username": username, **FINISHED})
     return None if doc is None else User.model_validate(doc)
 
 
 async def find_by_email(email: str) -> User | None:
     """The user with this (lower-case) email, or None."""
-    doc = await User.get_pymongo_collection().find_one({"email": email.lower()})
+    doc = await User.get_pymongo_collection().find_one({"email": email.lower(), **FINISHED})
     return None if doc is None else User.model_validate(doc)
 
 

@@ -56,6 +56,10 @@ class User(Document):
     token_version: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+    # Set only on a registration that holds its username and email but has not stored its
+    # password hash yet (`service.users.creation`): every read treats it as absent. A claim
+    # whose worker died is deleted after this time, by the TTL index (on FerretDB the purge).
+    expires_at: datetime | None = None
 
     class Settings:
         name = "users"
@@ -64,4 +68,11 @@ class User(Document):
             # Keyset pagination walks (sort key, _id): one compound index per sort key.
             IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created_at_id"),
             IndexModel([("username", ASCENDING), ("_id", ASCENDING)], name="username_id"),
+            # Partial: only claims are in it, so no query for finished users picks it.
+            IndexModel(
+                [("expires_at", ASCENDING)],
+                name="expires_at_ttl",
+                expireAfterSeconds=0,
+                partialFilterExpression={"expires_at": {"$type": "date"}},
+            ),
         ]

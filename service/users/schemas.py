@@ -56,6 +56,9 @@ CREATE_EXAMPLE: JsonDict = {
     "password": "correct-horse-battery",
     "name": "Ada Lovelace",
 }
+# An admin's invitation: no password (the user chooses one from the mailed link) and no
+# username (derived from the email, `ada`, or the first free one after it).
+INVITATION_EXAMPLE: JsonDict = {"name": "Grace Hopper", "email": "grace@example.com"}
 REPLACE_EXAMPLE: JsonDict = {
     "username": "ada.lovelace",
     "email": "ada@example.com",
@@ -64,15 +67,41 @@ REPLACE_EXAMPLE: JsonDict = {
 UPDATE_EXAMPLE: JsonDict = {"name": "Ada King"}
 
 
+CREATE_RULES = (
+    " Anyone registering sends `username` and `password`; an admin may leave out either: "
+    "without `username` one is derived from the email (or the name), with a number "
+    "appended when taken; without `password` the user is created with none usable and "
+    "mailed an invitation link to choose one."
+)
+
+
 class UserCreate(_AdminFields):
     """Registration: the new user's identity and password (`role`/`is_active`: admins)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [CREATE_EXAMPLE]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [CREATE_EXAMPLE, INVITATION_EXAMPLE],
+            "description": "A new user." + CREATE_RULES,
+        }
+    )
 
-    username: Username
+    # Optional in the schema, required by the rules above (`missing_credentials`).
+    username: Username | None = Field(default=None, json_schema_extra=not_nullable)
     email: Email
-    password: Password
+    password: Password | None = Field(default=None, json_schema_extra=not_nullable)
     name: DisplayName | None = None
+
+    @field_validator("username", "password")
+    @classmethod
+    def _credentials_not_null(cls, value: str | None) -> str:
+        # Only runs for members the client sent: leaving one out is the way to omit it.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    def missing_credentials(self) -> list[str]:
+        """The members only an admin may leave out that this body leaves out."""
+        return [field for field in ("username", "password") if getattr(self, field) is None]
 
 
 class UserReplace(_AdminFields):

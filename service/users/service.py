@@ -14,16 +14,16 @@ import structlog
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import OperationFailure
 
 from service.core.clock import utc_now
 from service.core.types import PasswordHashing
-from service.users import lookup
+from service.users import creation, lookup
 from service.users.cache import UserCache
-from service.users.changes import DerivedFields, client_changes, derived_fields, search_fields
+from service.users.changes import DerivedFields, client_changes, derived_fields
 from service.users.conflicts import duplicate_field, is_unique_violation
 from service.users.credentials import CredentialWrites
-from service.users.models import AvatarInfo, Role, User
+from service.users.models import AvatarInfo, User
 from service.users.schemas import UserCreate, UserReplace, UserUpdate
 from service.users.usernames import username_skeleton
 
@@ -75,30 +75,14 @@ class UserService(CredentialWrites):
         *,
         user_id: PydanticObjectId | None = None,
     ) -> User:
-        """Store a new user; the database's unique indexes decide duplicates, atomically.
+        """Store a new user; the database's unique indexes decide duplicates, atomically,
+        before the password is hashed (`creation`). Without a password the user is stored
+        with none usable; without a username, the first free one derived from the email.
 
         With `user_id` (fixed by an idempotent request), a user already stored under that
         id is the same request landing twice: it is returned instead of refused.
         """
-        # Every field the client sent, by name, so a new field needs no line here; then
-        # what the server derives or defaults.
-        sent = data.model_dump(exclude={"password", "role", "is_active"})
-        user = User(
-            **sent,
-            **search_fields(sent),
-            id=user_id,
-            password_hash=await hasher.hash(data.password),
-            role=data.role or Role.USER,
-            is_active=True if data.is_active is None else data.is_active,
-        )
-        try:
-            await user.insert()
-        except DuplicateKeyError as exc:
-            if user_id is not None and (earlier := await lookup.find_user(user_id)) is not None:
-                return earlier
-            raise await duplicate_field(exc, user.username, None) from None
-        log.info("user.created", user_id=str(user.id))
-        return user
+        return await creation.create(data, hasher, user_id)
 
     async def find_caller(self, user_id: PydanticObjectId) -> User | None:
         """The user, from this process's short-lived cache when fresh (see `cache`)."""

@@ -15,7 +15,9 @@ and `rn` as `m`, `vv` as `w`. So `adm1n`, `a.dmin`, `ADMIN` and `adrnin` all cla
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
+from collections.abc import Iterator
 
 USERNAME_REGEX = r"[a-z0-9][a-z0-9._-]{2,31}"
 USERNAME_PATTERN = re.compile(USERNAME_REGEX)
@@ -47,3 +49,34 @@ def username_skeleton(username: str) -> str:
     for pair, replacement in _LOOKALIKE_PAIRS:
         skeleton = skeleton.replace(pair, replacement)
     return skeleton
+
+
+_NOT_ALLOWED = re.compile(r"[^a-z0-9._-]+")
+_LEADING = re.compile(r"^[^a-z0-9]+")
+SEQUENTIAL_SUFFIXES = 3  # `ada2`, `ada3`, `ada4`: then random ones, which rarely clash
+RANDOM_SUFFIXES = 5
+
+
+def _base(text: str) -> str:
+    """`text` reduced to username characters, starting with a letter or digit; accents
+    are dropped rather than the letters that carry them (`Zoë` gives `zoe`)."""
+    folded = unicodedata.normalize("NFKD", normalise_username(text)).encode("ascii", "ignore")
+    cleaned = _NOT_ALLOWED.sub("", folded.decode().replace(" ", "."))
+    return _LEADING.sub("", cleaned)[:26]
+
+
+def username_candidates(email: str, name: str | None) -> Iterator[str]:
+    """Usernames to try, in order, for a user created without one: the email's local part
+    (without a `+tag`), else the display name, else `user`; then with a number appended.
+
+    Each is valid; which is free only the unique indexes decide, at insert time.
+    """
+    local = email.rsplit("@", 1)[0].split("+", 1)[0]
+    base = next(
+        (b for b in (_base(local), _base(name or "")) if len(b) >= 3), _base(local) + "user"
+    )
+    yield base
+    for n in range(2, 2 + SEQUENTIAL_SUFFIXES):
+        yield f"{base}{n}"
+    for _ in range(RANDOM_SUFFIXES):
+        yield f"{base}{secrets.randbelow(900_000) + 100_000}"

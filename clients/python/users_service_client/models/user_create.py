@@ -13,39 +13,41 @@ T = TypeVar("T", bound="UserCreate")
 
 @_attrs_define
 class UserCreate:
-    """Registration: the new user's identity and password (`role`/`is_active`: admins).
+    """A new user. Anyone registering sends `username` and `password`; an admin may leave out either: without `username`
+    one is derived from the email (or the name), with a number appended when taken; without `password` the user is
+    created with none usable and mailed an invitation link to choose one.
 
-    Attributes:
-        username (str): 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-normalised
-            and lower-cased before it is checked and stored; a name that looks like an existing one (see README) is refused
-            with 409.
-        email (str): An email address (RFC 5321 and email-validator's rules, at a domain that is not special-use such as
-            `.test` or `.local`); stored lower-case.
-        password (str): 8-128 characters; write-only.
-        role (Role | Unset): What a user may do: `admin` manages everyone, `user` only themselves.
-        is_active (bool | Unset): Admin only.
-        name (None | str | Unset):
+        Attributes:
+            email (str): An email address (RFC 5321 and email-validator's rules, at a domain that is not special-use such as
+                `.test` or `.local`); stored lower-case.
+            role (Role | Unset): What a user may do: `admin` manages everyone, `user` only themselves.
+            is_active (bool | Unset): Admin only.
+            username (str | Unset): 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-
+                normalised and lower-cased before it is checked and stored; a name that looks like an existing one (see README)
+                is refused with 409.
+            password (str | Unset): 8-128 characters; write-only.
+            name (None | str | Unset):
     """
 
-    username: str
     email: str
-    password: str
     role: Role | Unset = UNSET
     is_active: bool | Unset = UNSET
+    username: str | Unset = UNSET
+    password: str | Unset = UNSET
     name: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        username = self.username
-
         email = self.email
-
-        password = self.password
 
         role: str | Unset = UNSET
         if not isinstance(self.role, Unset):
             role = self.role.value
 
         is_active = self.is_active
+
+        username = self.username
+
+        password = self.password
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -57,15 +59,17 @@ class UserCreate:
 
         field_dict.update(
             {
-                "username": username,
                 "email": email,
-                "password": password,
             }
         )
         if role is not UNSET:
             field_dict["role"] = role
         if is_active is not UNSET:
             field_dict["is_active"] = is_active
+        if username is not UNSET:
+            field_dict["username"] = username
+        if password is not UNSET:
+            field_dict["password"] = password
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -74,11 +78,7 @@ class UserCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        username = d.pop("username")
-
         email = d.pop("email")
-
-        password = d.pop("password")
 
         _role = d.pop("role", UNSET)
         role: Role | Unset
@@ -88,6 +88,10 @@ class UserCreate:
             role = Role(_role)
 
         is_active = d.pop("is_active", UNSET)
+
+        username = d.pop("username", UNSET)
+
+        password = d.pop("password", UNSET)
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
@@ -99,11 +103,11 @@ class UserCreate:
         name = _parse_name(d.pop("name", UNSET))
 
         user_create = cls(
-            username=username,
             email=email,
-            password=password,
             role=role,
             is_active=is_active,
+            username=username,
+            password=password,
             name=name,
         )
 

@@ -16,27 +16,27 @@ T = TypeVar("T", bound="UserCreateFilesBody")
 class UserCreateFilesBody:
     """
     Attributes:
-        username (str): 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-normalised
-            and lower-cased before it is checked and stored; a name that looks like an existing one (see README) is refused
-            with 409.
         email (str): An email address (RFC 5321 and email-validator's rules, at a domain that is not special-use such as
             `.test` or `.local`); stored lower-case.
-        password (str): 8-128 characters; write-only.
+        username (str | Unset): 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-
+            normalised and lower-cased before it is checked and stored; a name that looks like an existing one (see README)
+            is refused with 409.
+        password (str | Unset): 8-128 characters; write-only.
         name (str | Unset): Display name on one line: no control characters (CR, LF, tab, ...), line separators or
             bidirectional overrides; 1-100 characters, trimmed.
         avatar (File | Unset): Optional image.
     """
 
-    username: str
     email: str
-    password: str
+    username: str | Unset = UNSET
+    password: str | Unset = UNSET
     name: str | Unset = UNSET
     avatar: File | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        username = self.username
-
         email = self.email
+
+        username = self.username
 
         password = self.password
 
@@ -50,11 +50,13 @@ class UserCreateFilesBody:
 
         field_dict.update(
             {
-                "username": username,
                 "email": email,
-                "password": password,
             }
         )
+        if username is not UNSET:
+            field_dict["username"] = username
+        if password is not UNSET:
+            field_dict["password"] = password
         if name is not UNSET:
             field_dict["name"] = name
         if avatar is not UNSET:
@@ -65,11 +67,13 @@ class UserCreateFilesBody:
     def to_multipart(self) -> types.RequestFiles:
         files: types.RequestFiles = []
 
-        files.append(("username", (None, str(self.username).encode(), "text/plain")))
-
         files.append(("email", (None, str(self.email).encode(), "text/plain")))
 
-        files.append(("password", (None, str(self.password).encode(), "text/plain")))
+        if not isinstance(self.username, Unset):
+            files.append(("username", (None, str(self.username).encode(), "text/plain")))
+
+        if not isinstance(self.password, Unset):
+            files.append(("password", (None, str(self.password).encode(), "text/plain")))
 
         if not isinstance(self.name, Unset):
             files.append(("name", (None, str(self.name).encode(), "text/plain")))
@@ -82,11 +86,11 @@ class UserCreateFilesBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        username = d.pop("username")
-
         email = d.pop("email")
 
-        password = d.pop("password")
+        username = d.pop("username", UNSET)
+
+        password = d.pop("password", UNSET)
 
         name = d.pop("name", UNSET)
 
@@ -98,8 +102,8 @@ class UserCreateFilesBody:
             avatar = File(payload=BytesIO(_avatar))
 
         user_create_files_body = cls(
-            username=username,
             email=email,
+            username=username,
             password=password,
             name=name,
             avatar=avatar,

@@ -728,7 +728,7 @@ export type VersionRead = {
 /**
  * UserCreate
  *
- * Registration: the new user's identity and password (`role`/`is_active`: admins).
+ * A new user. Anyone registering sends `username` and `password`; an admin may leave out either: without `username` one is derived from the email (or the name), with a number appended when taken; without `password` the user is created with none usable and mailed an invitation link to choose one.
  */
 export type UserCreate = {
     /**
@@ -746,7 +746,7 @@ export type UserCreate = {
      *
      * 3-32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit. NFKC-normalised and lower-cased before it is checked and stored; a name that looks like an existing one (see README) is refused with 409.
      */
-    username: string;
+    username?: string;
     /**
      * Email
      *
@@ -758,7 +758,7 @@ export type UserCreate = {
      *
      * 8-128 characters; write-only.
      */
-    password: string;
+    password?: string;
     /**
      * Name
      */

@@ -125,8 +125,10 @@ def sync_detailed(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UserCreateFilesBody):
 
     Raises:
@@ -169,8 +171,10 @@ def sync(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UserCreateFilesBody):
 
     Raises:
@@ -208,8 +212,10 @@ async def asyncio_detailed(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UserCreateFilesBody):
 
     Raises:
@@ -250,8 +256,10 @@ async def asyncio(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UserCreateFilesBody):
 
     Raises:

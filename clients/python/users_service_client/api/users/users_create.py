@@ -117,9 +117,14 @@ def sync_detailed(
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
     field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    `role` or `is_active`. Registration needs `username` and `password` (without them: 422 naming the
+    missing field, or 403 for a signed-in user who is not an admin). An admin may leave out `username`
+    (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
+    is then created with no usable password and mailed a single-use invitation link
+    (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
+    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -130,8 +135,10 @@ def sync_detailed(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UsersCreateFilesBody):
 
     Raises:
@@ -166,9 +173,14 @@ def sync(
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
     field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    `role` or `is_active`. Registration needs `username` and `password` (without them: 422 naming the
+    missing field, or 403 for a signed-in user who is not an admin). An admin may leave out `username`
+    (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
+    is then created with no usable password and mailed a single-use invitation link
+    (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
+    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -179,8 +191,10 @@ def sync(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UsersCreateFilesBody):
 
     Raises:
@@ -210,9 +224,14 @@ async def asyncio_detailed(
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
     field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    `role` or `is_active`. Registration needs `username` and `password` (without them: 422 naming the
+    missing field, or 403 for a signed-in user who is not an admin). An admin may leave out `username`
+    (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
+    is then created with no usable password and mailed a single-use invitation link
+    (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
+    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -223,8 +242,10 @@ async def asyncio_detailed(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UsersCreateFilesBody):
 
     Raises:
@@ -257,9 +278,14 @@ async def asyncio(
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
     field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    `role` or `is_active`. Registration needs `username` and `password` (without them: 422 naming the
+    missing field, or 403 for a signed-in user who is not an admin). An admin may leave out `username`
+    (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
+    is then created with no usable password and mailed a single-use invitation link
+    (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
+    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -270,8 +296,10 @@ async def asyncio(
             true` and without doing the work again. The same key with different content is 422; a
             retry while the first request is still running is 409 with `Retry-After`. Keys are scoped
             to the caller (the token's user, or anonymous).
-        body (UserCreate): Registration: the new user's identity and password (`role`/`is_active`:
-            admins).
+        body (UserCreate): A new user. Anyone registering sends `username` and `password`; an
+            admin may leave out either: without `username` one is derived from the email (or the
+            name), with a number appended when taken; without `password` the user is created with none
+            usable and mailed an invitation link to choose one.
         body (UsersCreateFilesBody):
 
     Raises:
