@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import structlog
 
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit, event_key
 from service.auth import one_time
 from service.auth import service as sessions
 from service.auth.errors import InvalidAccountToken
@@ -60,7 +62,12 @@ async def _resumable(token: str, new_password: str, hasher: PasswordHasher) -> A
 
 
 async def reset_password(
-    users: UserService, token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
+    users: UserService,
+    token: str,
+    new_password: str,
+    hasher: PasswordHasher,
+    outbox: Outbox,
+    audit: Audit,
 ) -> None:
     """Redeem a reset token: new password, every session ends, the owner is told by mail."""
     # Hash before claiming: a token is only used up by a reset that can complete.
@@ -69,6 +76,13 @@ async def reset_password(
     if stored is None or stored.intent is None or stored.user_id is None:
         raise InvalidAccountToken
     intent = stored.intent
+    # One event per redeemed link, however often an interrupted reset is repeated.
+    event, first = await audit.record(
+        AuditEventType.PASSWORD_RESET,
+        user_id=stored.user_id,
+        actor_id=stored.user_id,
+        event_id=event_key(AuditEventType.PASSWORD_RESET, str(stored.id)),
+    )
     user = await users.reset_password_hash(
         stored.user_id,
         stored.email,
@@ -77,6 +91,8 @@ async def reset_password(
     )
     if user is None:
         # The email or the token version moved since the claim: a later change wins.
+        if first:
+            await audit.withdraw(event)
         await one_time.complete(stored.id)
         raise InvalidAccountToken
     await one_time.void_all(Purpose.RESET_PASSWORD, stored.user_id)

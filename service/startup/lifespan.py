@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from fastapi import FastAPI
 from pymongo.errors import PyMongoError
 
+from service.audit.trail import Audit
 from service.core.admission import build_gates
 from service.core.config import Settings
 from service.core.database import create_client, ping
@@ -119,6 +121,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     mail=outbox,
                     serving=build_serving(settings, gates.inference),
                     model_storage=ModelStorage(db.database),
+                    audit=Audit(timedelta(days=settings.audit_retention_days), metrics.audit),
                 )
             }
         finally:
