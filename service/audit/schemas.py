@@ -42,6 +42,7 @@ class AuditEventRead(BaseModel):
     user_agent: str | None
     request_id: str | None = Field(description="The request's `X-Request-ID`, to find its logs.")
     detail: dict[str, str | int | bool | None] = Field(
+        title="AuditEventDetail",
         description="Particulars, never secrets: a failure's `reason`, the `old` and `new` "
         "value of a change, the `session` that ended."
     )
