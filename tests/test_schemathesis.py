@@ -32,6 +32,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 
+from service.audit.listing import encode_cursor as encode_audit_cursor
 from service.main import create_app
 from service.users.cache import UserCache
 from service.users.cursor import Cursor
@@ -104,6 +105,10 @@ def _valid_cursor(sort: str, seed: str) -> str:
     return Cursor(sort, digest.hex()[:8], oid).encode()
 
 
+# The audit listings, whose cursors are opaque too (newest first, one sort).
+AUDIT_LISTS = ("/users/me/events", "/audit-events")
+
+
 def _is_positive(case: Any, location: ParameterLocation) -> bool:
     component = case.meta.components.get(location) if case.meta else None
     return component is None or component.mode is GenerationMode.POSITIVE
@@ -115,7 +120,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 
     - An `Idempotency-Key` is fresh for each new request (a generated one may repeat with
       other content, which is the documented 422);
-    - the list cursor is opaque: valid data is a cursor the service issued, for the same sort.
+    - the list cursors are opaque: valid data is a cursor the service issued, for the same
+      sort (the audit listings have one sort).
 
     Only for cases whose headers or query are meant to be valid; a negative case keeps its
     bad value.
@@ -124,7 +130,13 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if "Idempotency-Key" in headers and _is_positive(case, ParameterLocation.HEADER):
         headers["Idempotency-Key"] = uuid.uuid4().hex
     query = case.query or {}
-    if case.operation.path != "/users" or case.method.upper() != "GET" or "cursor" not in query:
+    if case.method.upper() != "GET" or "cursor" not in query:
+        return
+    if case.operation.path in AUDIT_LISTS and _is_positive(case, ParameterLocation.QUERY):
+        digest = hashlib.sha256(str(query["cursor"]).encode("utf-8", "replace")).digest()
+        when = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=digest[12] * 86_400)
+        query["cursor"] = encode_audit_cursor(when, ObjectId(digest[:12]))
+    if case.operation.path != "/users":
         return
     if _is_positive(case, ParameterLocation.QUERY):
         sort = query.get("sort", "-created_at")
