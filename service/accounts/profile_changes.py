@@ -27,7 +27,7 @@ def _plain(value: object) -> str | bool | None:
 
 
 async def update_user(
-    caller: User,
+    caller: User | None,
     user: User,
     body: UserUpdate | UserReplace,
     users: UserService,
@@ -35,7 +35,8 @@ async def update_user(
     *,
     expected_version: int | None,
 ) -> User:
-    """Apply a PUT or PATCH body to `user` for `caller` (the user or an admin).
+    """Apply a PUT or PATCH body to `user` for `caller` (the user, an admin, or None for
+    the service's own command line).
 
     Each audited change is recorded before the write; if the write is then refused (a
     stale `If-Match`, a taken address, a user deleted meanwhile) its events are withdrawn.
@@ -47,7 +48,10 @@ async def update_user(
             old, new = _plain(getattr(user, field)), _plain(changes.get(field))
             if field in changes and new != old:
                 event, _ = await audit.record(
-                    event_type, user_id=user.id, actor_id=caller.id, detail={"old": old, "new": new}
+                    event_type,
+                    user_id=user.id,
+                    actor_id=caller.id if caller else None,
+                    detail={"old": old, "new": new},
                 )
                 events.append(event)
         return await users.update_user(user, body, expected_version=expected_version)

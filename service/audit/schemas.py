@@ -44,5 +44,5 @@ class AuditEventRead(BaseModel):
     detail: dict[str, str | int | bool | None] = Field(
         title="AuditEventDetail",
         description="Particulars, never secrets: a failure's `reason`, the `old` and `new` "
-        "value of a change, the `session` that ended."
+        "value of a change, the `session` that ended.",
     )

@@ -8,9 +8,14 @@ from urllib.parse import urlencode
 
 import httpx
 
+from service.auth.security import PasswordHasher
+from service.cli.admin import create_or_promote_admin
+from service.users.schemas import UserCreate
 from tests.audit.helpers import all_pages, types
 from tests.factories import bearer, create_user, login, make_admin
 from tests.races import PARALLEL, race
+
+PROMOTED_PASSWORD = "promoted-password-12"
 
 
 async def test_a_role_change_shows_the_admin_as_actor_and_the_user_sees_it(
@@ -90,3 +95,16 @@ async def test_n_failed_logins_at_once_are_n_events(app_with: Any) -> None:
         assert len(failed) == PARALLEL
         assert {event["user_id"] for event in failed} == {user["id"]}
         assert len({event["request_id"] for event in failed}) == PARALLEL
+
+
+async def test_a_promotion_by_the_command_line_has_no_actor(
+    admin_client: httpx.AsyncClient,
+) -> None:
+    user = await create_user(admin_client, password=PROMOTED_PASSWORD)
+    data = UserCreate(username=user["username"], email=user["email"], password=PROMOTED_PASSWORD)
+    hasher = PasswordHasher(time_cost=1, memory_cost_kib=8192, parallelism=1)
+    promoted, created = await create_or_promote_admin(data, hasher)
+    assert (created, promoted.role) == (False, "admin")
+    (event,) = (await admin_client.get("/audit-events?type=role.changed")).json()
+    assert (event["user_id"], event["actor_id"]) == (user["id"], None)
+    assert event["detail"] == {"old": "user", "new": "admin"}
