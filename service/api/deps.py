@@ -186,10 +186,9 @@ USER_AGENT_MAX_CHARS = 256
 async def request_audit(request: Request) -> Audit:
     """The audit trail, recording this request's client address and user agent (also
     called directly by the shared write path of the users routes)."""
-    state = app_state(request)
-    client = await request_client_address(request, state.settings)
+    client = await request_client_address(request, app_state(request).settings)
     user_agent = request.headers.get("user-agent")
-    return state.audit.for_client(
+    return app_state(request).audit.for_client(
         AuditClient(client, user_agent[:USER_AGENT_MAX_CHARS] if user_agent else None)
     )
 
