@@ -32,10 +32,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 
-from service.audit.listing import encode_cursor as encode_audit_cursor
 from service.main import create_app
 from service.users.cache import UserCache
 from service.users.cursor import Cursor
+from tests.audit.helpers import AUDIT_LISTS, valid_audit_cursor
 from tests.avatars import images
 from tests.factories import make_admin, user_session
 from tests.fuzz_stats import COUNTS
@@ -105,10 +105,6 @@ def _valid_cursor(sort: str, seed: str) -> str:
     return Cursor(sort, digest.hex()[:8], oid).encode()
 
 
-# The audit listings, whose cursors are opaque too (newest first, one sort).
-AUDIT_LISTS = ("/users/me/events", "/audit-events")
-
-
 def _is_positive(case: Any, location: ParameterLocation) -> bool:
     component = case.meta.components.get(location) if case.meta else None
     return component is None or component.mode is GenerationMode.POSITIVE
@@ -133,9 +129,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if case.method.upper() != "GET" or "cursor" not in query:
         return
     if case.operation.path in AUDIT_LISTS and _is_positive(case, ParameterLocation.QUERY):
-        digest = hashlib.sha256(str(query["cursor"]).encode("utf-8", "replace")).digest()
-        when = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=digest[12] * 86_400)
-        query["cursor"] = encode_audit_cursor(when, ObjectId(digest[:12]))
+        query["cursor"] = valid_audit_cursor(str(query["cursor"]))
     if case.operation.path != "/users":
         return
     if _is_positive(case, ParameterLocation.QUERY):

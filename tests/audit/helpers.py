@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from bson import ObjectId
 
+from service.audit.listing import encode_cursor
+
+# The audit listings: newest first, one sort, opaque cursors.
+AUDIT_LISTS = ("/users/me/events", "/audit-events")
 NEXT = re.compile(r'<([^>]+)>; rel="next"')
 
 
@@ -30,3 +37,10 @@ async def all_pages(
 def types(events: list[dict[str, Any]]) -> list[str]:
     """The event types, in the order listed."""
     return [event["type"] for event in events]
+
+
+def valid_audit_cursor(seed: str) -> str:
+    """A cursor the audit listings could have issued, derived from `seed` (for fuzzing)."""
+    digest = hashlib.sha256(seed.encode("utf-8", "replace")).digest()
+    when = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=digest[12] * 86_400)
+    return encode_cursor(when, ObjectId(digest[:12]))
