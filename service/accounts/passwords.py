@@ -33,6 +33,8 @@ async def change_password(
     stored refresh tokens after it is safe to repeat. The caller's own session survives
     (its live refresh token moves to the new version) unless the request is cut off
     between the write and that move; then the caller logs in again with the new password.
+    The `password.changed` audit event is stored before the write and withdrawn if the
+    write finds the password changed meanwhile.
     """
     if not await hasher.verify(current, user.password_hash):
         log.info("auth.password_change_failed", user_id=str(user.id))

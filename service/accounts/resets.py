@@ -9,6 +9,9 @@ Three steps, each one atomic and each safe to repeat:
 3. tidy up: void the user's other reset links, revoke the old refresh tokens (tokens of
    an older version are refused already), mark the intent complete and mail the notice.
 
+Between steps 1 and 2 the `password.reset` audit event is stored (once per link, whatever
+the retries), and withdrawn if step 2 is refused: no reset without its event.
+
 A fault after step 1 leaves a recorded intent: the same link with the same new password
 finishes it (until the link would have expired). A fault after step 2 leaves the reset
 done, and the same retry answers 204 as well. Of N parallel redemptions exactly one
