@@ -74,8 +74,11 @@ def _train_to_file(out: Path) -> None:
 
 
 def _create_admin(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
     from pymongo.errors import PyMongoError
 
+    from service.audit.trail import Audit
     from service.cli.admin import create_or_promote_admin
     from service.core.database import create_client
     from service.core.errors import ServiceError
@@ -99,7 +102,8 @@ def _create_admin(args: argparse.Namespace) -> None:
         client = create_client(settings)
         try:
             await init_models(client[settings.mongodb_db])
-            user, created = await create_or_promote_admin(data, build_hasher(settings))
+            audit = Audit(timedelta(days=settings.audit_retention_days))
+            user, created = await create_or_promote_admin(data, build_hasher(settings), audit=audit)
             return str(user.id), created
         finally:
             await client.close()

@@ -35,6 +35,7 @@ from schemathesis.generation.modes import GenerationMode
 from service.main import create_app
 from service.users.cache import UserCache
 from service.users.cursor import Cursor
+from tests.audit.helpers import AUDIT_LISTS, valid_audit_cursor
 from tests.avatars import images
 from tests.factories import make_admin, user_session
 from tests.fuzz_stats import COUNTS
@@ -115,7 +116,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 
     - An `Idempotency-Key` is fresh for each new request (a generated one may repeat with
       other content, which is the documented 422);
-    - the list cursor is opaque: valid data is a cursor the service issued, for the same sort.
+    - the list cursors are opaque: valid data is a cursor the service issued, for the same
+      sort (the audit listings have one sort).
 
     Only for cases whose headers or query are meant to be valid; a negative case keeps its
     bad value.
@@ -124,7 +126,11 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if "Idempotency-Key" in headers and _is_positive(case, ParameterLocation.HEADER):
         headers["Idempotency-Key"] = uuid.uuid4().hex
     query = case.query or {}
-    if case.operation.path != "/users" or case.method.upper() != "GET" or "cursor" not in query:
+    if case.method.upper() != "GET" or "cursor" not in query:
+        return
+    if case.operation.path in AUDIT_LISTS and _is_positive(case, ParameterLocation.QUERY):
+        query["cursor"] = valid_audit_cursor(str(query["cursor"]))
+    if case.operation.path != "/users":
         return
     if _is_positive(case, ParameterLocation.QUERY):
         sort = query.get("sort", "-created_at")

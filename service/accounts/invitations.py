@@ -12,8 +12,8 @@ from __future__ import annotations
 import structlog
 
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, MailPolicy, link, within_budget
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth import one_time
 from service.auth.one_time import Purpose
 from service.mail.outbox import Outbox
@@ -24,7 +24,12 @@ log = structlog.get_logger(__name__)
 
 
 async def send_invitation(
-    user: User, admin: User | None, client_ip: str, outbox: Outbox, policy: MailPolicy
+    user: User,
+    admin: User | None,
+    client_ip: str,
+    outbox: Outbox,
+    policy: MailPolicy,
+    audit: Audit,
 ) -> None:
     """Mail `user` a link to choose their first password, within the mail budget, and
     record in the audit trail which admin invited them."""
@@ -40,11 +45,10 @@ async def send_invitation(
     sent = await within_budget(mail.kind, mail.to, client_ip, policy)
     if sent:
         outbox.post(mail)
-    await trail.record(
+    await audit.record(
         AuditEventType.ACCOUNT_INVITED,
         user_id=user.id,
         actor_id=admin.id if admin else None,
-        client=AuditClient(address=client_ip),
         detail={"mailed": sent},
     )
     log.info("user.invited", user_id=str(user.id), mailed=sent)

@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 import structlog
 from prometheus_client import Counter
 
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth import one_time, throttle
 from service.auth.errors import AccountMailThrottled, InvalidAccountToken
 from service.auth.one_time import Purpose
@@ -112,13 +114,20 @@ async def request_verification(
         outbox.post(_verification_mail(user, token, policy))
 
 
-async def verify(users: UserService, token: str) -> User:
+async def verify(users: UserService, token: str, audit: Audit) -> User:
     """Redeem a verification token; the user, now verified. `InvalidAccountToken` otherwise."""
     stored = await one_time.redeem(Purpose.VERIFY_EMAIL, token)
     if stored is None or stored.user_id is None:
         raise InvalidAccountToken
+    event, _ = await audit.record(
+        AuditEventType.EMAIL_VERIFIED,
+        user_id=stored.user_id,
+        actor_id=stored.user_id,
+        detail={"email": stored.email},
+    )
     user = await users.mark_verified(stored.user_id, stored.email)
     if user is None:  # the email changed (or the user left) since the link was mailed
+        await audit.withdraw(event)
         raise InvalidAccountToken
     await one_time.void_all(Purpose.VERIFY_EMAIL, stored.user_id)
     return user

@@ -8,6 +8,8 @@ import contextvars
 
 import structlog
 
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth import service as sessions
 from service.auth import throttle
 from service.auth.errors import EmailNotVerified, InvalidCredentials, InvalidRefreshToken
@@ -77,6 +79,7 @@ async def login(
     hasher: PasswordHasher,
     codec: TokenCodec,
     policy: LoginPolicy,
+    audit: Audit,
     user_agent: str | None = None,
 ) -> TokenPair:
     """Check the password (throttled per account and address) and open a session.
@@ -93,6 +96,16 @@ async def login(
     try:
         valid, new_hash = await _check(user, password, hasher)
         if not valid or user is None or not user.is_active:
+            # Recorded before the failure counts: if the trail cannot take it, the attempt
+            # is given back (503) like any other the server failed.
+            reason = (
+                "unknown_account" if user is None else "inactive" if valid else "wrong_password"
+            )
+            await audit.record(
+                AuditEventType.LOGIN_FAILED,
+                user_id=user.id if user else None,
+                detail={"reason": reason},
+            )
             for reservation in held:
                 await throttle.fail(reservation)
             settled = True
@@ -112,6 +125,11 @@ async def login(
             await _released(held)
     # Only after the password matched, so this answer tells nothing to a guesser.
     if policy.require_verified_email and not user.is_verified:
+        await audit.record(
+            AuditEventType.LOGIN_FAILED,
+            user_id=user.id,
+            detail={"reason": "email_not_verified"},
+        )
         log.info("auth.login_failed", user_id=str(user.id), reason="email_not_verified")
         raise EmailNotVerified
     # bcrypt or outdated Argon2 parameters: upgrade in place, unless the password changed
@@ -119,6 +137,7 @@ async def login(
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
     assert user.id is not None  # noqa: S101 - stored users always have an id
+    await audit.record(AuditEventType.LOGIN_SUCCEEDED, user_id=user.id, actor_id=user.id)
     tokens = await sessions.issue_tokens(
         user.id,
         user.token_version,
@@ -172,7 +191,11 @@ async def revoke_sessions(
     await sessions.sweep_sessions(user.id, version, keep_family=keep_family)
 
 
-async def logout_all(users: UserService, user: User) -> None:
+async def logout_all(users: UserService, user: User, audit: Audit) -> None:
     """End every session of the user, outstanding access tokens included."""
+    detail = {"reason": "logout_all", "session": "all"}
+    await audit.record(
+        AuditEventType.SESSION_ENDED, user_id=user.id, actor_id=user.id, detail=detail
+    )
     await revoke_sessions(users, user)
     log.info("auth.logout_all", user_id=str(user.id))

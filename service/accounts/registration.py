@@ -8,6 +8,7 @@ from beanie import PydanticObjectId
 from service.accounts import invitations, lifecycle
 from service.accounts.avatar_uploads import check_upload, store_upload
 from service.accounts.lifecycle import MailPolicy
+from service.audit.trail import Audit
 from service.auth.security import PasswordHasher
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
@@ -56,6 +57,7 @@ async def register(
     mail: Outbox,
     mail_policy: MailPolicy,
     client: str,
+    audit: Audit,
     caller: User | None = None,
 ) -> User:
     """Create the user (under `user_id` when an idempotency key fixed one), store its avatar
@@ -79,7 +81,7 @@ async def register(
     metrics.users_created.inc()
     # Sent in the background: the 201 does not wait for the mail server.
     if data.password is None:
-        await invitations.send_invitation(user, caller, client, mail, mail_policy)
+        await invitations.send_invitation(user, caller, client, mail, mail_policy, audit)
     else:
         await lifecycle.send_verification(user, client, mail, mail_policy)
     if avatar is not None and image is not None:

@@ -9,6 +9,9 @@ Three steps, each one atomic and each safe to repeat:
 3. tidy up: void the user's other reset links, revoke the old refresh tokens (tokens of
    an older version are refused already), mark the intent complete and mail the notice.
 
+Between steps 1 and 2 the `password.reset` audit event is stored (once per link, whatever
+the retries), and withdrawn if step 2 is refused: no reset without its event.
+
 A fault after step 1 leaves a recorded intent: the same link with the same new password
 finishes it (until the link would have expired). A fault after step 2 leaves the reset
 done, and the same retry answers 204 as well. Of N parallel redemptions exactly one
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import structlog
 
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit, event_key
 from service.auth import one_time
 from service.auth import service as sessions
 from service.auth.errors import InvalidAccountToken
@@ -60,7 +65,12 @@ async def _resumable(token: str, new_password: str, hasher: PasswordHasher) -> A
 
 
 async def reset_password(
-    users: UserService, token: str, new_password: str, hasher: PasswordHasher, outbox: Outbox
+    users: UserService,
+    token: str,
+    new_password: str,
+    hasher: PasswordHasher,
+    outbox: Outbox,
+    audit: Audit,
 ) -> None:
     """Redeem a reset token: new password, every session ends, the owner is told by mail."""
     # Hash before claiming: a token is only used up by a reset that can complete.
@@ -69,6 +79,13 @@ async def reset_password(
     if stored is None or stored.intent is None or stored.user_id is None:
         raise InvalidAccountToken
     intent = stored.intent
+    # One event per redeemed link, however often an interrupted reset is repeated.
+    event, first = await audit.record(
+        AuditEventType.PASSWORD_RESET,
+        user_id=stored.user_id,
+        actor_id=stored.user_id,
+        event_id=event_key(AuditEventType.PASSWORD_RESET, str(stored.id)),
+    )
     user = await users.reset_password_hash(
         stored.user_id,
         stored.email,
@@ -77,6 +94,8 @@ async def reset_password(
     )
     if user is None:
         # The email or the token version moved since the claim: a later change wins.
+        if first:
+            await audit.withdraw(event)
         await one_time.complete(stored.id)
         raise InvalidAccountToken
     await one_time.void_all(Purpose.RESET_PASSWORD, stored.user_id)

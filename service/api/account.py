@@ -10,7 +10,16 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from service.accounts import lifecycle, passwords, resets
-from service.api.deps import Claims, ClientAddress, CurrentUser, Hasher, Mail, MailPolicyDep, Users
+from service.api.deps import (
+    AuditDep,
+    Claims,
+    ClientAddress,
+    CurrentUser,
+    Hasher,
+    Mail,
+    MailPolicyDep,
+    Users,
+)
 from service.api.user_views import to_read
 from service.auth.schemas import PasswordChange
 from service.core.types import Password
@@ -86,9 +95,9 @@ async def request_verification(
     "invalid, used or expired token is a 400 `invalid-token` problem.",
     responses=problem_responses(400, 415, 422, 503),
 )
-async def verify(body: TokenRequest, request: Request, users: Users) -> UserRead:
+async def verify(body: TokenRequest, request: Request, users: Users, audit: AuditDep) -> UserRead:
     """Mark the address verified."""
-    return to_read(await lifecycle.verify(users, body.token), request)
+    return to_read(await lifecycle.verify(users, body.token, audit), request)
 
 
 @router.post(
@@ -124,9 +133,11 @@ async def forgot_password(
     "the same token with the same new password again: it finishes the reset (204).",
     responses=problem_responses(400, 415, 422, 503),
 )
-async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
+async def reset_password(
+    body: PasswordReset, users: Users, hasher: Hasher, mail: Mail, audit: AuditDep
+) -> Response:
     """Set a new password."""
-    await resets.reset_password(users, body.token, body.new_password, hasher, mail)
+    await resets.reset_password(users, body.token, body.new_password, hasher, mail, audit)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,7 +154,12 @@ async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(
-    body: PasswordChange, caller: CurrentUser, users: Users, claims: Claims, hasher: Hasher
+    body: PasswordChange,
+    caller: CurrentUser,
+    users: Users,
+    claims: Claims,
+    hasher: Hasher,
+    audit: AuditDep,
 ) -> Response:
     """Set a new password."""
     await passwords.change_password(
@@ -153,5 +169,6 @@ async def change_password(
         body.new_password,
         session_id=claims.session_id,
         hasher=hasher,
+        audit=audit,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

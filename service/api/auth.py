@@ -13,7 +13,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from service.accounts import login as service
+from service.accounts import session_ends
 from service.api.deps import (
+    AuditDep,
     Claims,
     ClientAddress,
     Codec,
@@ -22,7 +24,6 @@ from service.api.deps import (
     LoginPolicyDep,
     Users,
 )
-from service.auth import service as sessions_service
 from service.auth import sessions
 from service.auth.schemas import RefreshRequest, TokenPair
 from service.auth.service import Client
@@ -52,6 +53,7 @@ async def login(
     codec: Codec,
     policy: LoginPolicyDep,
     client: ClientAddress,
+    audit: AuditDep,
     user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenPair:
     """Exchange a password for tokens."""
@@ -63,6 +65,7 @@ async def login(
         hasher=hasher,
         codec=codec,
         policy=policy,
+        audit=audit,
         user_agent=user_agent,
     )
     response.headers.update(NO_STORE)
@@ -107,9 +110,9 @@ async def refresh(
     "token issued so far, including the one used for this call.",
     responses=problem_responses(401, 503),
 )
-async def logout_all(user: CurrentUser, users: Users) -> Response:
+async def logout_all(user: CurrentUser, users: Users, audit: AuditDep) -> Response:
     """Revoke all sessions."""
-    await service.logout_all(users, user)
+    await service.logout_all(users, user, audit)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -122,10 +125,9 @@ async def logout_all(user: CurrentUser, users: Users) -> Response:
     dependencies=[JsonBody],
     responses=problem_responses(400, 401, 415, 422, 503),
 )
-async def logout(body: RefreshRequest, user: CurrentUser) -> Response:
+async def logout(body: RefreshRequest, user: CurrentUser, audit: AuditDep) -> Response:
     """Revoke one session."""
-    assert user.id is not None  # noqa: S101 - stored users always have an id
-    await sessions_service.logout(user.id, body.refresh_token)
+    await session_ends.logout(user, body.refresh_token, audit)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -177,8 +179,8 @@ async def list_sessions(user: CurrentUser, claims: Claims) -> list[SessionRead]:
 async def end_session(
     user: CurrentUser,
     session_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
+    audit: AuditDep,
 ) -> Response:
     """Revoke one session."""
-    assert user.id is not None  # noqa: S101 - stored users always have an id
-    await sessions.end_session(user.id, session_id)
+    await session_ends.end_session(user, session_id, audit)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

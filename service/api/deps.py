@@ -16,6 +16,8 @@ from fastapi.security import OAuth2PasswordBearer
 
 from service.accounts.identity import authenticate, verified_claims
 from service.accounts.lifecycle import MailPolicy
+from service.audit.models import AuditClient
+from service.audit.trail import Audit
 from service.auth.security import AccessClaims, PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.service import ImageDecoder
@@ -180,6 +182,22 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 Claims = Annotated[AccessClaims, Depends(access_claims)]
 ClientAddress = Annotated[str, Depends(request_client_address)]
 MailPolicyDep = Annotated[MailPolicy, Depends(mail_policy)]
+
+# Enough to tell browsers and tools apart; a longer header is cut, not stored whole.
+USER_AGENT_MAX_CHARS = 256
+
+
+async def request_audit(request: Request) -> Audit:
+    """The audit trail, recording this request's client address and user agent (also
+    called directly by the shared write path of the users routes)."""
+    client = await request_client_address(request, app_state(request).settings)
+    user_agent = request.headers.get("user-agent")
+    return app_state(request).audit.for_client(
+        AuditClient(client, user_agent[:USER_AGENT_MAX_CHARS] if user_agent else None)
+    )
+
+
+AuditDep = Annotated[Audit, Depends(request_audit)]
 
 UserIdPath = Annotated[
     PydanticObjectId, Path(description="The user's id: 24 hexadecimal characters.")

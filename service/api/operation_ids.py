@@ -46,7 +46,10 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("PATCH", "/users/me"): "users-me-update",
     ("DELETE", "/users/me"): "users-me-delete",
     ("PUT", "/users/me/password"): "users-me-password-change",
+    ("GET", "/users/me/events"): "users-me-events-list",
     ("POST", "/user"): "user-create",
+    # audit
+    ("GET", "/audit-events"): "audit-events-list",
     # avatars
     ("PUT", "/users/{user_id}/avatar"): "users-avatar-upload",
     ("GET", "/users/{user_id}/avatar"): "users-avatar-get",

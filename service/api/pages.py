@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
-from service.api.deps import Hasher, Mail, Users
+from service.api.deps import AuditDep, Hasher, Mail, Users
 from service.api.page_views import PAGE_HEADERS, page
 from service.auth.errors import InvalidAccountToken
 from service.auth.one_time import Purpose
@@ -122,13 +122,13 @@ async def verify_email_page(token: LinkToken = None) -> HTMLResponse:
 
 
 @router.post(VERIFY_EMAIL_PAGE, response_class=HTMLResponse)
-async def verify_email(form: PageForm, users: Users) -> HTMLResponse:
+async def verify_email(form: PageForm, users: Users, audit: AuditDep) -> HTMLResponse:
     """Redeem the verification token; the outcome as a page."""
     token = form.get("token")
     if not _well_formed(token):
         return _dead_link(DAMAGED, 400)
     try:
-        user = await lifecycle.verify(users, token)
+        user = await lifecycle.verify(users, token, audit)
     except InvalidAccountToken:
         return _dead_link()
     except ServiceError as exc:  # busy or unavailable: the same form, to try again
@@ -149,7 +149,9 @@ async def reset_password_page(token: LinkToken = None) -> HTMLResponse:
 
 
 @router.post(RESET_PASSWORD_PAGE, response_class=HTMLResponse)
-async def reset_password(form: PageForm, users: Users, hasher: Hasher, mail: Mail) -> HTMLResponse:
+async def reset_password(
+    form: PageForm, users: Users, hasher: Hasher, mail: Mail, audit: AuditDep
+) -> HTMLResponse:
     """Set the new password with the reset token; the outcome as a page. A refused
     password shows the form again with the reason, never with the password."""
     token = form.get("token")
@@ -160,7 +162,7 @@ async def reset_password(form: PageForm, users: Users, hasher: Hasher, mail: Mai
     if problem is not None:
         return _password_form(token, error=problem, status=422)
     try:
-        await resets.reset_password(users, token, new_password, hasher, mail)
+        await resets.reset_password(users, token, new_password, hasher, mail, audit)
     except InvalidAccountToken:
         return _dead_link()
     except ServiceError as exc:  # busy or unavailable: submitting again finishes the reset

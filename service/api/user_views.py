@@ -11,6 +11,8 @@ from pydantic import TypeAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from service.accounts import profile_changes
+from service.api.deps import request_audit
 from service.api.preconditions import etag_of, expected_version
 from service.http.caching import none_match
 from service.observability.counters import BusinessMetrics
@@ -115,7 +117,11 @@ async def write_user(
     """What PUT and PATCH (on an id or on /me) share: who may send what, the ETag check,
     the write, and the answer with the new `ETag`."""
     check_admin_fields(caller, body.admin_fields_sent())
-    updated = await users.update_user(user, body, expected_version=expected_version(user, if_match))
+    version = expected_version(user, if_match)
+    audit = await request_audit(request)
+    updated = await profile_changes.update_user(
+        caller, user, body, users, audit, expected_version=version
+    )
     if updated is not user:
         metrics.users_updated.inc()
     response.headers["ETag"] = etag_of(updated)

@@ -12,6 +12,7 @@ from service.accounts.deletion import delete_account
 from service.accounts.registration import check_may_register, register
 from service.api import user_docs as docs
 from service.api.deps import (
+    AuditDep,
     AvatarStore,
     ClientAddress,
     CurrentUser,
@@ -132,6 +133,7 @@ async def create_user(
     mail: Mail,
     mail_policy: MailPolicyDep,
     client: ClientAddress,
+    audit: AuditDep,
 ) -> Response:
     """Register a new user, with an avatar when one is sent; at most once per key."""
     data, avatar = registration
@@ -139,6 +141,7 @@ async def create_user(
     action = functools.partial(
         register, data, avatar, users=users, hasher=hasher, decoder=decoder, storage=storage,
         metrics=metrics, mail=mail, mail_policy=mail_policy, client=client, caller=caller,
+        audit=audit,
     )  # fmt: skip
     return await idempotent.respond(
         operation="users.create",

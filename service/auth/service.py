@@ -119,14 +119,13 @@ async def claim_refresh_token(token: str) -> RefreshToken:
     return claimed
 
 
-async def logout(user_id: PydanticObjectId, token: str) -> None:
-    """End the session this refresh token belongs to (only if it is the caller's)."""
+async def session_of(user_id: PydanticObjectId, token: str) -> str | None:
+    """The session (family) this refresh token belongs to, if it is the user's; any of the
+    family's tokens names it, used or not, so a client holding an old one can still end it."""
     known = await RefreshToken.find_one(
         {"token_hash": refresh_token_digest(token), "user_id": user_id}
     )
-    if known is not None:
-        await revoke_family(known.family_id)
-    log.info("auth.logout", user_id=str(user_id))
+    return known.family_id if known is not None else None
 
 
 async def sweep_sessions(

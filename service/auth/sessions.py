@@ -56,6 +56,15 @@ async def list_sessions(user_id: PydanticObjectId) -> list[Session]:
     return found
 
 
+async def is_live(user_id: PydanticObjectId, session_id: str) -> bool:
+    """Whether the user has this session open (its latest token unused and unrevoked)."""
+    found = await RefreshToken.get_pymongo_collection().find_one(
+        {"user_id": user_id, "family_id": session_id, "used_at": None, "revoked_at": None},
+        {"_id": 1},
+    )
+    return found is not None
+
+
 async def end_session(user_id: PydanticObjectId, session_id: str) -> None:
     """Revoke one session of the user; `SessionNotFound` if they have no such live session."""
     result = await RefreshToken.get_pymongo_collection().update_many(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import structlog
 
+from service.accounts import profile_changes
+from service.audit.trail import Audit
 from service.core.types import PasswordHashing
 from service.users import lookup
 from service.users.cache import UserCache
@@ -15,19 +17,25 @@ log = structlog.get_logger(__name__)
 
 
 async def create_or_promote_admin(
-    data: UserCreate, hasher: PasswordHashing, users: UserService | None = None
+    data: UserCreate,
+    hasher: PasswordHashing,
+    users: UserService | None = None,
+    audit: Audit | None = None,
 ) -> tuple[User, bool]:
     """Make `data.username` an active admin; create it when missing. Returns (user, created).
 
     An existing user keeps their password and email: promotion changes only role and status.
     `users` defaults to a service of this process's own (the command runs apart from the
-    service, whose caller caches expire within their TTL).
+    service, whose caller caches expire within their TTL). A promotion is audited
+    (`role.changed`, `active.changed`) with no actor: the command line did it.
     """
     users = users or UserService(UserCache())
     existing = await lookup.find_by_username(data.username) if data.username else None
     if existing is not None:
         promotion = UserUpdate(role=Role.ADMIN, is_active=True)
-        promoted = await users.update_user(existing, promotion, expected_version=None)
+        promoted = await profile_changes.update_user(
+            None, existing, promotion, users, audit or Audit(), expected_version=None
+        )
         log.info("user.promoted_to_admin", user_id=str(promoted.id))
         return promoted, False
     user = await users.create_user(data.model_copy(update={"role": Role.ADMIN}), hasher)

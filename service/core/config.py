@@ -11,10 +11,9 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from service.core.development import with_development_defaults
 from service.core.limits import parse_limit
-from service.core.link_settings import AccountLinkSettings
 from service.core.origins import parse_origin
+from service.core.setting_groups import SettingGroups
 from service.core.setting_types import Environment, GateSlots, GateWaitS
-from service.core.token_settings import TokenSettings
 
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
@@ -22,7 +21,7 @@ DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # 
 HMAC_SECRET_MIN_BYTES = 32
 
 
-class Settings(TokenSettings, AccountLinkSettings):
+class Settings(SettingGroups):
     """Every knob of the service; each maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(

@@ -1,4 +1,5 @@
-"""Prometheus business counters: users, avatars, mails, admission, the database, models.
+"""Prometheus business counters: users, avatars, mails, admission, the database, models,
+the audit trail.
 
 Each app gets its own registry so several apps in one process (tests) never collide.
 """
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from service.audit.metrics import AuditMetrics
 from service.mail.budget import BUDGETS as MAIL_BUDGETS
 from service.mail.templates import MAIL_KINDS
 from service.models.metrics import ModelMetrics
@@ -54,6 +56,7 @@ class BusinessMetrics:
     mails_failed: Counter
     mails_withheld: Counter
     models: ModelMetrics
+    audit: AuditMetrics
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -137,6 +140,7 @@ class BusinessMetrics:
                 gate=ADMISSION_GATES,
             ),
             models=ModelMetrics.on(registry),
+            audit=AuditMetrics.on(registry),
         )
 
 

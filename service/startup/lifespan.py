@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from fastapi import FastAPI
 from pymongo.errors import PyMongoError
 
+from service.audit.errors import AuditUnavailable
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit, event_key
+from service.auth.keys import TokenKey
 from service.core.admission import build_gates
 from service.core.config import Settings
 from service.core.database import create_client, ping
@@ -39,13 +45,26 @@ _RETRY_DELAYS_S = (0.25, 0.5, 1.0, 2.0)
 DATABASE_WATCH_INTERVAL_S = 10.0
 
 
-async def _initialise(db: DatabaseState) -> None:
+async def record_signing_key(audit: Audit, key: TokenKey) -> None:
+    """Record the key this process signs with; one event per key, whichever process (or
+    replica, or restart) starts signing with it first: that is when the rotation happened,
+    however the key got there (`keys` command, JWT_SIGNING_KEY, a mounted Secret)."""
+    await audit.record(
+        AuditEventType.KEY_ROTATED,
+        user_id=None,
+        detail={"kid": key.kid, "alg": key.algorithm},
+        event_id=event_key(AuditEventType.KEY_ROTATED, key.kid),
+    )
+
+
+async def _initialise(db: DatabaseState, record_key: Callable[[], Awaitable[None]]) -> None:
     attempt = 0
     while True:
         raise_if_cancelled()
         try:
             await init_models(db.database)
-        except PyMongoError as exc:
+            await record_key()  # not ready before the signing key is in the audit trail
+        except (PyMongoError, AuditUnavailable) as exc:
             delay = _RETRY_DELAYS_S[min(attempt, len(_RETRY_DELAYS_S) - 1)]
             log.warning(
                 "database.init_failed",
@@ -85,7 +104,10 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
         db = DatabaseState(client=client, database=client[settings.mongodb_db])
         # Try once in the foreground so a healthy start is ready at once; if MongoDB is
         # down, keep serving (readiness says 503) and keep retrying in the background.
-        init_task = asyncio.create_task(_initialise(db))
+        tokens = build_token_codec(settings)
+        audit = Audit(timedelta(days=settings.audit_retention_days), metrics.audit)
+        record_key = functools.partial(record_signing_key, audit, tokens.keys.active)
+        init_task = asyncio.create_task(_initialise(db, record_key))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(
                 asyncio.shield(init_task), settings.mongodb_timeout_ms / 1000 + 1
@@ -105,7 +127,6 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
             build_mail_sender(settings), sent=metrics.mails_sent, failed=metrics.mails_failed
         )
         users = UserService(UserCache(settings.auth_cache_ttl_s))
-        tokens = build_token_codec(settings)
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
@@ -122,6 +143,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     mail=outbox,
                     serving=build_serving(settings, gates.inference),
                     model_storage=ModelStorage(db.database),
+                    audit=audit,
                 )
             }
         finally:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from service.audit.trail import Audit
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.service import ImageDecoder
@@ -53,3 +54,4 @@ class State:
     mail: Outbox
     serving: Serving
     model_storage: ModelStorage
+    audit: Audit

@@ -1,6 +1,9 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accepted import Accepted
+from .audit_event_detail import AuditEventDetail
+from .audit_event_read import AuditEventRead
+from .audit_event_type import AuditEventType
 from .body_auth_token import BodyAuthToken
 from .body_models_versions_create import BodyModelsVersionsCreate
 from .body_users_avatar_upload import BodyUsersAvatarUpload
@@ -45,6 +48,9 @@ from .version_read import VersionRead
 
 __all__ = (
     "Accepted",
+    "AuditEventDetail",
+    "AuditEventRead",
+    "AuditEventType",
     "BodyAuthToken",
     "BodyModelsVersionsCreate",
     "BodyUsersAvatarUpload",

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
+import type { AuditEventsListData, AuditEventsListErrors, AuditEventsListResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeEventsListData, UsersMeEventsListErrors, UsersMeEventsListResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -329,6 +329,28 @@ export const authSessionsList = <ThrowOnError extends boolean = false>(options?:
 export const authSessionsDelete = <ThrowOnError extends boolean = false>(options: Options<AuthSessionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<AuthSessionsDeleteResponses, AuthSessionsDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/sessions/{session_id}',
+    ...options
+});
+
+/**
+ * List the caller's security events
+ *
+ * The caller's own audit trail: logins (and failed attempts on their account), password and email changes, role and active-flag changes with who made them, ended sessions. Newest first, at most `limit` events a page; when there are more, the `Link` header holds the next page's URL (`rel="next"`, with an opaque `cursor`), as on `GET /users`.
+ */
+export const usersMeEventsList = <ThrowOnError extends boolean = false>(options?: Options<UsersMeEventsListData, ThrowOnError>) => (options?.client ?? client).get<UsersMeEventsListResponses, UsersMeEventsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/events',
+    ...options
+});
+
+/**
+ * List security events (admins)
+ *
+ * Every user's security events, and the service's own (key rotation); filter by `user_id`, `type` and time. Admins only (403 otherwise). Newest first, at most `limit` events a page; when there are more, the `Link` header holds the next page's URL (`rel="next"`, with an opaque `cursor`), as on `GET /users`.
+ */
+export const auditEventsList = <ThrowOnError extends boolean = false>(options?: Options<AuditEventsListData, ThrowOnError>) => (options?.client ?? client).get<AuditEventsListResponses, AuditEventsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/audit-events',
     ...options
 });
 

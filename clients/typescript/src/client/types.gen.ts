@@ -17,6 +17,59 @@ export type Accepted = {
 };
 
 /**
+ * AuditEventRead
+ *
+ * One security event: whose account, who caused it, what, when and from where.
+ */
+export type AuditEventRead = {
+    id: PydanticObjectId;
+    type: AuditEventType;
+    /**
+     * Whose account it concerns; null for a failed login naming no account and for service-wide events (key rotation).
+     */
+    user_id: PydanticObjectId | null;
+    /**
+     * Who caused it: the user, an admin, or null (someone unknown, the service).
+     */
+    actor_id: PydanticObjectId | null;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Address
+     *
+     * The client address of the request.
+     */
+    address: string | null;
+    /**
+     * User Agent
+     */
+    user_agent: string | null;
+    /**
+     * Request Id
+     *
+     * The request's `X-Request-ID`, to find its logs.
+     */
+    request_id: string | null;
+    /**
+     * AuditEventDetail
+     *
+     * Particulars, never secrets: a failure's `reason`, the `old` and `new` value of a change, the `session` that ended.
+     */
+    detail: {
+        [key: string]: string | number | boolean | null;
+    };
+};
+
+/**
+ * AuditEventType
+ *
+ * Every security event the trail records (dotted like the log events).
+ */
+export type AuditEventType = 'login.succeeded' | 'login.failed' | 'second_factor.added' | 'second_factor.used' | 'second_factor.removed' | 'second_factor.reset' | 'recovery_code.used' | 'passkey.added' | 'passkey.removed' | 'passkey.used' | 'password.changed' | 'password.reset' | 'email.changed' | 'email.verified' | 'role.changed' | 'active.changed' | 'session.ended' | 'key.rotated';
+
+/**
  * Body_auth-token
  */
 export type BodyAuthToken = {
@@ -2037,6 +2090,156 @@ export type AuthSessionsDeleteResponses = {
 };
 
 export type AuthSessionsDeleteResponse = AuthSessionsDeleteResponses[keyof AuthSessionsDeleteResponses];
+
+export type UsersMeEventsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Type
+         *
+         * Only events of this type.
+         */
+        type?: AuditEventType | null;
+        /**
+         * Since
+         *
+         * Only events at or after this RFC 3339 time.
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * Only events strictly before this RFC 3339 time.
+         */
+        until?: string | null;
+        /**
+         * Limit
+         *
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * Opaque cursor from the previous page's Link header.
+         */
+        cursor?: string | null;
+    };
+    url: '/users/me/events';
+};
+
+export type UsersMeEventsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeEventsListError = UsersMeEventsListErrors[keyof UsersMeEventsListErrors];
+
+export type UsersMeEventsListResponses = {
+    /**
+     * Response Users-Me-Events-List
+     *
+     * Successful Response
+     */
+    200: Array<AuditEventRead>;
+};
+
+export type UsersMeEventsListResponse = UsersMeEventsListResponses[keyof UsersMeEventsListResponses];
+
+export type AuditEventsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * User Id
+         *
+         * Only events concerning this user (24 hexadecimal characters).
+         */
+        user_id?: PydanticObjectId | null;
+        /**
+         * Type
+         *
+         * Only events of this type.
+         */
+        type?: AuditEventType | null;
+        /**
+         * Since
+         *
+         * Only events at or after this RFC 3339 time.
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * Only events strictly before this RFC 3339 time.
+         */
+        until?: string | null;
+        /**
+         * Limit
+         *
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * Opaque cursor from the previous page's Link header.
+         */
+        cursor?: string | null;
+    };
+    url: '/audit-events';
+};
+
+export type AuditEventsListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuditEventsListError = AuditEventsListErrors[keyof AuditEventsListErrors];
+
+export type AuditEventsListResponses = {
+    /**
+     * Response Audit-Events-List
+     *
+     * Successful Response
+     */
+    200: Array<AuditEventRead>;
+};
+
+export type AuditEventsListResponse = AuditEventsListResponses[keyof AuditEventsListResponses];
 
 export type WellKnownJwksGetData = {
     body?: never;

@@ -1,0 +1,15 @@
+"""The groups of settings that live in modules of their own, combined into one base.
+
+`Settings` (config.py) inherits this; a new group is a `BaseSettings` mixin in its own
+`*_settings.py` module, added here.
+"""
+
+from __future__ import annotations
+
+from service.core.audit_settings import AuditSettings
+from service.core.link_settings import AccountLinkSettings
+from service.core.token_settings import TokenSettings
+
+
+class SettingGroups(TokenSettings, AccountLinkSettings, AuditSettings):
+    """Token, mailed-link and audit settings (each documented in its own module)."""
