@@ -10,7 +10,18 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.api import account, auth, avatars, health, index, models, users, well_known
+from service.api import (
+    account,
+    auth,
+    avatars,
+    health,
+    index,
+    models,
+    passkey_page,
+    passkeys,
+    users,
+    well_known,
+)
 from service.api.contract import publish_contract
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
@@ -44,6 +55,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     avatars.router,
     auth.router,
+    passkeys.router,
+    passkey_page.router,
     well_known.router,
     models.router,
     health.router,
@@ -53,6 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 OPENAPI_TAGS: list[dict[str, Any]] = [
     {"name": "users", "description": "The users resource."},
     {"name": "auth", "description": "Log in, rotate tokens, log out."},
+    {"name": "passkeys", "description": "Register passkeys (WebAuthn) and log in with them."},
     {"name": "avatars", "description": "Upload, serve and remove user avatars."},
     {"name": "models", "description": "Store ONNX classifiers and predict with them."},
     {"name": "operations", "description": "Health probes and metrics."},

@@ -14,6 +14,7 @@ from service.core.limits import parse_limit
 from service.core.origins import parse_origin
 from service.core.setting_types import Environment, GateSlots, GateWaitS
 from service.core.token_settings import TokenSettings
+from service.core.webauthn_settings import WebAuthnSettings
 
 # Values that appear in examples and must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret", "CHANGE_ME"})
@@ -21,7 +22,7 @@ DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # 
 HMAC_SECRET_MIN_BYTES = 32
 
 
-class Settings(TokenSettings):
+class Settings(WebAuthnSettings, TokenSettings):
     """Every knob of the service; each maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(
