@@ -146,7 +146,7 @@ class SoftAuthenticator:
         `credential` (default: the first passkey held for the options' RP id). `bump`
         False signs again at the current counter (what a second copy of the key does)."""
         rp = rp_id or options["rpId"]
-        chosen = credential or next(c for c in self.credentials if c.rp_id == rp)
+        chosen = credential or next(c for c in self.credentials if c.rp_id == options["rpId"])
         if bump:
             chosen.sign_count += self.counter_step
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
