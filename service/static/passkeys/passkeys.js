@@ -111,6 +111,8 @@ async function logout() {
   const pair = tokens;
   await api("POST", "/auth/logout", { refresh_token: pair.refresh_token });
   tokens = null;
+  $("who").textContent = "";
+  $("passkeys").replaceChildren();
   $("signed-in").hidden = true;
   $("signed-out").hidden = false;
   $("status").textContent = "Signed out.";
