@@ -18,7 +18,11 @@ from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 def test_production_requires_a_real_jwt_secret() -> None:
     for secret in ("change-me", "short-but-not-placeholder"):
         with pytest.raises(ValidationError, match="JWT_SECRET"):
-            Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
+            Settings(
+                environment=Environment.PRODUCTION,
+                jwt_secret=secret,
+                public_base_url="https://a.example",
+            )
     Settings(
         environment=Environment.PRODUCTION,
         jwt_secret="x" * 32,
