@@ -106,7 +106,7 @@ def _read(passkey: Passkey) -> PasskeyRead:
     "be discoverable and verify its user (PIN or biometric).",
     responses={
         **_options_response("Creation options", CREATION_OPTIONS),
-        **problem_responses(401, 503),
+        **problem_responses(401, 422, 503),
     },
 )
 async def registration_options(
@@ -155,7 +155,7 @@ async def add_passkey(
     summary="List the caller's passkeys",
     description="Oldest first. A `disabled` passkey signs no login: its signature counter "
     "went backwards, which a copied authenticator does.",
-    responses=problem_responses(401, 503),
+    responses=problem_responses(401, 422, 503),
 )
 async def list_passkeys(user: CurrentUser) -> list[PasskeyRead]:
     """The caller's passkeys."""

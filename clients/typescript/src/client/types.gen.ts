@@ -2247,6 +2247,10 @@ export type UsersMePasskeysRegistrationOptionsErrors = {
      */
     401: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests: this route group's rate limit is spent; retry later.
      */
     429: Problem;
@@ -2283,6 +2287,10 @@ export type UsersMePasskeysListErrors = {
      * Unauthorized
      */
     401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests: this route group's rate limit is spent; retry later.
      */
