@@ -21,6 +21,7 @@ from service.api.passkey_examples import (
 )
 from service.audit.models import AuditClient
 from service.auth.schemas import TokenPair
+from service.http.convertors import register_convertors
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
 from service.passkeys.ceremony import relying_party
@@ -32,6 +33,7 @@ from service.passkeys.schemas import (
     RegistrationCredential,
 )
 
+register_convertors()
 router = APIRouter(route_class=ServiceRoute)
 PASSKEYS: list[str | Enum] = ["passkeys"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -163,12 +165,13 @@ async def list_passkeys(user: CurrentUser) -> list[PasskeyRead]:
 
 
 @router.delete(
-    "/users/me/passkeys/{passkey_id}",
+    "/users/me/passkeys/{passkey_id:objectid}",
     tags=PASSKEYS,
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove one of the caller's passkeys",
-    description="It signs no login from then on. 404 when the caller has no passkey with this id.",
-    responses=problem_responses(401, 404, 422, 503),
+    description="It signs no login from then on. 404 when the caller has no passkey with "
+    "this id, or the id is not 24 hexadecimal characters.",
+    responses=problem_responses(401, 404, 503),
 )
 async def remove_passkey(
     passkey_id: PasskeyIdPath,

@@ -86,7 +86,8 @@ async def test_a_user_removes_only_their_own_passkeys(
     assert theirs.headers["content-type"] == "application/problem+json"
     assert len((await client.get("/users/me/passkeys", headers=alice)).json()) == 1
     bad_id = await client.delete("/users/me/passkeys/not-an-id", headers=alice)
-    assert bad_id.status_code == 422
+    assert bad_id.status_code == 404
+    assert bad_id.headers["content-type"] == "application/problem+json"
     anonymous = await client.post("/users/me/passkeys/registration-options")
     assert anonymous.status_code == 401
 

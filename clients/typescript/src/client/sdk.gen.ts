@@ -372,7 +372,7 @@ export const usersMePasskeysCreate = <ThrowOnError extends boolean = false>(opti
 /**
  * Remove one of the caller's passkeys
  *
- * It signs no login from then on. 404 when the caller has no passkey with this id.
+ * It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24 hexadecimal characters.
  */
 export const usersMePasskeysDelete = <ThrowOnError extends boolean = false>(options: Options<UsersMePasskeysDeleteData, ThrowOnError>) => (options.client ?? client).delete<UsersMePasskeysDeleteResponses, UsersMePasskeysDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -2385,7 +2385,7 @@ export type UsersMePasskeysDeleteErrors = {
      */
     404: Problem;
     /**
-     * Unprocessable Entity
+     * Unprocessable Content: `errors` names each invalid field.
      */
     422: Problem;
     /**

@@ -76,7 +76,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Remove one of the caller's passkeys
 
-     It signs no login from then on. 404 when the caller has no passkey with this id.
+     It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24
+    hexadecimal characters.
 
     Args:
         passkey_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
@@ -107,7 +108,8 @@ def sync(
 ) -> Any | Problem | None:
     """Remove one of the caller's passkeys
 
-     It signs no login from then on. 404 when the caller has no passkey with this id.
+     It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24
+    hexadecimal characters.
 
     Args:
         passkey_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
@@ -133,7 +135,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Remove one of the caller's passkeys
 
-     It signs no login from then on. 404 when the caller has no passkey with this id.
+     It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24
+    hexadecimal characters.
 
     Args:
         passkey_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
@@ -162,7 +165,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Remove one of the caller's passkeys
 
-     It signs no login from then on. 404 when the caller has no passkey with this id.
+     It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24
+    hexadecimal characters.
 
     Args:
         passkey_id (str):  Example: 5eb7cf5a86d9755df3a6c593.
