@@ -171,7 +171,7 @@ async def list_passkeys(user: CurrentUser) -> list[PasskeyRead]:
     summary="Remove one of the caller's passkeys",
     description="It signs no login from then on. 404 when the caller has no passkey with "
     "this id, or the id is not 24 hexadecimal characters.",
-    responses=problem_responses(401, 404, 503),
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def remove_passkey(
     passkey_id: PasskeyIdPath,

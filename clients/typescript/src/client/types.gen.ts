@@ -2385,7 +2385,7 @@ export type UsersMePasskeysDeleteErrors = {
      */
     404: Problem;
     /**
-     * Unprocessable Content: `errors` names each invalid field.
+     * Unprocessable Entity
      */
     422: Problem;
     /**
