@@ -15,13 +15,14 @@ import hashlib
 from typing import Any
 
 import structlog
+from prometheus_client import Counter
 
 from service.accounts import login_attempts
 from service.audit import trail
 from service.audit.models import AuditClient, AuditEventType
 from service.auth import service as sessions
 from service.auth import throttle
-from service.auth.errors import EmailNotVerified
+from service.auth.errors import EmailNotVerified, LoginThrottled
 from service.auth.schemas import TokenPair
 from service.auth.security import TokenCodec
 from service.auth.service import Client, LoginPolicy
@@ -145,9 +146,37 @@ async def login(
     *,
     codec: TokenCodec,
     policy: LoginPolicy,
+    outcomes: Counter,
     user_agent: str | None = None,
 ) -> TokenPair:
-    """Verify a passkey assertion (throttled per account and address) and open a session."""
+    """Verify a passkey assertion (throttled per account and address) and open a session;
+    `outcomes` counts each attempt by its outcome."""
+    try:
+        tokens = await _login(
+            credential, rp, client_ip, codec=codec, policy=policy, user_agent=user_agent
+        )
+    except LoginThrottled:
+        outcomes.labels(outcome="throttled").inc()
+        raise
+    except PasskeyDisabled:
+        outcomes.labels(outcome="disabled").inc()
+        raise
+    except (PasskeyLoginFailed, EmailNotVerified):
+        outcomes.labels(outcome="failed").inc()
+        raise
+    outcomes.labels(outcome="succeeded").inc()
+    return tokens
+
+
+async def _login(
+    credential: AuthenticationCredential,
+    rp: RelyingParty,
+    client_ip: str,
+    *,
+    codec: TokenCodec,
+    policy: LoginPolicy,
+    user_agent: str | None,
+) -> TokenPair:
     audit_client = AuditClient(address=client_ip, user_agent=user_agent)
     passkey = await store.find_by_credential_id(credential.raw_id)
     held = await login_attempts.reserve(_account(passkey, credential.raw_id), client_ip, policy)

@@ -9,16 +9,23 @@ from typing import Annotated, Any
 
 from beanie import PydanticObjectId
 from fastapi import APIRouter, Header, Path, Response, status
-from pydantic import BaseModel, Field
 
 from service.accounts import passkey_login, passkeys
-from service.api.deps import ClientAddress, Codec, CurrentUser, LoginPolicyDep, SettingsDep
-from service.api.passkey_examples import (
-    AUTHENTICATION_CREDENTIAL,
-    CREATION_OPTIONS,
-    REGISTRATION_CREDENTIAL,
-    REQUEST_OPTIONS,
+from service.api.deps import (
+    ClientAddress,
+    Codec,
+    CurrentUser,
+    LoginPolicyDep,
+    Metrics,
+    SettingsDep,
 )
+from service.api.passkey_bodies import (
+    PasskeyLogin,
+    PasskeyLoginOptionsRequest,
+    PasskeyRegistration,
+    options_response,
+)
+from service.api.passkey_examples import CREATION_OPTIONS, REQUEST_OPTIONS
 from service.audit.models import AuditClient
 from service.auth.schemas import TokenPair
 from service.http.convertors import register_convertors
@@ -27,10 +34,7 @@ from service.http.routing import JsonBody, ServiceRoute
 from service.passkeys.ceremony import relying_party
 from service.passkeys.models import Passkey
 from service.passkeys.schemas import (
-    AuthenticationCredential,
-    PasskeyName,
     PasskeyRead,
-    RegistrationCredential,
 )
 
 register_convertors()
@@ -41,47 +45,6 @@ UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 PasskeyIdPath = Annotated[
     PydanticObjectId, Path(description="The passkey's id (from the list): 24 hex characters.")
 ]
-
-
-def _options_response(description: str, example: dict[str, Any]) -> dict[int | str, Any]:
-    return {
-        200: {
-            "description": description,
-            "content": {"application/json": {"example": example}},
-        }
-    }
-
-
-class PasskeyRegistration(BaseModel):
-    """The authenticator's response to the registration options, and a label for it."""
-
-    name: PasskeyName
-    credential: RegistrationCredential = Field(
-        description="`PublicKeyCredential.toJSON()` of `navigator.credentials.create()`.",
-        examples=[REGISTRATION_CREDENTIAL],
-    )
-
-
-class PasskeyLoginOptionsRequest(BaseModel):
-    """Whom the login is for: a username or email, or nobody (any passkey of this site)."""
-
-    username: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=320,
-        description="Optional. Without it the browser offers every passkey it holds for "
-        "this site (usernameless login). The answer is the same for every name.",
-        examples=["alice"],
-    )
-
-
-class PasskeyLogin(BaseModel):
-    """The authenticator's answer to the login options."""
-
-    credential: AuthenticationCredential = Field(
-        description="`PublicKeyCredential.toJSON()` of `navigator.credentials.get()`.",
-        examples=[AUTHENTICATION_CREDENTIAL],
-    )
 
 
 def _read(passkey: Passkey) -> PasskeyRead:
@@ -107,7 +70,7 @@ def _read(passkey: Passkey) -> PasskeyRead:
     "for one registration by the caller within `timeout` milliseconds. The passkey must "
     "be discoverable and verify its user (PIN or biometric).",
     responses={
-        **_options_response("Creation options", CREATION_OPTIONS),
+        **options_response("Creation options", CREATION_OPTIONS),
         **problem_responses(401, 422, 503),
     },
 )
@@ -198,7 +161,7 @@ async def remove_passkey(
     "whether or not `username` has an account or passkeys. With a `username`, only that "
     "account's passkey can redeem the challenge. Single use, expires after `timeout` ms.",
     responses={
-        **_options_response("Request options", REQUEST_OPTIONS),
+        **options_response("Request options", REQUEST_OPTIONS),
         **problem_responses(400, 415, 422, 429, 503),
     },
 )
@@ -232,6 +195,7 @@ async def passkey_login_route(
     codec: Codec,
     policy: LoginPolicyDep,
     client: ClientAddress,
+    metrics: Metrics,
     user_agent: UserAgent = None,
 ) -> TokenPair:
     """Exchange a passkey assertion for tokens."""
@@ -241,6 +205,7 @@ async def passkey_login_route(
         client,
         codec=codec,
         policy=policy,
+        outcomes=metrics.passkey_logins,
         user_agent=user_agent,
     )
     response.headers.update(NO_STORE)

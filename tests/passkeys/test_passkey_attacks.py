@@ -26,6 +26,16 @@ from tests.races import PARALLEL, race
 PHISHING_ORIGIN = "https://users-service.example.net"
 
 
+async def _outcomes(client: httpx.AsyncClient) -> dict[str, float]:
+    """`passkey_logins_total` by outcome, as scraped."""
+    text = (await client.get("/metrics")).text
+    counts = {}
+    for line in text.splitlines():
+        if line.startswith('passkey_logins_total{outcome="'):
+            counts[line.split('"')[1]] = float(line.split()[-1])
+    return counts
+
+
 async def _registered(
     client: httpx.AsyncClient, settings: Settings, **authenticator: Any
 ) -> tuple[dict[str, Any], dict[str, str], SoftAuthenticator]:
@@ -144,6 +154,7 @@ async def test_a_cloned_authenticator_is_refused_and_the_passkey_disabled(
     log_output: io.StringIO,
 ) -> None:
     user, headers, key = await _registered(client, settings)
+    before = await _outcomes(client)
     copy = key.clone()  # the keys extracted at counter 0
     assert (await passkey_login(client, key)).status_code == 200
     assert (await passkey_login(client, key)).status_code == 200  # counter 2 on record
@@ -156,6 +167,9 @@ async def test_a_cloned_authenticator_is_refused_and_the_passkey_disabled(
     # Which copy is the thief's cannot be known: the passkey signs no login any more.
     assert (await passkey_login(client, key)).status_code == 403
     assert (await passkey_login(client, copy)).status_code == 403
+    after = await _outcomes(client)
+    assert after["succeeded"] - before["succeeded"] == 2
+    assert after["disabled"] - before["disabled"] == 3
 
     disabled = await test_db["audit_events"].find_one({"type": "passkey.disabled"})
     assert disabled is not None
@@ -210,8 +224,10 @@ async def test_failed_passkey_logins_count_towards_the_login_throttle(
         statuses.append((await send_assertion(client, forged)).status_code)
     assert statuses == [401] * settings.login_max_failures
 
+    counted = await _outcomes(client)
     throttled = await passkey_login(client, key)
     assert throttled.status_code == 429
+    assert (await _outcomes(client))["throttled"] - counted["throttled"] == 1
     assert int(throttled.headers["retry-after"]) >= 1
     # The same counter as the password's: guessing one way does not reset the other.
     password = await client.post(
