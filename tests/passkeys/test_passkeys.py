@@ -167,3 +167,16 @@ async def test_malformed_credentials_are_client_errors(
         "/users/me/passkeys", json={"name": "x", "credential": garbage}, headers=headers
     )
     assert response.status_code == 400, response.text
+
+
+async def test_deleting_the_account_deletes_its_passkeys(
+    client: httpx.AsyncClient, settings: Settings, test_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    _, headers = await user_session(client)
+    key = authenticator_for(settings)
+    await register(client, headers, key)
+
+    assert (await client.delete("/users/me", headers=headers)).status_code == 204
+
+    assert await test_db["passkeys"].count_documents({}) == 0
+    assert (await passkey_login(client, key)).status_code == 401
