@@ -18,18 +18,27 @@ from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 def test_production_requires_a_real_jwt_secret() -> None:
     for secret in ("change-me", "short-but-not-placeholder"):
         with pytest.raises(ValidationError, match="JWT_SECRET"):
-            Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
+            Settings(
+                environment=Environment.PRODUCTION,
+                jwt_secret=secret,
+                public_base_url="https://a.example",
+            )
     Settings(
         environment=Environment.PRODUCTION,
         jwt_secret="x" * 32,
         allowed_hosts=["a.example"],
+        webauthn_origins=["https://a.example"],
         smtp_host="smtp.example",
     )
 
 
 def test_production_refuses_to_start_without_smtp() -> None:
     # Without SMTP, mails (and their live tokens) would only be logged.
-    production = {"jwt_secret": "x" * 32, "allowed_hosts": ["a.example"]}
+    production = {
+        "jwt_secret": "x" * 32,
+        "allowed_hosts": ["a.example"],
+        "webauthn_origins": ["https://a.example"],
+    }
     with pytest.raises(ValidationError, match="SMTP_HOST"):
         Settings(environment=Environment.PRODUCTION, **production)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="SMTP_TLS"):

@@ -148,12 +148,18 @@ def test_public_base_url_must_be_an_origin() -> None:
 
 def test_production_needs_a_public_base_url_or_allowed_hosts() -> None:
     secret = "p" * 32
+    # Passkeys' origin is set, so only the host rule is missing.
+    passkeys = {"webauthn_origins": "https://a.example"}
     with pytest.raises(ValueError, match="PUBLIC_BASE_URL or ALLOWED_HOSTS"):
-        Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
+        Settings(environment=Environment.PRODUCTION, jwt_secret=secret, **passkeys)
     mail = {"smtp_host": "smtp.example"}
     Settings(environment=Environment.PRODUCTION, jwt_secret=secret, public_base_url=PUBLIC, **mail)
     Settings(
-        environment=Environment.PRODUCTION, jwt_secret=secret, allowed_hosts="a.example", **mail
+        environment=Environment.PRODUCTION,
+        jwt_secret=secret,
+        allowed_hosts="a.example",
+        **passkeys,
+        **mail,
     )
 
 

@@ -56,6 +56,16 @@ CONFIG = SchemathesisConfig.from_dict(
         },
         "operations": [
             {
+                # A generated credential is well-formed JSON but no authenticator's
+                # response to a challenge of ours: 400 invalid-passkey-response.
+                "include-path-regex": "^/users/me/passkeys$",
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": ["2xx", "400", "409", "429"],
+                    },
+                },
+            },
+            {
                 # A generated token is well-formed but was never mailed: 400 invalid-token
                 # is the documented, correct answer to it.
                 "include-path-regex": "^/auth/(verify|reset-password)$",

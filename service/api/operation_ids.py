@@ -35,6 +35,13 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("POST", "/auth/verify"): "auth-verify",
     ("POST", "/auth/forgot-password"): "auth-forgot-password",
     ("POST", "/auth/reset-password"): "auth-reset-password",
+    # passkeys (WebAuthn)
+    ("POST", "/users/me/passkeys/registration-options"): "users-me-passkeys-registration-options",
+    ("POST", "/users/me/passkeys"): "users-me-passkeys-create",
+    ("GET", "/users/me/passkeys"): "users-me-passkeys-list",
+    ("DELETE", "/users/me/passkeys/{passkey_id}"): "users-me-passkeys-delete",
+    ("POST", "/auth/passkey/options"): "auth-passkey-options",
+    ("POST", "/auth/passkey"): "auth-passkey",
     # users
     ("POST", "/users"): "users-create",
     ("GET", "/users"): "users-list",

@@ -26,6 +26,7 @@ class AuditEventType(StrEnum):
     PASSKEY_ADDED = "passkey.added"
     PASSKEY_REMOVED = "passkey.removed"
     PASSKEY_USED = "passkey.used"
+    PASSKEY_DISABLED = "passkey.disabled"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name, not a password
     PASSWORD_RESET = "password.reset"  # noqa: S105 - an event name, not a password
     EMAIL_CHANGED = "email.changed"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from service.core.audit_settings import AuditSettings
 from service.core.link_settings import AccountLinkSettings
 from service.core.token_settings import TokenSettings
+from service.core.webauthn_settings import WebAuthnSettings
 
 
-class SettingGroups(TokenSettings, AccountLinkSettings, AuditSettings):
-    """Token, mailed-link and audit settings (each documented in its own module)."""
+class SettingGroups(WebAuthnSettings, TokenSettings, AccountLinkSettings, AuditSettings):
+    """Passkey, token, mailed-link and audit settings (each documented in its own module)."""

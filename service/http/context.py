@@ -74,7 +74,8 @@ class _StampedResponse(ResponseWatch):
 
 def _route_template(scope: Scope) -> str | None:
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    # The format leaves out path convertors: `{id}` as documented, not `{id:objectid}`.
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) else None
 
 

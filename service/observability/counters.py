@@ -55,6 +55,7 @@ class BusinessMetrics:
     mails_sent: Counter
     mails_failed: Counter
     mails_withheld: Counter
+    passkey_logins: Counter
     models: ModelMetrics
     audit: AuditMetrics
 
@@ -139,6 +140,15 @@ class BusinessMetrics:
                 ),
                 gate=ADMISSION_GATES,
             ),
+            passkey_logins=_with_labels(
+                Counter(
+                    "passkey_logins",
+                    "Passkey login attempts, by outcome (disabled: a cloned passkey refused).",
+                    ["outcome"],
+                    registry=registry,
+                ),
+                outcome=PASSKEY_LOGIN_OUTCOMES,
+            ),
             models=ModelMetrics.on(registry),
             audit=AuditMetrics.on(registry),
         )
@@ -153,6 +163,8 @@ ADMISSION_GATES = ("hashing", "decoding", "inference")
 AVATAR_FORMATS = ("png", "jpeg", "webp", "gif")
 # The problem slugs of service.avatars.errors.UnsupportedImage and InvalidImage.
 AVATAR_REJECTION_REASONS = ("unsupported-image", "invalid-image")
+# The outcomes of service.accounts.passkey_login.login.
+PASSKEY_LOGIN_OUTCOMES = ("succeeded", "failed", "disabled", "throttled")
 
 
 def _with_label_pairs(counter: Counter, first: tuple[str, ...], second: tuple[str, ...]) -> Counter:

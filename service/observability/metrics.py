@@ -40,7 +40,9 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, response.send)
         finally:
-            template = getattr(scope.get("route"), "path", None)
+            route = scope.get("route")
+            # As documented: the format leaves out path convertors (`{id:objectid}`).
+            template = getattr(route, "path_format", None) or getattr(route, "path", None)
             if isinstance(template, str) and not template.startswith(OPERATIONS_PREFIXES):
                 method = scope["method"]
                 self.requests.labels(template, method, str(response.status)).inc()

@@ -31,6 +31,7 @@ UNCOUNTED = ("/metrics", "/health")
 PATH_VALUES = {
     "user_id": "0" * 24,
     "session_id": "0" * 24,
+    "passkey_id": "0" * 24,
     "name": "iris",
     "version": "999",
 }

@@ -1,9 +1,15 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accepted import Accepted
+from .assertion_response import AssertionResponse
+from .attestation_response import AttestationResponse
 from .audit_event_detail import AuditEventDetail
 from .audit_event_read import AuditEventRead
 from .audit_event_type import AuditEventType
+from .authentication_credential import AuthenticationCredential
+from .authentication_credential_authenticator_attachment_type_0 import (
+    AuthenticationCredentialAuthenticatorAttachmentType0,
+)
 from .body_auth_token import BodyAuthToken
 from .body_models_versions_create import BodyModelsVersionsCreate
 from .body_users_avatar_upload import BodyUsersAvatarUpload
@@ -21,6 +27,9 @@ from .index_links import IndexLinks
 from .metrics import Metrics
 from .model_read import ModelRead
 from .model_summary import ModelSummary
+from .passkey_login import PasskeyLogin
+from .passkey_login_options_request import PasskeyLoginOptionsRequest
+from .passkey_read import PasskeyRead
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
 from .prediction import Prediction
@@ -30,6 +39,8 @@ from .prediction_response import PredictionResponse
 from .probabilities import Probabilities
 from .problem import Problem
 from .refresh_request import RefreshRequest
+from .response_auth_passkey_options import ResponseAuthPasskeyOptions
+from .response_users_me_passkeys_registration_options import ResponseUsersMePasskeysRegistrationOptions
 from .response_well_known_jwks_get import ResponseWellKnownJwksGet
 from .response_well_known_openid_configuration_get import ResponseWellKnownOpenidConfigurationGet
 from .role import Role
@@ -48,9 +59,13 @@ from .version_read import VersionRead
 
 __all__ = (
     "Accepted",
+    "AssertionResponse",
+    "AttestationResponse",
     "AuditEventDetail",
     "AuditEventRead",
     "AuditEventType",
+    "AuthenticationCredential",
+    "AuthenticationCredentialAuthenticatorAttachmentType0",
     "BodyAuthToken",
     "BodyModelsVersionsCreate",
     "BodyUsersAvatarUpload",
@@ -68,6 +83,9 @@ __all__ = (
     "Metrics",
     "ModelRead",
     "ModelSummary",
+    "PasskeyLogin",
+    "PasskeyLoginOptionsRequest",
+    "PasskeyRead",
     "PasswordChange",
     "PasswordReset",
     "Prediction",
@@ -77,6 +95,8 @@ __all__ = (
     "Probabilities",
     "Problem",
     "RefreshRequest",
+    "ResponseAuthPasskeyOptions",
+    "ResponseUsersMePasskeysRegistrationOptions",
     "ResponseWellKnownJwksGet",
     "ResponseWellKnownOpenidConfigurationGet",
     "Role",

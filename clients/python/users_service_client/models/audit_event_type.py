@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class AuditEventType(StrEnum):
+    ACCOUNT_INVITED = "account.invited"
     ACTIVE_CHANGED = "active.changed"
     EMAIL_CHANGED = "email.changed"
     EMAIL_VERIFIED = "email.verified"
@@ -9,6 +10,7 @@ class AuditEventType(StrEnum):
     LOGIN_FAILED = "login.failed"
     LOGIN_SUCCEEDED = "login.succeeded"
     PASSKEY_ADDED = "passkey.added"
+    PASSKEY_DISABLED = "passkey.disabled"
     PASSKEY_REMOVED = "passkey.removed"
     PASSKEY_USED = "passkey.used"
     PASSWORD_CHANGED = "password.changed"

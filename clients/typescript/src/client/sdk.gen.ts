@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditEventsListData, AuditEventsListErrors, AuditEventsListResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeEventsListData, UsersMeEventsListErrors, UsersMeEventsListResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
+import type { AuditEventsListData, AuditEventsListErrors, AuditEventsListResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthPasskeyData, AuthPasskeyErrors, AuthPasskeyOptionsData, AuthPasskeyOptionsErrors, AuthPasskeyOptionsResponses, AuthPasskeyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeEventsListData, UsersMeEventsListErrors, UsersMeEventsListResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasskeysCreateData, UsersMePasskeysCreateErrors, UsersMePasskeysCreateResponses, UsersMePasskeysDeleteData, UsersMePasskeysDeleteErrors, UsersMePasskeysDeleteResponses, UsersMePasskeysListData, UsersMePasskeysListErrors, UsersMePasskeysListResponses, UsersMePasskeysRegistrationOptionsData, UsersMePasskeysRegistrationOptionsErrors, UsersMePasskeysRegistrationOptionsResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -352,6 +352,82 @@ export const auditEventsList = <ThrowOnError extends boolean = false>(options?: 
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/audit-events',
     ...options
+});
+
+/**
+ * Start registering a passkey
+ *
+ * Returns `PublicKeyCredentialCreationOptionsJSON` for `navigator.credentials.create()` (binary members base64url; `PublicKeyCredential.parseCreationOptionsFromJSON` reads it). Its challenge is good for one registration by the caller within `timeout` milliseconds. The passkey must be discoverable and verify its user (PIN or biometric).
+ */
+export const usersMePasskeysRegistrationOptions = <ThrowOnError extends boolean = false>(options?: Options<UsersMePasskeysRegistrationOptionsData, ThrowOnError>) => (options?.client ?? client).post<UsersMePasskeysRegistrationOptionsResponses, UsersMePasskeysRegistrationOptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/passkeys/registration-options',
+    ...options
+});
+
+/**
+ * List the caller's passkeys
+ *
+ * Oldest first. A `disabled` passkey signs no login: its signature counter went backwards, which a copied authenticator does.
+ */
+export const usersMePasskeysList = <ThrowOnError extends boolean = false>(options?: Options<UsersMePasskeysListData, ThrowOnError>) => (options?.client ?? client).get<UsersMePasskeysListResponses, UsersMePasskeysListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/passkeys',
+    ...options
+});
+
+/**
+ * Register a passkey
+ *
+ * Verifies the authenticator's response (challenge issued to the caller and not used before, origin among `WEBAUTHN_ORIGINS`, RP id, user verification) and stores the passkey. 400 `invalid-passkey-response` says what did not verify; 409 when the passkey is already registered or the account holds the most it may.
+ */
+export const usersMePasskeysCreate = <ThrowOnError extends boolean = false>(options: Options<UsersMePasskeysCreateData, ThrowOnError>) => (options.client ?? client).post<UsersMePasskeysCreateResponses, UsersMePasskeysCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/passkeys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove one of the caller's passkeys
+ *
+ * It signs no login from then on. 404 when the caller has no passkey with this id, or the id is not 24 hexadecimal characters.
+ */
+export const usersMePasskeysDelete = <ThrowOnError extends boolean = false>(options: Options<UsersMePasskeysDeleteData, ThrowOnError>) => (options.client ?? client).delete<UsersMePasskeysDeleteResponses, UsersMePasskeysDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/passkeys/{passkey_id}',
+    ...options
+});
+
+/**
+ * Start a passkey login
+ *
+ * Returns `PublicKeyCredentialRequestOptionsJSON` for `navigator.credentials.get()`. It names no credential (`allowCredentials` is empty): the browser offers the passkeys it holds for this site, and the answer is the same whether or not `username` has an account or passkeys. With a `username`, only that account's passkey can redeem the challenge. Single use, expires after `timeout` ms.
+ */
+export const authPasskeyOptions = <ThrowOnError extends boolean = false>(options: Options<AuthPasskeyOptionsData, ThrowOnError>) => (options.client ?? client).post<AuthPasskeyOptionsResponses, AuthPasskeyOptionsErrors, ThrowOnError>({
+    url: '/auth/passkey/options',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Log in with a passkey
+ *
+ * Verifies the assertion (challenge from `/auth/passkey/options`, used once; origin; RP id; user verification; signature; a signature counter that grows) and returns a token pair as `/auth/token` does. A passkey login is complete on its own: the authenticator verified its user, so it counts as two factors. Failures share one 401 `passkey-login-failed` and count towards the login throttle (429). A correctly signed assertion whose counter did not grow disables the passkey as cloned: 403 `passkey-disabled`, now and for every later use.
+ */
+export const authPasskey = <ThrowOnError extends boolean = false>(options: Options<AuthPasskeyData, ThrowOnError>) => (options.client ?? client).post<AuthPasskeyResponses, AuthPasskeyErrors, ThrowOnError>({
+    url: '/auth/passkey',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

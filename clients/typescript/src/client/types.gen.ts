@@ -17,6 +17,50 @@ export type Accepted = {
 };
 
 /**
+ * AssertionResponse
+ *
+ * `AuthenticatorAssertionResponseJSON`: the authenticator's signature.
+ */
+export type AssertionResponse = {
+    /**
+     * Clientdatajson
+     */
+    clientDataJSON: string;
+    /**
+     * Authenticatordata
+     */
+    authenticatorData: string;
+    /**
+     * Signature
+     */
+    signature: string;
+    /**
+     * Userhandle
+     */
+    userHandle?: string | null;
+};
+
+/**
+ * AttestationResponse
+ *
+ * `AuthenticatorAttestationResponseJSON`: what the authenticator made.
+ */
+export type AttestationResponse = {
+    /**
+     * Clientdatajson
+     */
+    clientDataJSON: string;
+    /**
+     * Attestationobject
+     */
+    attestationObject: string;
+    /**
+     * Transports
+     */
+    transports?: Array<string>;
+};
+
+/**
  * AuditEventRead
  *
  * One security event: whose account, who caused it, what, when and from where.
@@ -67,7 +111,38 @@ export type AuditEventRead = {
  *
  * Every security event the trail records (dotted like the log events).
  */
-export type AuditEventType = 'login.succeeded' | 'login.failed' | 'second_factor.added' | 'second_factor.used' | 'second_factor.removed' | 'second_factor.reset' | 'recovery_code.used' | 'passkey.added' | 'passkey.removed' | 'passkey.used' | 'password.changed' | 'password.reset' | 'email.changed' | 'email.verified' | 'role.changed' | 'active.changed' | 'session.ended' | 'key.rotated';
+export type AuditEventType = 'login.succeeded' | 'login.failed' | 'second_factor.added' | 'second_factor.used' | 'second_factor.removed' | 'second_factor.reset' | 'recovery_code.used' | 'passkey.added' | 'passkey.removed' | 'passkey.used' | 'passkey.disabled' | 'password.changed' | 'password.reset' | 'email.changed' | 'email.verified' | 'role.changed' | 'active.changed' | 'session.ended' | 'key.rotated' | 'account.invited';
+
+/**
+ * AuthenticationCredential
+ *
+ * `AuthenticationResponseJSON`: `navigator.credentials.get()`'s result, as JSON.
+ */
+export type AuthenticationCredential = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Rawid
+     */
+    rawId: string;
+    /**
+     * Type
+     */
+    type: 'public-key';
+    response: AssertionResponse;
+    /**
+     * Authenticatorattachment
+     */
+    authenticatorAttachment?: 'platform' | 'cross-platform' | null;
+    /**
+     * Clientextensionresults
+     */
+    clientExtensionResults?: {
+        [key: string]: unknown;
+    };
+};
 
 /**
  * Body_auth-token
@@ -351,6 +426,96 @@ export type ModelSummary = {
 };
 
 /**
+ * PasskeyLogin
+ *
+ * The authenticator's answer to the login options.
+ */
+export type PasskeyLogin = {
+    /**
+     * `PublicKeyCredential.toJSON()` of `navigator.credentials.get()`.
+     */
+    credential: AuthenticationCredential;
+};
+
+/**
+ * PasskeyLoginOptionsRequest
+ *
+ * Whom the login is for: a username or email, or nobody (any passkey of this site).
+ */
+export type PasskeyLoginOptionsRequest = {
+    /**
+     * Username
+     *
+     * Optional. Without it the browser offers every passkey it holds for this site (usernameless login). The answer is the same for every name.
+     */
+    username?: string | null;
+};
+
+/**
+ * PasskeyRead
+ *
+ * One of the caller's passkeys (never its key material).
+ */
+export type PasskeyRead = {
+    /**
+     * Id
+     *
+     * The passkey's id in this service (for DELETE).
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Last Used At
+     *
+     * The latest login with it, if any.
+     */
+    last_used_at: string | null;
+    /**
+     * Transports
+     *
+     * How the browser reaches the authenticator.
+     */
+    transports: Array<string>;
+    /**
+     * Backed Up
+     *
+     * Whether the passkey is synced (a password manager).
+     */
+    backed_up: boolean;
+    /**
+     * Disabled
+     *
+     * True when it signs no login: its signature counter went backwards, as a copied authenticator's does. Remove it and register a new one.
+     */
+    disabled: boolean;
+};
+
+/**
+ * PasskeyRegistration
+ *
+ * The authenticator's response to the registration options, and a label for it.
+ */
+export type PasskeyRegistration = {
+    /**
+     * Name
+     *
+     * A label the owner recognises the passkey by.
+     */
+    name: string;
+    /**
+     * `PublicKeyCredential.toJSON()` of `navigator.credentials.create()`.
+     */
+    credential: RegistrationCredential;
+};
+
+/**
  * PasswordChange
  *
  * The current password, proving it is the user, and the new one.
@@ -506,6 +671,37 @@ export type RefreshRequest = {
      * Refresh Token
      */
     refresh_token: string;
+};
+
+/**
+ * RegistrationCredential
+ *
+ * `RegistrationResponseJSON`: `navigator.credentials.create()`'s result, as JSON.
+ */
+export type RegistrationCredential = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Rawid
+     */
+    rawId: string;
+    /**
+     * Type
+     */
+    type: 'public-key';
+    response: AttestationResponse;
+    /**
+     * Authenticatorattachment
+     */
+    authenticatorAttachment?: 'platform' | 'cross-platform' | null;
+    /**
+     * Clientextensionresults
+     */
+    clientExtensionResults?: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -2240,6 +2436,275 @@ export type AuditEventsListResponses = {
 };
 
 export type AuditEventsListResponse = AuditEventsListResponses[keyof AuditEventsListResponses];
+
+export type UsersMePasskeysRegistrationOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/users/me/passkeys/registration-options';
+};
+
+export type UsersMePasskeysRegistrationOptionsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMePasskeysRegistrationOptionsError = UsersMePasskeysRegistrationOptionsErrors[keyof UsersMePasskeysRegistrationOptionsErrors];
+
+export type UsersMePasskeysRegistrationOptionsResponses = {
+    /**
+     * Response Users-Me-Passkeys-Registration-Options
+     *
+     * Creation options
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type UsersMePasskeysRegistrationOptionsResponse = UsersMePasskeysRegistrationOptionsResponses[keyof UsersMePasskeysRegistrationOptionsResponses];
+
+export type UsersMePasskeysListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/users/me/passkeys';
+};
+
+export type UsersMePasskeysListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMePasskeysListError = UsersMePasskeysListErrors[keyof UsersMePasskeysListErrors];
+
+export type UsersMePasskeysListResponses = {
+    /**
+     * Response Users-Me-Passkeys-List
+     *
+     * Successful Response
+     */
+    200: Array<PasskeyRead>;
+};
+
+export type UsersMePasskeysListResponse = UsersMePasskeysListResponses[keyof UsersMePasskeysListResponses];
+
+export type UsersMePasskeysCreateData = {
+    body: PasskeyRegistration;
+    path?: never;
+    query?: never;
+    url: '/users/me/passkeys';
+};
+
+export type UsersMePasskeysCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMePasskeysCreateError = UsersMePasskeysCreateErrors[keyof UsersMePasskeysCreateErrors];
+
+export type UsersMePasskeysCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: PasskeyRead;
+};
+
+export type UsersMePasskeysCreateResponse = UsersMePasskeysCreateResponses[keyof UsersMePasskeysCreateResponses];
+
+export type UsersMePasskeysDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * The passkey's id (from the list): 24 hex characters.
+         */
+        passkey_id: PydanticObjectId;
+    };
+    query?: never;
+    url: '/users/me/passkeys/{passkey_id}';
+};
+
+export type UsersMePasskeysDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMePasskeysDeleteError = UsersMePasskeysDeleteErrors[keyof UsersMePasskeysDeleteErrors];
+
+export type UsersMePasskeysDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type UsersMePasskeysDeleteResponse = UsersMePasskeysDeleteResponses[keyof UsersMePasskeysDeleteResponses];
+
+export type AuthPasskeyOptionsData = {
+    body: PasskeyLoginOptionsRequest;
+    path?: never;
+    query?: never;
+    url: '/auth/passkey/options';
+};
+
+export type AuthPasskeyOptionsErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthPasskeyOptionsError = AuthPasskeyOptionsErrors[keyof AuthPasskeyOptionsErrors];
+
+export type AuthPasskeyOptionsResponses = {
+    /**
+     * Response Auth-Passkey-Options
+     *
+     * Request options
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type AuthPasskeyOptionsResponse = AuthPasskeyOptionsResponses[keyof AuthPasskeyOptionsResponses];
+
+export type AuthPasskeyData = {
+    body: PasskeyLogin;
+    path?: never;
+    query?: never;
+    url: '/auth/passkey';
+};
+
+export type AuthPasskeyErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthPasskeyError = AuthPasskeyErrors[keyof AuthPasskeyErrors];
+
+export type AuthPasskeyResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenPair;
+};
+
+export type AuthPasskeyResponse = AuthPasskeyResponses[keyof AuthPasskeyResponses];
 
 export type WellKnownJwksGetData = {
     body?: never;

@@ -1,0 +1,1 @@
+"""Passkeys (WebAuthn credentials): stored credentials, ceremony challenges, verification."""

@@ -1,0 +1,1 @@
+"""Passkeys: software and browser authenticators against the service."""
