@@ -10,7 +10,17 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.api import account, auth, avatars, health, index, models, users, well_known
+from service.api import (
+    account,
+    auth,
+    avatars,
+    health,
+    index,
+    models,
+    second_factor,
+    users,
+    well_known,
+)
 from service.api.contract import publish_contract
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
@@ -44,6 +54,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     avatars.router,
     auth.router,
+    second_factor.router,
     well_known.router,
     models.router,
     health.router,
@@ -53,6 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 OPENAPI_TAGS: list[dict[str, Any]] = [
     {"name": "users", "description": "The users resource."},
     {"name": "auth", "description": "Log in, rotate tokens, log out."},
+    {"name": "second factor", "description": "TOTP second factors and recovery codes."},
     {"name": "avatars", "description": "Upload, serve and remove user avatars."},
     {"name": "models", "description": "Store ONNX classifiers and predict with them."},
     {"name": "operations", "description": "Health probes and metrics."},

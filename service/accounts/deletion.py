@@ -1,4 +1,5 @@
-"""Deleting an account: the user, then every session, one-time token and avatar of theirs."""
+"""Deleting an account: the user, then every session, one-time token, second factor and
+avatar of theirs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from service.auth import one_time
 from service.auth import service as sessions
 from service.avatars.storage import AvatarStorage
 from service.observability.counters import BusinessMetrics
+from service.second_factor import factors as second_factors
 from service.users.models import User
 from service.users.service import UserService
 
@@ -28,5 +30,6 @@ async def delete_account(
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await sessions.forget_user(user.id)
     await one_time.forget_user(user.id)
+    await second_factors.forget_user(user.id)
     await account_avatars.forget_avatar(str(user.id), storage)
     metrics.users_deleted.inc()

@@ -16,8 +16,10 @@ from fastapi.security import OAuth2PasswordBearer
 
 from service.accounts.identity import authenticate, verified_claims
 from service.accounts.lifecycle import MailPolicy
+from service.accounts.second_factor_enrolment import Guard
+from service.accounts.second_factor_login import CodeStep
 from service.auth.security import AccessClaims, PasswordHasher, TokenCodec
-from service.auth.service import LoginPolicy
+from service.auth.service import Client, LoginPolicy
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.core.config import Settings
@@ -202,6 +204,40 @@ async def owned_user(caller: CurrentUser, user: UserById) -> User:
 
 
 OwnedUser = Annotated[User, Depends(owned_user)]
+
+UserAgent = Annotated[str | None, Header(include_in_schema=False)]
+
+
+async def factor_guard(
+    request: Request, client: ClientAddress, user_agent: UserAgent = None
+) -> Guard:
+    """What checks a change of the caller's second factor (hasher, throttle, keys)."""
+    state = app_state(request)
+    return Guard(
+        hasher=state.hasher,
+        policy=state.login_policy,
+        factor_policy=state.second_factor,
+        outcomes=state.metrics.second_factor,
+        client=Client(address=client, user_agent=user_agent),
+    )
+
+
+async def code_step(
+    request: Request, client: ClientAddress, user_agent: UserAgent = None
+) -> CodeStep:
+    """What the second step of a login needs besides the challenge and the code."""
+    state = app_state(request)
+    return CodeStep(
+        codec=state.tokens,
+        policy=state.login_policy,
+        factor_policy=state.second_factor,
+        outcomes=state.metrics.second_factor,
+        client=Client(address=client, user_agent=user_agent),
+    )
+
+
+FactorGuard = Annotated[Guard, Depends(factor_guard)]
+CodeStepDep = Annotated[CodeStep, Depends(code_step)]
 
 IfMatch = Annotated[
     str | None,

@@ -35,6 +35,17 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("POST", "/auth/verify"): "auth-verify",
     ("POST", "/auth/forgot-password"): "auth-forgot-password",
     ("POST", "/auth/reset-password"): "auth-reset-password",
+    ("POST", "/auth/token/second-factor"): "auth-token-second-factor",
+    # second factors
+    ("GET", "/users/me/second-factor"): "users-me-second-factor-get",
+    ("POST", "/users/me/second-factor/totp"): "users-me-second-factor-totp-create",
+    ("POST", "/users/me/second-factor/totp/confirm"): "users-me-second-factor-totp-confirm",
+    ("POST", "/users/me/second-factor/disable"): "users-me-second-factor-disable",
+    (
+        "POST",
+        "/users/me/second-factor/recovery-codes",
+    ): "users-me-second-factor-recovery-codes-create",
+    ("DELETE", "/users/{user_id}/second-factor"): "users-second-factor-delete",
     # users
     ("POST", "/users"): "users-create",
     ("GET", "/users"): "users-list",

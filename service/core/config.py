@@ -12,6 +12,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 from service.core.development import with_development_defaults
 from service.core.limits import parse_limit
 from service.core.origins import parse_origin
+from service.core.second_factor_settings import SecondFactorSettings
 from service.core.setting_types import Environment, GateSlots, GateWaitS
 from service.core.token_settings import TokenSettings
 
@@ -21,7 +22,7 @@ DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # 
 HMAC_SECRET_MIN_BYTES = 32
 
 
-class Settings(TokenSettings):
+class Settings(TokenSettings, SecondFactorSettings):
     """Every knob of the service; each maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(

@@ -23,6 +23,8 @@ AVATAR_UPLOAD = re.compile(r"^/users/[^/]+/avatar/?$")
 MODEL_UPLOAD = re.compile(r"^/models/[^/]+/versions/?$")
 # Registration, and its deprecated singular alias: both may carry a multipart avatar.
 REGISTRATION_PATHS = frozenset({"/users", "/user"})
+# Second-factor changes check passwords and codes: they count with the logins.
+SECOND_FACTOR = re.compile(r"^/users/[^/]+/second-factor(/.*)?$")
 PREDICTIONS = re.compile(r"^/models/[^/]+/predictions/?$")
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -47,14 +49,18 @@ def route_group(method: str, path: str) -> RouteGroup | None:
     """The rate-limit group a request counts against, or None when it is exempt.
 
     Auth groups everything that creates credentials or accounts: logins, refreshes,
-    registrations (`POST /users`, `POST /user`) and any other `POST /auth/...` (password
-    reset and verification included), because those are what guessing attacks target.
+    registrations (`POST /users`, `POST /user`), any other `POST /auth/...` (password
+    reset, verification and the second step of a login included) and the second-factor
+    changes (`POST /users/me/second-factor/...`), because those are what guessing
+    attacks target.
     """
     if method == "OPTIONS" or path.startswith(OPERATIONS_PREFIXES) or path == "/":
         return None
     if method in _READ_METHODS:
         return RouteGroup.READ
-    if method == "POST" and (path.startswith("/auth/") or path in REGISTRATION_PATHS):
+    if method == "POST" and (
+        path.startswith("/auth/") or path in REGISTRATION_PATHS or SECOND_FACTOR.match(path)
+    ):
         return RouteGroup.AUTH
     if method == "PUT" and AVATAR_UPLOAD.match(path):
         return RouteGroup.AVATAR

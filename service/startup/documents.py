@@ -13,6 +13,7 @@ from service.core.database import MongoDatabase, bind_documents
 from service.idempotency.models import IdempotencyRecord
 from service.mail.budget import MailBudgetCounter
 from service.models.documents import ModelHead, ModelVersion
+from service.second_factor.models import LoginChallenge, RecoveryCode, SecondFactor
 from service.users.models import User
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -25,6 +26,9 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ModelVersion,
     ModelHead,
     AuditEvent,
+    SecondFactor,
+    RecoveryCode,
+    LoginChallenge,
 ]
 # Documents that carry an `expires_at` (and a TTL index on it; on FerretDB, the purge task).
 EXPIRING_MODELS: list[type[Document]] = [

@@ -23,6 +23,7 @@ from service.startup.builders import (
     build_image_decoder,
     build_login_policy,
     build_mail_sender,
+    build_second_factor_policy,
     build_serving,
     build_token_codec,
 )
@@ -119,6 +120,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     mail=outbox,
                     serving=build_serving(settings, gates.inference),
                     model_storage=ModelStorage(db.database),
+                    second_factor=build_second_factor_policy(settings),
                 )
             }
         finally:
