@@ -12,16 +12,22 @@ from pydantic import ValidationError
 
 from service.core.config import Settings
 from service.core.setting_types import Environment
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 
 def test_production_requires_a_real_jwt_secret() -> None:
     for secret in ("change-me", "short-but-not-placeholder"):
         with pytest.raises(ValidationError, match="JWT_SECRET"):
-            Settings(environment=Environment.PRODUCTION, jwt_secret=secret)
+            Settings(
+                environment=Environment.PRODUCTION,
+                jwt_secret=secret,
+                second_factor_key=TEST_SECOND_FACTOR_KEY,
+            )
     Settings(
         environment=Environment.PRODUCTION,
         jwt_secret="x" * 32,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
         allowed_hosts=["a.example"],
         smtp_host="smtp.example",
     )
@@ -29,7 +35,11 @@ def test_production_requires_a_real_jwt_secret() -> None:
 
 def test_production_refuses_to_start_without_smtp() -> None:
     # Without SMTP, mails (and their live tokens) would only be logged.
-    production = {"jwt_secret": "x" * 32, "allowed_hosts": ["a.example"]}
+    production = {
+        "jwt_secret": "x" * 32,
+        "allowed_hosts": ["a.example"],
+        "second_factor_key": TEST_SECOND_FACTOR_KEY,
+    }
     with pytest.raises(ValidationError, match="SMTP_HOST"):
         Settings(environment=Environment.PRODUCTION, **production)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="SMTP_TLS"):
@@ -95,6 +105,7 @@ def test_development_defaults_leave_room_and_production_keeps_strict_ones(
         _env_file=None,  # type: ignore[call-arg]
         environment=Environment.PRODUCTION,
         jwt_secret="p" * 40,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
         smtp_host="smtp.example.com",
         public_base_url="https://api.example.com",
     )

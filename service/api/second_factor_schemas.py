@@ -18,7 +18,7 @@ class EnrolRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    password: str = Field(min_length=1, max_length=128, examples=["test-password-1234"])
+    password: str = Field(min_length=1, max_length=128, examples=["correct-horse-battery"])
 
 
 class TotpEnrolment(BaseModel):
@@ -43,7 +43,7 @@ class ProofRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    password: str = Field(min_length=1, max_length=128, examples=["test-password-1234"])
+    password: str = Field(min_length=1, max_length=128, examples=["correct-horse-battery"])
     code: str = Code
 
 
