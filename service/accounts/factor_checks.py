@@ -41,12 +41,15 @@ async def spend_code(factor: SecondFactor, code: str, keys: Keyring) -> Method |
     """
     candidate = code.strip()
     if totp.TOTP_CODE.fullmatch(candidate):
-        step = totp.matching_step(open_secret(factor, keys), candidate, utc_now())
+        secret = open_secret(factor, keys)
+        step = totp.matching_step(secret, candidate, utc_now())
         if step is None:
             return None
         if not await factors.spend_step(factor, step):
             log.info("second_factor.code_replayed", user_id=str(factor.user_id))
             return None
+        if keys.needs_reseal(factor.sealed_secret):  # a key rotation: move to the new key
+            await factors.reseal(factor, keys.seal(secret, str(factor.user_id)))
         return Method.TOTP
     batch = factor.recovery_batch
     if batch is not None and await recovery.spend(factor.user_id, batch, candidate, keys):

@@ -216,7 +216,7 @@ async def factor_guard(
     return Guard(
         hasher=state.hasher,
         policy=state.login_policy,
-        factor_policy=state.second_factor,
+        factor_policy=app_state(request).second_factor,
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
     )
@@ -230,7 +230,7 @@ async def code_step(
     return CodeStep(
         codec=state.tokens,
         policy=state.login_policy,
-        factor_policy=state.second_factor,
+        factor_policy=app_state(request).second_factor,
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
     )

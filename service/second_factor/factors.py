@@ -98,6 +98,14 @@ async def spend_step(factor: SecondFactor, step: int) -> bool:
     return bool(result.modified_count)
 
 
+async def reseal(factor: SecondFactor, sealed_secret: str) -> None:
+    """Store the secret sealed under the active key, unless it changed meanwhile."""
+    await SecondFactor.get_pymongo_collection().update_one(
+        {"_id": factor.id, "sealed_secret": factor.sealed_secret},
+        {"$set": {"sealed_secret": sealed_secret}},
+    )
+
+
 async def switch_recovery_batch(factor: SecondFactor, batch: str) -> bool:
     """Put a new batch of recovery codes in force, if the factor is still this one."""
     result = await SecondFactor.get_pymongo_collection().update_one(
