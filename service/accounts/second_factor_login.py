@@ -44,7 +44,7 @@ async def required(user: User) -> bool:
 async def challenge(user: User) -> SecondFactorRequired:
     """Issue a login challenge; the error to raise carries it to the client."""
     assert user.id is not None  # noqa: S101 - stored users always have an id
-    token = await challenges.issue(user.id)
+    token = await challenges.issue(user.id, user.token_version)
     log.info("auth.second_factor_challenged", user_id=str(user.id))
     return SecondFactorRequired(token, int(CHALLENGE_TTL.total_seconds()), METHODS)
 
@@ -70,7 +70,8 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
     live = await challenges.find_live(challenge_token)
     user = await lookup.find_user(live.user_id) if live is not None else None
     factor = await factors.confirmed(user.id) if user is not None and user.id else None
-    if user is None or user.id is None or factor is None or not user.is_active:
+    stale = live is None or user is None or live.token_version != user.token_version
+    if stale or user is None or user.id is None or factor is None or not user.is_active:
         step.outcomes.labels("invalid_challenge").inc()
         raise InvalidChallenge
     client_ip = step.client.address or ""

@@ -14,13 +14,14 @@ from service.second_factor.policy import CHALLENGE_TTL, MAX_CHALLENGE_ATTEMPTS
 from service.second_factor.sealing import challenge_hash
 
 
-async def issue(user_id: PydanticObjectId) -> str:
+async def issue(user_id: PydanticObjectId, token_version: int) -> str:
     """Store a new challenge (its hash only) and return it: 256 random bits."""
     challenge = secrets.token_urlsafe(32)
     now = utc_now()
     await LoginChallenge(
         challenge_hash=challenge_hash(challenge),
         user_id=user_id,
+        token_version=token_version,
         created_at=now,
         expires_at=now + CHALLENGE_TTL,
     ).insert()

@@ -67,6 +67,9 @@ class LoginChallenge(Document):
 
     challenge_hash: Annotated[str, Indexed(unique=True)]
     user_id: PydanticObjectId
+    # The user's token version when the password was checked: a password change or a
+    # logout-all moves it, and the challenge no longer redeems.
+    token_version: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime
     # Set while a code is checked against it and for good once it opened a session.

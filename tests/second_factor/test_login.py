@@ -10,7 +10,7 @@ import httpx
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from tests.factories import bearer, user_session
+from tests.factories import DEFAULT_PASSWORD, bearer, user_session
 from tests.second_factor.helpers import (
     challenge_for,
     code,
@@ -186,3 +186,18 @@ async def test_a_recovery_code_logs_in_once(
     stored = [c["code_hash"] async for c in test_db["recovery_codes"].find({})]
     assert not set(stored) & {c.replace("-", "") for c in codes}
     assert len(stored) == 10
+
+
+async def test_a_password_change_voids_outstanding_challenges(client: httpx.AsyncClient) -> None:
+    user, headers = await user_session(client)
+    secret, _ = await enable_totp(client, headers)
+    challenge = await challenge_for(client, user["username"])
+    changed = await client.put(
+        "/users/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "another-long-password"},
+        headers=headers,
+    )
+    assert changed.status_code == 204
+    stale = await redeem(client, challenge, code(secret, step_now()))
+    assert stale.status_code == 401
+    assert stale.json()["type"] == PROBLEM + "invalid-challenge"
