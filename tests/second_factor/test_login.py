@@ -10,6 +10,7 @@ import httpx
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
+from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, bearer, user_session
 from tests.second_factor.helpers import (
     challenge_for,
@@ -201,3 +202,27 @@ async def test_a_password_change_voids_outstanding_challenges(client: httpx.Asyn
     stale = await redeem(client, challenge, code(secret, step_now()))
     assert stale.status_code == 401
     assert stale.json()["type"] == PROBLEM + "invalid-challenge"
+
+
+async def test_wrong_codes_from_many_addresses_are_bounded_per_account(
+    app_with: AppFactory,
+) -> None:
+    async with app_with(trusted_proxies=["127.0.0.0/8"], second_factor_max_failures=3) as client:
+        user, headers = await user_session(client)
+        secret, _ = await enable_totp(client, headers)
+        challenge = await challenge_for(client, user["username"])
+        bad = wrong_code(secret)
+        # Each guess from a different address: the per-address counters never fill up.
+        for n in range(3):
+            answer = await client.post(
+                "/auth/token/second-factor",
+                json={"challenge": challenge, "code": bad},
+                headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+            )
+            assert answer.status_code == 401
+        fourth = await client.post(
+            "/auth/token/second-factor",
+            json={"challenge": challenge, "code": code(secret, step_now())},
+            headers={"X-Forwarded-For": "203.0.113.99"},
+        )
+        assert fourth.status_code == 429
