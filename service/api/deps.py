@@ -16,10 +16,8 @@ from fastapi.security import OAuth2PasswordBearer
 
 from service.accounts.identity import authenticate, verified_claims
 from service.accounts.lifecycle import MailPolicy
-from service.accounts.second_factor_enrolment import Guard
-from service.accounts.second_factor_login import CodeStep
 from service.auth.security import AccessClaims, PasswordHasher, TokenCodec
-from service.auth.service import Client, LoginPolicy
+from service.auth.service import LoginPolicy
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage
 from service.core.config import Settings
@@ -32,6 +30,7 @@ from service.models.errors import ModelServingUnavailable
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.second_factor.policy import SecondFactorPolicy
 from service.startup.state import DatabaseState, State
 from service.users import lookup
 from service.users.errors import NotOwner
@@ -205,39 +204,11 @@ async def owned_user(caller: CurrentUser, user: UserById) -> User:
 
 OwnedUser = Annotated[User, Depends(owned_user)]
 
-UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
+def second_factor_policy(request: Request) -> SecondFactorPolicy:
+    """The second-factor keys and limits (read by `api/second_factor_deps.py`)."""
+    return app_state(request).second_factor
 
-async def factor_guard(
-    request: Request, client: ClientAddress, user_agent: UserAgent = None
-) -> Guard:
-    """What checks a change of the caller's second factor (hasher, throttle, keys)."""
-    state = app_state(request)
-    return Guard(
-        hasher=state.hasher,
-        policy=state.login_policy,
-        factor_policy=app_state(request).second_factor,
-        outcomes=state.metrics.second_factor,
-        client=Client(address=client, user_agent=user_agent),
-    )
-
-
-async def code_step(
-    request: Request, client: ClientAddress, user_agent: UserAgent = None
-) -> CodeStep:
-    """What the second step of a login needs besides the challenge and the code."""
-    state = app_state(request)
-    return CodeStep(
-        codec=state.tokens,
-        policy=state.login_policy,
-        factor_policy=app_state(request).second_factor,
-        outcomes=state.metrics.second_factor,
-        client=Client(address=client, user_agent=user_agent),
-    )
-
-
-FactorGuard = Annotated[Guard, Depends(factor_guard)]
-CodeStepDep = Annotated[CodeStep, Depends(code_step)]
 
 IfMatch = Annotated[
     str | None,

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Response, status
 from service.accounts import second_factor_enrolment as enrolment
 from service.accounts import second_factor_login as second_step
 from service.accounts import second_factor_removal as removal
-from service.api.deps import CodeStepDep, CurrentUser, FactorGuard, UserIdPath
+from service.api.deps import CurrentUser, UserIdPath
+from service.api.second_factor_deps import CodeStepDep, FactorGuard
 from service.api.second_factor_schemas import (
     ChallengeRedemption,
     CodeRequest,

@@ -42,13 +42,22 @@ async def enrol(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str,
 
 async def enable_totp(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple[str, list[str]]:
     """Enrol and confirm with the code of the step before now (so the current and the
-    next step stay free for logins); return the secret and the recovery codes."""
+    next step stay free for logins); return the secret and the recovery codes.
+
+    That code is only accepted while the service is still in the step it was computed
+    in; if a step boundary passed meanwhile (as the clock shows), the code of the step
+    before the new one is sent instead, as a person would type the newer code.
+    """
     secret = (await enrol(client, headers))["secret"]
-    response = await client.post(
-        "/users/me/second-factor/totp/confirm",
-        json={"code": code(secret, step_now() - 1)},
-        headers=headers,
-    )
+    while True:
+        step = step_now()
+        response = await client.post(
+            "/users/me/second-factor/totp/confirm",
+            json={"code": code(secret, step - 1)},
+            headers=headers,
+        )
+        if response.status_code == 200 or step_now() == step:
+            break
     assert response.status_code == 200, response.text
     codes: list[str] = response.json()["recovery_codes"]
     return secret, codes
