@@ -26,6 +26,8 @@ COLLECTIONS = (
     "account_tokens",
     "mail_budget",
     "audit_events",
+    "second_factors",
+    "login_challenges",
 )
 
 
@@ -48,6 +50,10 @@ def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
         return {**base, "token_hash": f"{n:064x}", "purpose": "reset_password", "email": "a@b.c"}
     if collection == "audit_events":
         return {**base, "type": "login.succeeded", "user_id": ObjectId(), "at": expires_at}
+    if collection == "second_factors":  # a pending enrolment nobody confirmed
+        return {**base, "user_id": ObjectId(), "state": "pending", "sealed_secret": "v1.x.y"}
+    if collection == "login_challenges":
+        return {**base, "challenge_hash": f"{n:064x}", "user_id": ObjectId(), "used": False}
     return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
 
 

@@ -63,6 +63,10 @@ async def test_enrolment_shows_the_secret_once_and_stores_it_sealed(
     assert status["enabled"] is True
     assert status["recovery_codes_left"] == 10
     assert secret not in str(status)
+    # Confirmed: no expiry left for the TTL index or the purge to act on.
+    kept = await test_db["second_factors"].find_one({"user_id": ObjectId(user["id"])})
+    assert kept is not None
+    assert kept["expires_at"] is None
     assert [e["type"] for e in await _events(test_db, user["id"])] == ["second_factor.added"]
     # A second enrolment would replace the factor: refused while one is enabled.
     again = await client.post(f"{ME}/totp", json={"password": DEFAULT_PASSWORD}, headers=headers)
