@@ -92,6 +92,13 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
             await tried.failed()
             step.outcomes.labels("wrong_code").inc()
             log.info("auth.second_factor_failed", user_id=str(user.id), client_ip=client_ip)
+            await trail.record(
+                AuditEventType.LOGIN_FAILED,
+                user_id=user.id,
+                actor_id=user.id,
+                client=_audit_client(step.client),
+                detail={"reason": "wrong_second_factor"},
+            )
             raise InvalidSecondFactorCode
         await challenges.spend(claimed)
         await tried.succeeded(forgive=True)
@@ -103,22 +110,24 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
     )
 
 
+def _audit_client(client: Client) -> AuditClient:
+    return AuditClient(address=client.address, user_agent=client.user_agent)
+
+
 async def _record_use(user: User, method: Method, batch: str | None, client: Client) -> None:
-    audit_client = AuditClient(address=client.address, user_agent=client.user_agent)
+    """The factor's event, then the login's: the user's trail shows both."""
+    event = AuditEventType.SECOND_FACTOR_USED
+    detail: dict[str, str | int | bool | None] = {"method": method.value}
     if method is Method.RECOVERY_CODE:
-        left = await recovery.remaining(user.id, batch) if user.id else 0
-        await trail.record(
-            AuditEventType.RECOVERY_CODE_USED,
-            user_id=user.id,
-            actor_id=user.id,
-            client=audit_client,
-            detail={"remaining": left},
-        )
-        return
+        event = AuditEventType.RECOVERY_CODE_USED
+        detail = {"remaining": await recovery.remaining(user.id, batch) if user.id else 0}
     await trail.record(
-        AuditEventType.SECOND_FACTOR_USED,
+        event, user_id=user.id, actor_id=user.id, client=_audit_client(client), detail=detail
+    )
+    await trail.record(
+        AuditEventType.LOGIN_SUCCEEDED,
         user_id=user.id,
         actor_id=user.id,
-        client=audit_client,
-        detail={"method": method.value},
+        client=_audit_client(client),
+        detail={"second_factor": method.value},
     )
