@@ -34,10 +34,10 @@ resource "kubernetes_secret" "service" {
   }
 
   data = {
-    MONGODB_URL   = local.mongodb_url
-    JWT_SECRET    = random_password.jwt.result
+    MONGODB_URL       = local.mongodb_url
+    JWT_SECRET        = random_password.jwt.result
     SECOND_FACTOR_KEY = random_bytes.second_factor.base64
-    SMTP_PASSWORD = var.smtp_password
+    SMTP_PASSWORD     = var.smtp_password
   }
 }
 
