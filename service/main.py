@@ -21,6 +21,7 @@ from service.api import (
     pages,
     passkey_page,
     passkeys,
+    second_factor,
     users,
     well_known,
 )
@@ -60,6 +61,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     passkeys.router,
     passkey_page.router,
+    second_factor.router,
     well_known.router,
     models.router,
     health.router,
@@ -72,6 +74,7 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
     {"name": "auth", "description": "Log in, rotate tokens, log out."},
     {"name": "audit", "description": "The security audit trail, for admins."},
     {"name": "passkeys", "description": "Register passkeys (WebAuthn) and log in with them."},
+    {"name": "second factor", "description": "TOTP second factors and recovery codes."},
     {"name": "avatars", "description": "Upload, serve and remove user avatars."},
     {"name": "models", "description": "Store ONNX classifiers and predict with them."},
     {"name": "operations", "description": "Health probes and metrics."},

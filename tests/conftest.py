@@ -37,6 +37,8 @@ from tests.service_process import running_service
 from tests.smtp_server import Mailbox, start_smtp
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+# What production requires to seal TOTP secrets: base64 of 32 bytes (test-only).
+TEST_SECOND_FACTOR_KEY = "dGVzdC1vbmx5LXNlY29uZC1mYWN0b3Ita2V5LTMyYnk="
 # The shared server process reads heads and requests under short deadlines, so the
 # tests of those deadlines need no process of their own.
 SERVED_HEAD_TIMEOUT_S = 1.0

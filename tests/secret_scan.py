@@ -16,7 +16,9 @@ from urllib.parse import parse_qs
 import httpx
 
 SECRET_FIELDS = ("password", "current_password", "new_password")
-TOKEN_FIELDS = ("access_token", "refresh_token")
+TOKEN_FIELDS = ("access_token", "refresh_token", "challenge", "secret")
+# Lists of one-time secrets shown once (second-factor recovery codes).
+TOKEN_LIST_FIELDS = ("recovery_codes",)
 MIN_SECRET_LENGTH = 8  # shorter strings would match ordinary text by chance
 
 
@@ -77,7 +79,8 @@ class SecretLedger:
         text = response.text
         index = len(self.responses)
         self.responses.append(text)
-        if response.headers.get("content-type", "").startswith("application/json"):
+        content_type = response.headers.get("content-type", "")
+        if content_type.startswith(("application/json", "application/problem+json")):
             try:
                 body = json.loads(text)
             except ValueError:
@@ -86,6 +89,10 @@ class SecretLedger:
                 for name in TOKEN_FIELDS:
                     if isinstance(body.get(name), str):
                         self.tokens[body[name]] = index
+                for name in TOKEN_LIST_FIELDS:
+                    for value in body.get(name) or []:
+                        if isinstance(value, str):
+                            self.tokens[value] = index
 
     def leaks(self) -> list[str]:
         """Every place a secret showed up where it must not."""

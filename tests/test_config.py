@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from service.core.config import Settings
 from service.core.setting_types import Environment
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S
 
 
@@ -22,10 +23,12 @@ def test_production_requires_a_real_jwt_secret() -> None:
                 environment=Environment.PRODUCTION,
                 jwt_secret=secret,
                 public_base_url="https://a.example",
+                second_factor_key=TEST_SECOND_FACTOR_KEY,
             )
     Settings(
         environment=Environment.PRODUCTION,
         jwt_secret="x" * 32,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
         allowed_hosts=["a.example"],
         webauthn_origins=["https://a.example"],
         smtp_host="smtp.example",
@@ -38,6 +41,7 @@ def test_production_refuses_to_start_without_smtp() -> None:
         "jwt_secret": "x" * 32,
         "allowed_hosts": ["a.example"],
         "webauthn_origins": ["https://a.example"],
+        "second_factor_key": TEST_SECOND_FACTOR_KEY,
     }
     with pytest.raises(ValidationError, match="SMTP_HOST"):
         Settings(environment=Environment.PRODUCTION, **production)  # type: ignore[arg-type]
@@ -104,6 +108,7 @@ def test_development_defaults_leave_room_and_production_keeps_strict_ones(
         _env_file=None,  # type: ignore[call-arg]
         environment=Environment.PRODUCTION,
         jwt_secret="p" * 40,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
         smtp_host="smtp.example.com",
         public_base_url="https://api.example.com",
     )

@@ -17,6 +17,7 @@ from service.core.config import Settings
 from service.core.setting_types import Environment
 from service.main import create_app
 from tests.avatars import images
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.factories import user_payload, user_session
 from tests.secret_scan import SecretLedger
 from tests.test_metrics import _sample
@@ -148,11 +149,12 @@ def test_public_base_url_must_be_an_origin() -> None:
 
 def test_production_needs_a_public_base_url_or_allowed_hosts() -> None:
     secret = "p" * 32
-    # Passkeys' origin is set, so only the host rule is missing.
+    # Passkeys' origin and the sealing key are set, so only the host rule is missing.
     passkeys = {"webauthn_origins": "https://a.example"}
+    key = {"second_factor_key": TEST_SECOND_FACTOR_KEY}
     with pytest.raises(ValueError, match="PUBLIC_BASE_URL or ALLOWED_HOSTS"):
-        Settings(environment=Environment.PRODUCTION, jwt_secret=secret, **passkeys)
-    mail = {"smtp_host": "smtp.example"}
+        Settings(environment=Environment.PRODUCTION, jwt_secret=secret, **passkeys, **key)
+    mail = {"smtp_host": "smtp.example", **key}
     Settings(environment=Environment.PRODUCTION, jwt_secret=secret, public_base_url=PUBLIC, **mail)
     Settings(
         environment=Environment.PRODUCTION,

@@ -9,7 +9,7 @@ import pytest
 from service.core.config import Settings
 from service.core.setting_types import Environment
 from service.http.caching import bind_etag_key, etag_key, strong_etag, unbind_etag_key
-from tests.conftest import TEST_JWT_SECRET, AppFactory
+from tests.conftest import TEST_JWT_SECRET, TEST_SECOND_FACTOR_KEY, AppFactory
 from tests.factories import user_session
 
 PRODUCTION = {
@@ -20,7 +20,12 @@ PRODUCTION = {
 
 
 def test_docs_and_the_document_default_off_in_production_only() -> None:
-    production = Settings(**PRODUCTION, jwt_secret=TEST_JWT_SECRET, smtp_host="smtp.example")
+    production = Settings(
+        **PRODUCTION,
+        jwt_secret=TEST_JWT_SECRET,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
+        smtp_host="smtp.example",
+    )
     assert (production.serves_openapi, production.serves_docs) == (False, False)
     assert (Settings().serves_openapi, Settings().serves_docs) == (True, True)
     opened = production.model_copy(update={"openapi_enabled": True})

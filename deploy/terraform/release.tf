@@ -5,6 +5,11 @@ resource "random_password" "jwt" {
   special = false
 }
 
+# Seals TOTP secrets (SECOND_FACTOR_KEY); kept in the state like the JWT secret.
+resource "random_bytes" "second_factor" {
+  length = 32
+}
+
 locals {
   # mongodb+srv://user:password@host/?retryWrites=true&w=majority
   atlas_host  = trimprefix(mongodbatlas_advanced_cluster.this.connection_strings[0].standard_srv, "mongodb+srv://")
@@ -29,9 +34,10 @@ resource "kubernetes_secret" "service" {
   }
 
   data = {
-    MONGODB_URL   = local.mongodb_url
-    JWT_SECRET    = random_password.jwt.result
-    SMTP_PASSWORD = var.smtp_password
+    MONGODB_URL       = local.mongodb_url
+    JWT_SECRET        = random_password.jwt.result
+    SECOND_FACTOR_KEY = random_bytes.second_factor.base64
+    SMTP_PASSWORD     = var.smtp_password
   }
 }
 

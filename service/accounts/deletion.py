@@ -1,5 +1,5 @@
-"""Deleting an account: the user, then every session, one-time token, passkey and avatar
-of theirs."""
+"""Deleting an account: the user, then every session, one-time token, passkey, second
+factor and avatar of theirs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from service.auth import service as sessions
 from service.avatars.storage import AvatarStorage
 from service.observability.counters import BusinessMetrics
 from service.passkeys import store as passkeys
+from service.second_factor import factors as second_factors
 from service.users.models import User
 from service.users.service import UserService
 
@@ -31,5 +32,6 @@ async def delete_account(
     await sessions.forget_user(user.id)
     await one_time.forget_user(user.id)
     await passkeys.forget_user(user.id)
+    await second_factors.forget_user(user.id)
     await account_avatars.forget_avatar(str(user.id), storage)
     metrics.users_deleted.inc()

@@ -8,6 +8,7 @@ import contextvars
 
 import structlog
 
+from service.accounts import second_factor_login
 from service.audit.models import AuditEventType
 from service.audit.trail import Audit
 from service.auth import service as sessions
@@ -117,7 +118,10 @@ async def login(
             )
             raise InvalidCredentials
         pair, address = held
-        await throttle.forgive(pair)
+        # With a second factor the password is half a login: its failures stay counted
+        # until a code completes it (service.accounts.second_factor_login).
+        second_step = await second_factor_login.required(user)
+        await (throttle.release(pair) if second_step else throttle.forgive(pair))
         await throttle.release(address)
         settled = True
     finally:
@@ -136,6 +140,8 @@ async def login(
     # meanwhile (then the stored hash is newer than the one just checked).
     if new_hash is not None and await users.set_password_hash(user, user.password_hash, new_hash):
         log.info("auth.password_rehashed", user_id=str(user.id))
+    if second_step:  # a challenge, never tokens: see service.accounts.second_factor_login
+        raise await second_factor_login.challenge(user)
     assert user.id is not None  # noqa: S101 - stored users always have an id
     await audit.record(AuditEventType.LOGIN_SUCCEEDED, user_id=user.id, actor_id=user.id)
     tokens = await sessions.issue_tokens(

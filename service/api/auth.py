@@ -24,6 +24,7 @@ from service.api.deps import (
     LoginPolicyDep,
     Users,
 )
+from service.api.second_factor_schemas import CHALLENGE_RESPONSE
 from service.auth import sessions
 from service.auth.schemas import RefreshRequest, TokenPair
 from service.auth.service import Client
@@ -42,8 +43,10 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     description="Form fields `username` (a username or an email address) and `password`. "
     "Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated "
     "failures for one name from one address are throttled with 429 and `Retry-After`. "
-    "This is the endpoint Swagger UI's Authorize button uses.",
-    responses=problem_responses(400, 401, 422, 429, 503),
+    "This is the endpoint Swagger UI's Authorize button uses. With a second factor "
+    "enabled, a right password answers 401 `second-factor-required` carrying a `challenge` "
+    "(never a token) for `POST /auth/token/second-factor`.",
+    responses={**problem_responses(400, 422, 429, 503), **CHALLENGE_RESPONSE},
 )
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

@@ -32,6 +32,7 @@ from service.models.errors import ModelServingUnavailable
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.second_factor.policy import SecondFactorPolicy
 from service.startup.state import DatabaseState, State
 from service.users import lookup
 from service.users.errors import NotOwner
@@ -224,6 +225,12 @@ async def owned_user(caller: CurrentUser, user: UserById) -> User:
 
 
 OwnedUser = Annotated[User, Depends(owned_user)]
+
+
+def second_factor_policy(request: Request) -> SecondFactorPolicy:
+    """The second-factor keys and limits (read by `api/second_factor_deps.py`)."""
+    return app_state(request).second_factor
+
 
 IfMatch = Annotated[
     str | None,

@@ -42,6 +42,17 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("DELETE", "/users/me/passkeys/{passkey_id}"): "users-me-passkeys-delete",
     ("POST", "/auth/passkey/options"): "auth-passkey-options",
     ("POST", "/auth/passkey"): "auth-passkey",
+    ("POST", "/auth/token/second-factor"): "auth-token-second-factor",
+    # second factors
+    ("GET", "/users/me/second-factor"): "users-me-second-factor-get",
+    ("POST", "/users/me/second-factor/totp"): "users-me-second-factor-totp-create",
+    ("POST", "/users/me/second-factor/totp/confirm"): "users-me-second-factor-totp-confirm",
+    ("POST", "/users/me/second-factor/disable"): "users-me-second-factor-disable",
+    (
+        "POST",
+        "/users/me/second-factor/recovery-codes",
+    ): "users-me-second-factor-recovery-codes-create",
+    ("DELETE", "/users/{user_id}/second-factor"): "users-second-factor-delete",
     # users
     ("POST", "/users"): "users-create",
     ("GET", "/users"): "users-list",

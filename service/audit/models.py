@@ -23,6 +23,7 @@ class AuditEventType(StrEnum):
     SECOND_FACTOR_REMOVED = "second_factor.removed"
     SECOND_FACTOR_RESET = "second_factor.reset"
     RECOVERY_CODE_USED = "recovery_code.used"
+    RECOVERY_CODES_REGENERATED = "recovery_codes.regenerated"
     PASSKEY_ADDED = "passkey.added"
     PASSKEY_REMOVED = "passkey.removed"
     PASSKEY_USED = "passkey.used"

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from service.core.audit_settings import AuditSettings
 from service.core.link_settings import AccountLinkSettings
+from service.core.second_factor_settings import SecondFactorSettings
 from service.core.token_settings import TokenSettings
 from service.core.webauthn_settings import WebAuthnSettings
 
 
-class SettingGroups(WebAuthnSettings, TokenSettings, AccountLinkSettings, AuditSettings):
-    """Passkey, token, mailed-link and audit settings (each documented in its own module)."""
+class SettingGroups(
+    WebAuthnSettings, TokenSettings, SecondFactorSettings, AccountLinkSettings, AuditSettings
+):
+    """Passkey, token, second-factor, mailed-link and audit settings (each documented in
+    its own module)."""

@@ -28,6 +28,7 @@ def _problem(request: Request, exc: ServiceError, errors: list[dict[str, Any]] |
         request_id=current_request_id(),
         errors=errors,
         headers=exc.headers,
+        extensions=getattr(exc, "extensions", None),
     )
 
 

@@ -25,6 +25,8 @@ MODEL_UPLOAD = re.compile(r"^/models/[^/]+/versions/?$")
 REGISTRATION_PATHS = frozenset({"/users", "/user"})
 # The pages mailed links open (`service.api.pages`): their forms redeem account tokens.
 ACCOUNT_PAGES_PREFIX = "/account/"
+# Second-factor changes check passwords and codes: they count with the logins.
+SECOND_FACTOR = re.compile(r"^/users/[^/]+/second-factor(/.*)?$")
 PREDICTIONS = re.compile(r"^/models/[^/]+/predictions/?$")
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -53,13 +55,18 @@ def route_group(method: str, path: str) -> RouteGroup | None:
     reset and verification included) and the forms of the account pages
     (`POST /account/...`), because those are what guessing attacks target. Showing a page
     (`GET`) is a read.
+    reset, verification and the second step of a login included) and the second-factor
+    changes (`POST /users/me/second-factor/...`), because those are what guessing
+    attacks target.
     """
     if method == "OPTIONS" or path.startswith(OPERATIONS_PREFIXES) or path == "/":
         return None
     if method in _READ_METHODS:
         return RouteGroup.READ
     if method == "POST" and (
-        path.startswith(("/auth/", ACCOUNT_PAGES_PREFIX)) or path in REGISTRATION_PATHS
+        path.startswith(("/auth/", ACCOUNT_PAGES_PREFIX))
+        or path in REGISTRATION_PATHS
+        or SECOND_FACTOR.match(path)
     ):
         return RouteGroup.AUTH
     if method == "PUT" and AVATAR_UPLOAD.match(path):

@@ -57,8 +57,10 @@ def make_problem(
     request_id: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> ProblemResponse:
-    """Build a problem response; a missing title falls back to the HTTP reason phrase."""
+    """Build a problem response; a missing title falls back to the HTTP reason phrase.
+    `extensions` are RFC 9457 extension members (e.g. a login challenge)."""
     body = {
         "type": problem_type(slug) if slug else "about:blank",
         "title": title or HTTPStatus(status).phrase,
@@ -67,6 +69,7 @@ def make_problem(
         "instance": instance,
         "request_id": request_id,
         "errors": errors,
+        **(extensions or {}),
     }
     return ProblemResponse(body, status_code=status, headers=headers)
 

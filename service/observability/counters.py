@@ -58,6 +58,7 @@ class BusinessMetrics:
     passkey_logins: Counter
     models: ModelMetrics
     audit: AuditMetrics
+    second_factor: Counter
 
     @classmethod
     def on(cls, registry: CollectorRegistry) -> BusinessMetrics:
@@ -151,12 +152,27 @@ class BusinessMetrics:
             ),
             models=ModelMetrics.on(registry),
             audit=AuditMetrics.on(registry),
+            second_factor=_with_labels(
+                Counter(
+                    "second_factor_outcomes",
+                    "Second-factor events by outcome (logins by method, wrong codes, changes).",
+                    ["outcome"],
+                    registry=registry,
+                ),
+                outcome=SECOND_FACTOR_OUTCOMES,
+            ),
         )
 
 
 # Known label values, whose series exist at 0 from the start: Prometheus sees no increase
 # when a series is born at 1, so without them the first event after a restart would not
 # count in rate()/increase() and alerts on them would miss it.
+# What service.accounts' second-factor use cases count: logins completed by method,
+# refusals, and the changes of a factor.
+SECOND_FACTOR_OUTCOMES = (
+    *("login_totp", "login_recovery_code", "wrong_code", "invalid_challenge"),
+    *("enrolment_started", "enabled", "disabled", "recovery_codes_regenerated", "reset"),
+)
 # The per-worker gates of service.core.admission.
 ADMISSION_GATES = ("hashing", "decoding", "inference")
 # Lower-cased service.avatars.images.ACCEPTED_FORMATS (the label of accepted uploads).

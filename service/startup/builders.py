@@ -24,6 +24,8 @@ from service.core.setting_types import Environment
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 from service.models.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
 from service.models.runtime import LruCache, Serving
+from service.second_factor.policy import SecondFactorPolicy
+from service.second_factor.sealing import Keyring
 
 
 def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> PasswordHasher:
@@ -144,4 +146,15 @@ def build_login_policy(settings: Settings) -> LoginPolicy:
         max_failures_per_address=settings.login_max_failures_per_address,
         require_verified_email=settings.require_verified_email,
         attempt_lease_s=settings.request_timeout_s + 1,
+    )
+
+
+def build_second_factor_policy(settings: Settings) -> SecondFactorPolicy:
+    """The keys sealing TOTP secrets, the issuer apps show, enrolment and guessing bounds."""
+    active, older = settings.second_factor_keys()
+    return SecondFactorPolicy(
+        keys=Keyring(active, older),
+        issuer=settings.second_factor_issuer,
+        enrolment_ttl=timedelta(seconds=settings.second_factor_enrolment_ttl_s),
+        max_failures=settings.second_factor_max_failures,
     )

@@ -14,6 +14,7 @@ from service.idempotency.models import IdempotencyRecord
 from service.mail.budget import MailBudgetCounter
 from service.models.documents import ModelHead, ModelVersion
 from service.passkeys.models import Passkey, PasskeyChallenge
+from service.second_factor.models import LoginChallenge, RecoveryCode, SecondFactor
 from service.users.models import User
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -28,6 +29,9 @@ DOCUMENT_MODELS: list[type[Document]] = [
     AuditEvent,
     Passkey,
     PasskeyChallenge,
+    SecondFactor,
+    RecoveryCode,
+    LoginChallenge,
 ]
 # Documents that carry an `expires_at` (and a TTL index on it; on FerretDB, the purge task).
 EXPIRING_MODELS: list[type[Document]] = [

@@ -30,6 +30,7 @@ from service.startup.builders import (
     build_image_decoder,
     build_login_policy,
     build_mail_sender,
+    build_second_factor_policy,
     build_serving,
     build_token_codec,
 )
@@ -144,6 +145,7 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     serving=build_serving(settings, gates.inference),
                     model_storage=ModelStorage(db.database),
                     audit=audit,
+                    second_factor=build_second_factor_policy(settings),
                 )
             }
         finally:

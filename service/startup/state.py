@@ -23,6 +23,7 @@ from service.mail.outbox import Outbox
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.second_factor.policy import SecondFactorPolicy
 from service.users.service import UserService
 
 # The one key of the lifespan state: `request.state.app` is the `State` below.
@@ -55,3 +56,4 @@ class State:
     serving: Serving
     model_storage: ModelStorage
     audit: Audit
+    second_factor: SecondFactorPolicy

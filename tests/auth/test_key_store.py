@@ -17,6 +17,7 @@ from service.auth.key_store import ensure_development_keys, read_directory
 from service.auth.keys import KeySet, generate_pem, parse_pem, public_pem
 from service.core.config import Settings
 from service.startup.builders import load_key_set
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.service_process import REPO_ROOT
 
 PARALLEL = 8
@@ -96,6 +97,7 @@ def test_production_without_a_key_stops_before_serving(tmp_path: Path) -> None:
         **{k: v for k, v in os.environ.items() if not k.startswith("JWT_")},
         "ENVIRONMENT": "production",
         "JWT_SECRET": "production-like-secret-" + "q" * 32,
+        "SECOND_FACTOR_KEY": TEST_SECOND_FACTOR_KEY,
         "JWT_KEYS_DIR": str(empty),
         "PUBLIC_BASE_URL": "https://users.example.com",
         "SMTP_HOST": "127.0.0.1",

@@ -29,6 +29,7 @@ from pymongo import MongoClient
 from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis
 from service.core.config import Settings
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.service_process import REPO_ROOT, running_service
 from tests.smtp_server import Mailbox
 
@@ -125,6 +126,7 @@ def production_service(
         "MONGODB_URL": mongo_server.url,
         "MONGODB_DB": f"production_{uuid.uuid4().hex[:8]}",
         "JWT_SECRET": PRODUCTION_JWT_SECRET,
+        "SECOND_FACTOR_KEY": TEST_SECOND_FACTOR_KEY,
         "JWT_KEYS_DIR": str(keys_dir),
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "ALLOWED_HOSTS": PUBLIC_HOST,

@@ -17,6 +17,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from service.core.config import Settings
 from service.main import create_app
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.production.conftest import (
     PRODUCTION_JWT_SECRET,
     PUBLIC_BASE_URL,
@@ -43,6 +44,7 @@ def _route_templates() -> list[tuple[str, str]]:
     settings = Settings(
         environment="production",
         jwt_secret=PRODUCTION_JWT_SECRET,
+        second_factor_key=TEST_SECOND_FACTOR_KEY,
         public_base_url=PUBLIC_BASE_URL,
         smtp_host="127.0.0.1",
     )

@@ -13,10 +13,13 @@ from .authentication_credential_authenticator_attachment_type_0 import (
 from .body_auth_token import BodyAuthToken
 from .body_models_versions_create import BodyModelsVersionsCreate
 from .body_users_avatar_upload import BodyUsersAvatarUpload
+from .challenge_redemption import ChallengeRedemption
 from .check_result import CheckResult
 from .check_result_status import CheckResultStatus
 from .checks import Checks
+from .code_request import CodeRequest
 from .email_request import EmailRequest
+from .enrol_request import EnrolRequest
 from .feature_spec import FeatureSpec
 from .feature_spec_type import FeatureSpecType
 from .field_error import FieldError
@@ -38,15 +41,21 @@ from .prediction_request_rows_item import PredictionRequestRowsItem
 from .prediction_response import PredictionResponse
 from .probabilities import Probabilities
 from .problem import Problem
+from .proof_request import ProofRequest
+from .recovery_codes import RecoveryCodes
 from .refresh_request import RefreshRequest
 from .response_auth_passkey_options import ResponseAuthPasskeyOptions
 from .response_users_me_passkeys_registration_options import ResponseUsersMePasskeysRegistrationOptions
 from .response_well_known_jwks_get import ResponseWellKnownJwksGet
 from .response_well_known_openid_configuration_get import ResponseWellKnownOpenidConfigurationGet
 from .role import Role
+from .second_factor_challenge import SecondFactorChallenge
+from .second_factor_status import SecondFactorStatus
+from .second_factor_status_state_type_0 import SecondFactorStatusStateType0
 from .session_read import SessionRead
 from .token_pair import TokenPair
 from .token_request import TokenRequest
+from .totp_enrolment import TotpEnrolment
 from .user_create import UserCreate
 from .user_create_files_body import UserCreateFilesBody
 from .user_read import UserRead
@@ -69,10 +78,13 @@ __all__ = (
     "BodyAuthToken",
     "BodyModelsVersionsCreate",
     "BodyUsersAvatarUpload",
+    "ChallengeRedemption",
     "CheckResult",
     "CheckResultStatus",
     "Checks",
+    "CodeRequest",
     "EmailRequest",
+    "EnrolRequest",
     "FeatureSpec",
     "FeatureSpecType",
     "FieldError",
@@ -94,15 +106,21 @@ __all__ = (
     "PredictionResponse",
     "Probabilities",
     "Problem",
+    "ProofRequest",
+    "RecoveryCodes",
     "RefreshRequest",
     "ResponseAuthPasskeyOptions",
     "ResponseUsersMePasskeysRegistrationOptions",
     "ResponseWellKnownJwksGet",
     "ResponseWellKnownOpenidConfigurationGet",
     "Role",
+    "SecondFactorChallenge",
+    "SecondFactorStatus",
+    "SecondFactorStatusStateType0",
     "SessionRead",
     "TokenPair",
     "TokenRequest",
+    "TotpEnrolment",
     "UserCreate",
     "UserCreateFilesBody",
     "UserRead",

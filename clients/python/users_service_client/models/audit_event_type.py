@@ -15,6 +15,7 @@ class AuditEventType(StrEnum):
     PASSKEY_USED = "passkey.used"
     PASSWORD_CHANGED = "password.changed"
     PASSWORD_RESET = "password.reset"
+    RECOVERY_CODES_REGENERATED = "recovery_codes.regenerated"
     RECOVERY_CODE_USED = "recovery_code.used"
     ROLE_CHANGED = "role.changed"
     SECOND_FACTOR_ADDED = "second_factor.added"

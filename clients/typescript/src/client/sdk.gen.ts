@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditEventsListData, AuditEventsListErrors, AuditEventsListResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthPasskeyData, AuthPasskeyErrors, AuthPasskeyOptionsData, AuthPasskeyOptionsErrors, AuthPasskeyOptionsResponses, AuthPasskeyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeEventsListData, UsersMeEventsListErrors, UsersMeEventsListResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasskeysCreateData, UsersMePasskeysCreateErrors, UsersMePasskeysCreateResponses, UsersMePasskeysDeleteData, UsersMePasskeysDeleteErrors, UsersMePasskeysDeleteResponses, UsersMePasskeysListData, UsersMePasskeysListErrors, UsersMePasskeysListResponses, UsersMePasskeysRegistrationOptionsData, UsersMePasskeysRegistrationOptionsErrors, UsersMePasskeysRegistrationOptionsResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
+import type { AuditEventsListData, AuditEventsListErrors, AuditEventsListResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthPasskeyData, AuthPasskeyErrors, AuthPasskeyOptionsData, AuthPasskeyOptionsErrors, AuthPasskeyOptionsResponses, AuthPasskeyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthTokenSecondFactorData, AuthTokenSecondFactorErrors, AuthTokenSecondFactorResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeEventsListData, UsersMeEventsListErrors, UsersMeEventsListResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasskeysCreateData, UsersMePasskeysCreateErrors, UsersMePasskeysCreateResponses, UsersMePasskeysDeleteData, UsersMePasskeysDeleteErrors, UsersMePasskeysDeleteResponses, UsersMePasskeysListData, UsersMePasskeysListErrors, UsersMePasskeysListResponses, UsersMePasskeysRegistrationOptionsData, UsersMePasskeysRegistrationOptionsErrors, UsersMePasskeysRegistrationOptionsResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeSecondFactorDisableData, UsersMeSecondFactorDisableErrors, UsersMeSecondFactorDisableResponses, UsersMeSecondFactorGetData, UsersMeSecondFactorGetErrors, UsersMeSecondFactorGetResponses, UsersMeSecondFactorRecoveryCodesCreateData, UsersMeSecondFactorRecoveryCodesCreateErrors, UsersMeSecondFactorRecoveryCodesCreateResponses, UsersMeSecondFactorTotpConfirmData, UsersMeSecondFactorTotpConfirmErrors, UsersMeSecondFactorTotpConfirmResponses, UsersMeSecondFactorTotpCreateData, UsersMeSecondFactorTotpCreateErrors, UsersMeSecondFactorTotpCreateResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersSecondFactorDeleteData, UsersSecondFactorDeleteErrors, UsersSecondFactorDeleteResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -258,7 +258,7 @@ export const usersAvatarUpload = <ThrowOnError extends boolean = false>(options:
 /**
  * Log in (OAuth2 password flow)
  *
- * Form fields `username` (a username or an email address) and `password`. Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+ * Form fields `username` (a username or an email address) and `password`. Returns an access token (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses. With a second factor enabled, a right password answers 401 `second-factor-required` carrying a `challenge` (never a token) for `POST /auth/token/second-factor`.
  */
 export const authToken = <ThrowOnError extends boolean = false>(options: Options<AuthTokenData, ThrowOnError>) => (options.client ?? client).post<AuthTokenResponses, AuthTokenErrors, ThrowOnError>({
     ...urlSearchParamsBodySerializer,
@@ -423,6 +423,102 @@ export const authPasskeyOptions = <ThrowOnError extends boolean = false>(options
  */
 export const authPasskey = <ThrowOnError extends boolean = false>(options: Options<AuthPasskeyData, ThrowOnError>) => (options.client ?? client).post<AuthPasskeyResponses, AuthPasskeyErrors, ThrowOnError>({
     url: '/auth/passkey',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The caller's second factor
+ *
+ * Whether a TOTP factor is enabled (or an enrolment pending) and how many recovery codes are left. The secret is never shown again after enrolment.
+ */
+export const usersMeSecondFactorGet = <ThrowOnError extends boolean = false>(options?: Options<UsersMeSecondFactorGetData, ThrowOnError>) => (options?.client ?? client).get<UsersMeSecondFactorGetResponses, UsersMeSecondFactorGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/second-factor',
+    ...options
+});
+
+/**
+ * Start a TOTP enrolment
+ *
+ * Needs the account password. Returns a new secret, its `otpauth://` URI and that URI as a QR image (SVG data URI) for an authenticator app; shown this once. Nothing changes for logins until `POST .../totp/confirm` with a first code. Starting again replaces a pending enrolment; with a factor enabled the answer is 409. A wrong password is 403 and counts as a failed login.
+ */
+export const usersMeSecondFactorTotpCreate = <ThrowOnError extends boolean = false>(options: Options<UsersMeSecondFactorTotpCreateData, ThrowOnError>) => (options.client ?? client).post<UsersMeSecondFactorTotpCreateResponses, UsersMeSecondFactorTotpCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/second-factor/totp',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm the TOTP enrolment
+ *
+ * A current code from the app turns the factor on: from now on a login needs a code after the password. Returns ten single-use recovery codes, shown this once. 403 for a wrong code, 409 without a pending enrolment.
+ */
+export const usersMeSecondFactorTotpConfirm = <ThrowOnError extends boolean = false>(options: Options<UsersMeSecondFactorTotpConfirmData, ThrowOnError>) => (options.client ?? client).post<UsersMeSecondFactorTotpConfirmResponses, UsersMeSecondFactorTotpConfirmErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/second-factor/totp/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Turn the second factor off
+ *
+ * Needs the password and a current code (or a recovery code). Wrong ones are 403 and count as failed logins. The recovery codes die with the factor.
+ */
+export const usersMeSecondFactorDisable = <ThrowOnError extends boolean = false>(options: Options<UsersMeSecondFactorDisableData, ThrowOnError>) => (options.client ?? client).post<UsersMeSecondFactorDisableResponses, UsersMeSecondFactorDisableErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/second-factor/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace the recovery codes
+ *
+ * Needs the password and a current code (or a recovery code). Returns ten new codes, shown this once; every earlier code stops working.
+ */
+export const usersMeSecondFactorRecoveryCodesCreate = <ThrowOnError extends boolean = false>(options: Options<UsersMeSecondFactorRecoveryCodesCreateData, ThrowOnError>) => (options.client ?? client).post<UsersMeSecondFactorRecoveryCodesCreateResponses, UsersMeSecondFactorRecoveryCodesCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/second-factor/recovery-codes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reset a user's second factor (admin)
+ *
+ * For a user who lost both the app and the recovery codes: removes the factor (enabled or pending), so the password alone logs in until they enrol again. Recorded in the audit trail with the admin as actor. 403 for non-admins, 404 when the user has no factor.
+ */
+export const usersSecondFactorDelete = <ThrowOnError extends boolean = false>(options: Options<UsersSecondFactorDeleteData, ThrowOnError>) => (options.client ?? client).delete<UsersSecondFactorDeleteResponses, UsersSecondFactorDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/{user_id}/second-factor',
+    ...options
+});
+
+/**
+ * Complete a login with a second factor
+ *
+ * The `challenge` from `POST /auth/token`'s `second-factor-required` answer and a current code from the app, or an unused recovery code. Each code works once; a challenge opens one session, and dies after 5 wrong codes or 5 minutes (`invalid-challenge`: log in again). Wrong codes (`invalid-second-factor-code`) count as failed logins, throttled with 429 and `Retry-After`.
+ */
+export const authTokenSecondFactor = <ThrowOnError extends boolean = false>(options: Options<AuthTokenSecondFactorData, ThrowOnError>) => (options.client ?? client).post<AuthTokenSecondFactorResponses, AuthTokenSecondFactorErrors, ThrowOnError>({
+    url: '/auth/token/second-factor',
     ...options,
     headers: {
         'Content-Type': 'application/json',

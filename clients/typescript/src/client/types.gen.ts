@@ -111,7 +111,7 @@ export type AuditEventRead = {
  *
  * Every security event the trail records (dotted like the log events).
  */
-export type AuditEventType = 'login.succeeded' | 'login.failed' | 'second_factor.added' | 'second_factor.used' | 'second_factor.removed' | 'second_factor.reset' | 'recovery_code.used' | 'passkey.added' | 'passkey.removed' | 'passkey.used' | 'passkey.disabled' | 'password.changed' | 'password.reset' | 'email.changed' | 'email.verified' | 'role.changed' | 'active.changed' | 'session.ended' | 'key.rotated' | 'account.invited';
+export type AuditEventType = 'login.succeeded' | 'login.failed' | 'second_factor.added' | 'second_factor.used' | 'second_factor.removed' | 'second_factor.reset' | 'recovery_code.used' | 'recovery_codes.regenerated' | 'passkey.added' | 'passkey.removed' | 'passkey.used' | 'passkey.disabled' | 'password.changed' | 'password.reset' | 'email.changed' | 'email.verified' | 'role.changed' | 'active.changed' | 'session.ended' | 'key.rotated' | 'account.invited';
 
 /**
  * AuthenticationCredential
@@ -215,6 +215,22 @@ export type BodyUsersAvatarUpload = {
 };
 
 /**
+ * ChallengeRedemption
+ *
+ * The challenge of `POST /auth/token`'s 401 and a code (or a recovery code).
+ */
+export type ChallengeRedemption = {
+    /**
+     * Challenge
+     */
+    challenge: string;
+    /**
+     * Code
+     */
+    code: string;
+};
+
+/**
  * CheckResult
  *
  * The outcome of one dependency probe.
@@ -239,6 +255,18 @@ export type CheckResult = {
 };
 
 /**
+ * CodeRequest
+ *
+ * A code from the authenticator app.
+ */
+export type CodeRequest = {
+    /**
+     * Code
+     */
+    code: string;
+};
+
+/**
  * EmailRequest
  *
  * An address to mail a link to.
@@ -250,6 +278,18 @@ export type EmailRequest = {
      * An email address (RFC 5321 and email-validator's rules, at a domain that is not special-use such as `.test` or `.local`); stored lower-case.
      */
     email: string;
+};
+
+/**
+ * EnrolRequest
+ *
+ * The account password, proving the caller owns the account being protected.
+ */
+export type EnrolRequest = {
+    /**
+     * Password
+     */
+    password: string;
 };
 
 /**
@@ -659,7 +699,35 @@ export type Problem = {
     errors?: Array<FieldError> | null;
 };
 
+/**
+ * ProofRequest
+ *
+ * The password and a current code (or a recovery code), for changing the factor.
+ */
+export type ProofRequest = {
+    /**
+     * Password
+     */
+    password: string;
+    /**
+     * Code
+     */
+    code: string;
+};
+
 export type PydanticObjectId = string;
+
+/**
+ * RecoveryCodes
+ *
+ * Ten single-use recovery codes, shown this once; each replaces one app code.
+ */
+export type RecoveryCodes = {
+    /**
+     * Recovery Codes
+     */
+    recovery_codes: Array<string>;
+};
 
 /**
  * RefreshRequest
@@ -710,6 +778,103 @@ export type RegistrationCredential = {
  * What a user may do: `admin` manages everyone, `user` only themselves.
  */
 export type Role = 'user' | 'admin';
+
+/**
+ * SecondFactorChallenge
+ *
+ * A 401 problem; when `type` ends in `second-factor-required` the password was right
+ * and `challenge` with a code completes the login at `POST /auth/token/second-factor`.
+ */
+export type SecondFactorChallenge = {
+    /**
+     * Type
+     *
+     * URI identifying the problem type.
+     */
+    type?: string;
+    /**
+     * Title
+     *
+     * Short summary of the problem type.
+     */
+    title: string;
+    /**
+     * Status
+     *
+     * HTTP status code.
+     */
+    status: number;
+    /**
+     * Detail
+     *
+     * Explanation of this occurrence.
+     */
+    detail?: string | null;
+    /**
+     * Instance
+     *
+     * Path of the request that failed.
+     */
+    instance?: string | null;
+    /**
+     * Request Id
+     *
+     * Echo of X-Request-ID for support.
+     */
+    request_id?: string | null;
+    /**
+     * Errors
+     *
+     * Validation failures.
+     */
+    errors?: Array<FieldError> | null;
+    /**
+     * Challenge
+     *
+     * Single use, short-lived.
+     */
+    challenge?: string | null;
+    /**
+     * Expires In
+     *
+     * Seconds the challenge lives.
+     */
+    expires_in?: number | null;
+    /**
+     * Methods
+     *
+     * What completes it: `totp`, `recovery_code`.
+     */
+    methods?: Array<string> | null;
+};
+
+/**
+ * SecondFactorStatus
+ *
+ * Whether the caller's account has a second factor; never the secret itself.
+ */
+export type SecondFactorStatus = {
+    /**
+     * Enabled
+     *
+     * True once an enrolment was confirmed.
+     */
+    enabled: boolean;
+    /**
+     * State
+     */
+    state: 'pending' | 'confirmed' | null;
+    /**
+     * Confirmed At
+     */
+    confirmed_at: string | null;
+    /**
+     * Recovery Codes Left
+     *
+     * Unused recovery codes of the current set.
+     */
+    recovery_codes_left: number;
+};
 
 /**
  * SessionRead
@@ -799,6 +964,38 @@ export type TokenRequest = {
      * The token from the link.
      */
     token: string;
+};
+
+/**
+ * TotpEnrolment
+ *
+ * A started enrolment: the secret is shown this once and never again.
+ */
+export type TotpEnrolment = {
+    /**
+     * Secret
+     *
+     * Base32 TOTP secret, for typing into an app by hand.
+     */
+    secret: string;
+    /**
+     * Otpauth Uri
+     *
+     * `otpauth://totp/...` URI holding the secret.
+     */
+    otpauth_uri: string;
+    /**
+     * Qr Image
+     *
+     * The URI as a QR code: an SVG `data:` URI for `<img src>`.
+     */
+    qr_image: string;
+    /**
+     * Expires At
+     *
+     * Confirm with a first code before this time.
+     */
+    expires_at: string;
 };
 
 /**
@@ -2055,9 +2252,9 @@ export type AuthTokenErrors = {
      */
     400: Problem;
     /**
-     * Unauthorized
+     * Wrong credentials (`invalid-credentials`), or the password was right and the account has a second factor (`second-factor-required`, with a `challenge`).
      */
-    401: Problem;
+    401: SecondFactorChallenge;
     /**
      * Unprocessable Entity
      */
@@ -2705,6 +2902,346 @@ export type AuthPasskeyResponses = {
 };
 
 export type AuthPasskeyResponse = AuthPasskeyResponses[keyof AuthPasskeyResponses];
+
+export type UsersMeSecondFactorGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/users/me/second-factor';
+};
+
+export type UsersMeSecondFactorGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeSecondFactorGetError = UsersMeSecondFactorGetErrors[keyof UsersMeSecondFactorGetErrors];
+
+export type UsersMeSecondFactorGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SecondFactorStatus;
+};
+
+export type UsersMeSecondFactorGetResponse = UsersMeSecondFactorGetResponses[keyof UsersMeSecondFactorGetResponses];
+
+export type UsersMeSecondFactorTotpCreateData = {
+    body: EnrolRequest;
+    path?: never;
+    query?: never;
+    url: '/users/me/second-factor/totp';
+};
+
+export type UsersMeSecondFactorTotpCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeSecondFactorTotpCreateError = UsersMeSecondFactorTotpCreateErrors[keyof UsersMeSecondFactorTotpCreateErrors];
+
+export type UsersMeSecondFactorTotpCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: TotpEnrolment;
+};
+
+export type UsersMeSecondFactorTotpCreateResponse = UsersMeSecondFactorTotpCreateResponses[keyof UsersMeSecondFactorTotpCreateResponses];
+
+export type UsersMeSecondFactorTotpConfirmData = {
+    body: CodeRequest;
+    path?: never;
+    query?: never;
+    url: '/users/me/second-factor/totp/confirm';
+};
+
+export type UsersMeSecondFactorTotpConfirmErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeSecondFactorTotpConfirmError = UsersMeSecondFactorTotpConfirmErrors[keyof UsersMeSecondFactorTotpConfirmErrors];
+
+export type UsersMeSecondFactorTotpConfirmResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecoveryCodes;
+};
+
+export type UsersMeSecondFactorTotpConfirmResponse = UsersMeSecondFactorTotpConfirmResponses[keyof UsersMeSecondFactorTotpConfirmResponses];
+
+export type UsersMeSecondFactorDisableData = {
+    body: ProofRequest;
+    path?: never;
+    query?: never;
+    url: '/users/me/second-factor/disable';
+};
+
+export type UsersMeSecondFactorDisableErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeSecondFactorDisableError = UsersMeSecondFactorDisableErrors[keyof UsersMeSecondFactorDisableErrors];
+
+export type UsersMeSecondFactorDisableResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type UsersMeSecondFactorDisableResponse = UsersMeSecondFactorDisableResponses[keyof UsersMeSecondFactorDisableResponses];
+
+export type UsersMeSecondFactorRecoveryCodesCreateData = {
+    body: ProofRequest;
+    path?: never;
+    query?: never;
+    url: '/users/me/second-factor/recovery-codes';
+};
+
+export type UsersMeSecondFactorRecoveryCodesCreateErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersMeSecondFactorRecoveryCodesCreateError = UsersMeSecondFactorRecoveryCodesCreateErrors[keyof UsersMeSecondFactorRecoveryCodesCreateErrors];
+
+export type UsersMeSecondFactorRecoveryCodesCreateResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecoveryCodes;
+};
+
+export type UsersMeSecondFactorRecoveryCodesCreateResponse = UsersMeSecondFactorRecoveryCodesCreateResponses[keyof UsersMeSecondFactorRecoveryCodesCreateResponses];
+
+export type UsersSecondFactorDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * The user's id: 24 hexadecimal characters.
+         */
+        user_id: PydanticObjectId;
+    };
+    query?: never;
+    url: '/users/{user_id}/second-factor';
+};
+
+export type UsersSecondFactorDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type UsersSecondFactorDeleteError = UsersSecondFactorDeleteErrors[keyof UsersSecondFactorDeleteErrors];
+
+export type UsersSecondFactorDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type UsersSecondFactorDeleteResponse = UsersSecondFactorDeleteResponses[keyof UsersSecondFactorDeleteResponses];
+
+export type AuthTokenSecondFactorData = {
+    body: ChallengeRedemption;
+    path?: never;
+    query?: never;
+    url: '/auth/token/second-factor';
+};
+
+export type AuthTokenSecondFactorErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthTokenSecondFactorError = AuthTokenSecondFactorErrors[keyof AuthTokenSecondFactorErrors];
+
+export type AuthTokenSecondFactorResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenPair;
+};
+
+export type AuthTokenSecondFactorResponse = AuthTokenSecondFactorResponses[keyof AuthTokenSecondFactorResponses];
 
 export type WellKnownJwksGetData = {
     body?: never;

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.body_auth_token import BodyAuthToken
 from ...models.problem import Problem
+from ...models.second_factor_challenge import SecondFactorChallenge
 from ...models.token_pair import TokenPair
 from ...types import Response
 
@@ -29,7 +30,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TokenPair | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SecondFactorChallenge | TokenPair | None:
     if response.status_code == 200:
         response_200 = TokenPair.from_dict(response.json())
 
@@ -41,7 +44,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
+        response_401 = SecondFactorChallenge.from_dict(response.json())
 
         return response_401
 
@@ -66,7 +69,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TokenPair]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SecondFactorChallenge | TokenPair]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,12 +84,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BodyAuthToken,
-) -> Response[Problem | TokenPair]:
+) -> Response[Problem | SecondFactorChallenge | TokenPair]:
     """Log in (OAuth2 password flow)
 
      Form fields `username` (a username or an email address) and `password`. Returns an access token
     (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address
     are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+    With a second factor enabled, a right password answers 401 `second-factor-required` carrying a
+    `challenge` (never a token) for `POST /auth/token/second-factor`.
 
     Args:
         body (BodyAuthToken):
@@ -94,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TokenPair]
+        Response[Problem | SecondFactorChallenge | TokenPair]
     """
 
     kwargs = _get_kwargs(
@@ -112,12 +119,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BodyAuthToken,
-) -> Problem | TokenPair | None:
+) -> Problem | SecondFactorChallenge | TokenPair | None:
     """Log in (OAuth2 password flow)
 
      Form fields `username` (a username or an email address) and `password`. Returns an access token
     (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address
     are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+    With a second factor enabled, a right password answers 401 `second-factor-required` carrying a
+    `challenge` (never a token) for `POST /auth/token/second-factor`.
 
     Args:
         body (BodyAuthToken):
@@ -127,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TokenPair
+        Problem | SecondFactorChallenge | TokenPair
     """
 
     return sync_detailed(
@@ -140,12 +149,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BodyAuthToken,
-) -> Response[Problem | TokenPair]:
+) -> Response[Problem | SecondFactorChallenge | TokenPair]:
     """Log in (OAuth2 password flow)
 
      Form fields `username` (a username or an email address) and `password`. Returns an access token
     (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address
     are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+    With a second factor enabled, a right password answers 401 `second-factor-required` carrying a
+    `challenge` (never a token) for `POST /auth/token/second-factor`.
 
     Args:
         body (BodyAuthToken):
@@ -155,7 +166,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TokenPair]
+        Response[Problem | SecondFactorChallenge | TokenPair]
     """
 
     kwargs = _get_kwargs(
@@ -171,12 +182,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BodyAuthToken,
-) -> Problem | TokenPair | None:
+) -> Problem | SecondFactorChallenge | TokenPair | None:
     """Log in (OAuth2 password flow)
 
      Form fields `username` (a username or an email address) and `password`. Returns an access token
     (JWT, short-lived) and a single-use refresh token. Repeated failures for one name from one address
     are throttled with 429 and `Retry-After`. This is the endpoint Swagger UI's Authorize button uses.
+    With a second factor enabled, a right password answers 401 `second-factor-required` carrying a
+    `challenge` (never a token) for `POST /auth/token/second-factor`.
 
     Args:
         body (BodyAuthToken):
@@ -186,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TokenPair
+        Problem | SecondFactorChallenge | TokenPair
     """
 
     return (

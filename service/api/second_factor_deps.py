@@ -1,0 +1,47 @@
+"""Typed dependencies of the second-factor routes, beside `deps.py` (which holds the rest):
+what checks a change of a factor, and what the code step of a login needs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from service.accounts.second_factor_enrolment import Guard
+from service.accounts.second_factor_login import CodeStep
+from service.api.deps import ClientAddress, app_state, second_factor_policy
+from service.auth.service import Client
+
+UserAgent = Annotated[str | None, Header(include_in_schema=False)]
+
+
+async def factor_guard(
+    request: Request, client: ClientAddress, user_agent: UserAgent = None
+) -> Guard:
+    """What checks a change of the caller's second factor (hasher, throttle, keys)."""
+    state = app_state(request)
+    return Guard(
+        hasher=state.hasher,
+        policy=state.login_policy,
+        factor_policy=second_factor_policy(request),
+        outcomes=state.metrics.second_factor,
+        client=Client(address=client, user_agent=user_agent),
+    )
+
+
+async def code_step(
+    request: Request, client: ClientAddress, user_agent: UserAgent = None
+) -> CodeStep:
+    """What the second step of a login needs besides the challenge and the code."""
+    state = app_state(request)
+    return CodeStep(
+        codec=state.tokens,
+        policy=state.login_policy,
+        factor_policy=second_factor_policy(request),
+        outcomes=state.metrics.second_factor,
+        client=Client(address=client, user_agent=user_agent),
+    )
+
+
+FactorGuard = Annotated[Guard, Depends(factor_guard)]
+CodeStepDep = Annotated[CodeStep, Depends(code_step)]

@@ -1,0 +1,1 @@
+"""Second factors: TOTP secrets (sealed at rest), recovery codes and login challenges."""
