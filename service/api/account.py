@@ -7,9 +7,11 @@ from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from service.accounts import lifecycle, passwords, resets
+from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
 from service.api.deps import (
     AuditDep,
     Claims,
@@ -20,6 +22,7 @@ from service.api.deps import (
     MailPolicyDep,
     Users,
 )
+from service.api.page_views import LinkToken, moved_to_page
 from service.api.user_views import to_read
 from service.auth.schemas import PasswordChange
 from service.core.types import Password
@@ -172,3 +175,17 @@ async def change_password(
         audit=audit,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Links mailed before the account pages existed named these API routes, which a browser
+# can only GET; they live up to VERIFY_TOKEN_TTL_S, so those addresses lead to the pages.
+@router.get("/auth/verify", include_in_schema=False)
+async def earlier_verification_link(token: LinkToken = None) -> RedirectResponse:
+    """A verification link in the form mailed before the pages: on to the page."""
+    return moved_to_page(VERIFY_EMAIL_PAGE, token)
+
+
+@router.get("/auth/reset-password", include_in_schema=False)
+async def earlier_reset_link(token: LinkToken = None) -> RedirectResponse:
+    """A reset link in the form mailed before the pages: on to the page."""
+    return moved_to_page(RESET_PASSWORD_PAGE, token)

@@ -8,9 +8,11 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi.responses import HTMLResponse
+from fastapi import Query
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -54,3 +56,13 @@ def page(
     """Render `account/<template>` with `context` as an HTML response with the page headers."""
     html = _ENV.get_template(f"account/{template}").render(style=Markup(STYLE), **context)  # noqa: S704 - our own stylesheet
     return HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
+
+
+LinkToken = Annotated[str | None, Query(description="The token from the mailed link.")]
+
+
+def moved_to_page(page_path: str, token: str | None) -> RedirectResponse:
+    """A permanent redirect to `page_path` carrying `token`; relative, so it stays under
+    whatever prefix a proxy serves the service at."""
+    query = f"?{urlencode({'token': token})}" if token is not None else ""
+    return RedirectResponse(f"..{page_path}{query}", status_code=308, headers=PAGE_HEADERS)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Annotated, TypeGuard
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 
 from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
 from service.api.deps import AuditDep, Hasher, Mail, Users
-from service.api.page_views import PAGE_HEADERS, page
+from service.api.page_views import LinkToken, page
 from service.auth.errors import InvalidAccountToken
 from service.auth.one_time import Purpose
 from service.core.errors import ServiceError, UnsupportedMediaType
@@ -43,7 +43,6 @@ FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_FIELDS = 8
 DAMAGED = "The link is incomplete or damaged: open it exactly as it was mailed."
 DEAD = "The link is invalid, expired or already used."
-LinkToken = Annotated[str | None, Query(description="The token from the mailed link.")]
 
 
 class MalformedForm(ServiceError):
@@ -168,23 +167,3 @@ async def reset_password(
     except ServiceError as exc:  # busy or unavailable: submitting again finishes the reset
         return _password_form(token, error=str(exc), status=exc.status, headers=exc.headers)
     return page("password_set.html")
-
-
-# Links mailed before these pages existed named the API's POST routes, which a browser
-# could only GET; they live up to VERIFY_TOKEN_TTL_S, so those addresses lead to the pages.
-# Relative, so the redirect stays under whatever prefix a proxy serves the service at.
-def _moved(page_path: str, token: str | None) -> RedirectResponse:
-    query = f"?{urlencode({'token': token})}" if token is not None else ""
-    return RedirectResponse(f"..{page_path}{query}", status_code=308, headers=PAGE_HEADERS)
-
-
-@router.get("/auth/verify")
-async def earlier_verification_link(token: LinkToken = None) -> RedirectResponse:
-    """A verification link in the form mailed before the pages: on to the page."""
-    return _moved(VERIFY_EMAIL_PAGE, token)
-
-
-@router.get("/auth/reset-password")
-async def earlier_reset_link(token: LinkToken = None) -> RedirectResponse:
-    """A reset link in the form mailed before the pages: on to the page."""
-    return _moved(RESET_PASSWORD_PAGE, token)
