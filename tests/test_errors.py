@@ -8,8 +8,8 @@ import json
 import httpx
 from fastapi import FastAPI
 
+from service.api.problems import register_problem_handlers
 from service.http.context import RequestContextMiddleware
-from service.http.error_handlers import register_error_handlers
 
 PROBLEM = "application/problem+json"
 
@@ -38,7 +38,7 @@ async def test_unexpected_exception_is_500_problem_logged_with_request_id(
     # A real app with the real middleware and handlers, plus one route that fails the way
     # a bug would; the users app has no such route to provoke.
     app = FastAPI()
-    register_error_handlers(app)
+    register_problem_handlers(app)
 
     @app.get("/bug")
     async def bug() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+from service.core.errors import FieldError
 from service.models.documents import ModelVersion
 from service.models.errors import (
     InvalidRows,
@@ -36,12 +37,12 @@ def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[di
 def _not_finite(rows: list[int]) -> InvalidRows:
     return InvalidRows(
         [
-            {
-                "loc": ["body", "rows", row],
-                "msg": "the model gives no finite probabilities for this row "
+            FieldError(
+                loc=["body", "rows", row],
+                msg="the model gives no finite probabilities for this row "
                 "(its values are too large for the model)",
-                "type": "model_output_not_finite",
-            }
+                type="model_output_not_finite",
+            )
             for row in rows
         ]
     )

@@ -1,16 +1,14 @@
-"""Failures specific to users, each mapped to its problem document by `service.core.errors`."""
+"""Failures specific to users; `service.api.problems` maps each to its problem document."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from service.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from service.core.errors import Conflict, FieldError, Forbidden, NotFound, PreconditionFailed
 
 
 class UserNotFound(NotFound):
     """No user has this id."""
-
-    slug = "user-not-found"
 
     def __init__(self) -> None:
         super().__init__("No user has this id.")
@@ -23,20 +21,18 @@ class DuplicateUserField(Conflict):
 
     def __init__(self) -> None:
         super().__init__(f"This {self.field} is already taken.")
-        self.errors = [{"loc": ["body", self.field], "msg": "already taken", "type": "duplicate"}]
+        self.errors = [FieldError(loc=["body", self.field], msg="already taken", type="duplicate")]
 
 
 class UsernameTaken(DuplicateUserField):
     """Another user has this username."""
 
-    slug = "username-taken"
     field = "username"
 
 
 class EmailTaken(DuplicateUserField):
     """Another user has this email address."""
 
-    slug = "email-taken"
     field = "email"
 
 
@@ -56,5 +52,3 @@ class NotOwner(Forbidden):
 
 class AdminOnly(Forbidden):
     """Only an admin may do this."""
-
-    slug = "admin-only"
