@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from service.core.types import PasswordHashing
-from service.users import lookup
+from service.users import repository
 from service.users.cache import UserCache
 from service.users.models import Role, User
 from service.users.schemas import UserCreate, UserUpdate
@@ -24,7 +24,7 @@ async def create_or_promote_admin(
     service, whose caller caches expire within their TTL).
     """
     users = users or UserService(UserCache())
-    existing = await lookup.find_by_username(data.username)
+    existing = await repository.find_by_username(data.username)
     if existing is not None:
         promotion = UserUpdate(role=Role.ADMIN, is_active=True)
         promoted = await users.update_user(existing, promotion, expected_version=None)
