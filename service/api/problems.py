@@ -85,9 +85,9 @@ PROBLEMS: Mapping[type[core.ServiceError], ProblemKind] = {
 }
 
 
-def problem_kind(exc: core.ServiceError) -> ProblemKind:
-    """The table's entry for `exc`'s class, or for its nearest base that has one."""
-    for cls in type(exc).__mro__:
+def problem_kind(failure: type[core.ServiceError]) -> ProblemKind:
+    """The table's entry for the class `failure`, or for its nearest base that has one."""
+    for cls in failure.__mro__:
         kind = PROBLEMS.get(cls)
         if kind is not None:
             return kind
@@ -95,7 +95,7 @@ def problem_kind(exc: core.ServiceError) -> ProblemKind:
 
 
 def _problem(request: Request, exc: core.ServiceError, kind: ProblemKind | None = None) -> Response:
-    kind = kind or problem_kind(exc)
+    kind = kind or problem_kind(type(exc))
     headers: dict[str, str] = {}
     if kind.status == 401:  # RFC 9110: a 401 names the scheme that would be accepted
         headers["WWW-Authenticate"] = "Bearer"
