@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Protocol
 
 from pydantic import Field
@@ -15,6 +16,10 @@ Password = Annotated[
         json_schema_extra={"format": "password"},
     ),
 ]
+
+
+# A MongoDB filter or update document, as a data-access module builds and sends it.
+Query = Mapping[str, object]
 
 
 class PasswordHashing(Protocol):

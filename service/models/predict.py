@@ -24,12 +24,12 @@ from service.models.storage import ModelStorage
 from service.models.validation import matrix_digest, validate_rows
 
 
-def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[dict[str, Any]]:
+def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[Prediction]:
     answers = []
     for row in probabilities:
         best = max(range(len(row)), key=row.__getitem__)
         answers.append(
-            {"label": labels[best], "probabilities": dict(zip(labels, row, strict=True))}
+            Prediction(label=labels[best], probabilities=dict(zip(labels, row, strict=True)))
         )
     return answers
 
@@ -114,5 +114,5 @@ async def predict(
         model=model.name,
         version=model.version,
         cached=cached,
-        predictions=[Prediction.model_validate(answer) for answer in answers],
+        predictions=answers,
     )

@@ -10,11 +10,11 @@ import structlog
 from beanie import PydanticObjectId
 
 from service.core.clock import utc_now
+from service.core.types import Query
 from service.users import repository
 from service.users.cache import UserCache
 from service.users.errors import UserNotFound
 from service.users.models import User
-from service.users.repository import Query
 
 log = structlog.get_logger(__name__)
 

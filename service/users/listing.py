@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 
+from service.core.types import Query
 from service.users import repository
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
 from service.users.repository import ListedUser
@@ -27,9 +27,9 @@ def _prefix(value: str) -> dict[str, str]:
     return {"$regex": "^" + re.escape(value.lower())}
 
 
-def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> dict[str, Any]:
+def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> Query:
     """Translate list parameters into one MongoDB filter."""
-    clauses: list[dict[str, Any]] = []
+    clauses: list[Query] = []
     if query.username is not None:
         clauses.append({"username": query.username.lower()})
     if query.email is not None:

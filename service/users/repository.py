@@ -7,7 +7,7 @@ authenticated request). What leaves this module is a `User`, an `AvatarInfo` or 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -16,14 +16,12 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from service.core.types import Query
 from service.users.conflicts import duplicate_field, is_unique_violation, taken_username_filter
 from service.users.errors import EmailTaken, StaleVersion, UsernameTaken, UserNotFound
 from service.users.models import AvatarInfo, User
 from service.users.schemas import UserRead, public_projection
 from service.users.usernames import username_skeleton
-
-# A MongoDB filter or update document, as this module builds and sends it.
-Query = Mapping[str, object]
 
 
 def _users() -> AsyncCollection[dict[str, Any]]:
