@@ -87,15 +87,12 @@ PROBLEMS: Mapping[type[core.ServiceError], ProblemKind] = {
 
 def problem_kind(failure: type[core.ServiceError]) -> ProblemKind:
     """The table's entry for the class `failure`, or for its nearest base that has one."""
-    for cls in failure.__mro__:
-        kind = PROBLEMS.get(cls)
-        if kind is not None:
-            return kind
-    return PROBLEMS[core.ServiceError]  # pragma: no cover - every ServiceError has a base entry
+    # Always found: `ServiceError` itself is in every such class's bases and in the table.
+    return next(PROBLEMS[cls] for cls in failure.__mro__ if cls in PROBLEMS)
 
 
-def _problem(request: Request, exc: core.ServiceError, kind: ProblemKind | None = None) -> Response:
-    kind = kind or problem_kind(type(exc))
+def _problem(request: Request, exc: core.ServiceError) -> Response:
+    kind = problem_kind(type(exc))
     headers: dict[str, str] = {}
     if kind.status == 401:  # RFC 9110: a 401 names the scheme that would be accepted
         headers["WWW-Authenticate"] = "Bearer"
