@@ -111,7 +111,7 @@ def _create_admin(args: argparse.Namespace) -> None:
     try:
         user_id, created = asyncio.run(run())
     except ServiceError as exc:  # e.g. the email belongs to another user
-        print(f"create-admin: {exc.detail or exc.title}", file=sys.stderr)
+        print(f"create-admin: {exc.detail or type(exc).__name__}", file=sys.stderr)
         raise SystemExit(1) from None
     except PyMongoError as exc:  # one line, and never the URL (it may carry a password)
         print(

@@ -28,13 +28,13 @@ from service.api import (
 from service.api.contract import publish_contract
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
+from service.api.problems import register_problem_handlers
 from service.core.config import Settings, get_settings
 from service.core.db_deadline import request_deadline
 from service.http.body_limit import BodySizeLimitMiddleware
 from service.http.caching import etag_key
 from service.http.context import HeadMiddleware, RequestContextMiddleware
 from service.http.deadline import DeadlineMiddleware
-from service.http.error_handlers import register_error_handlers
 from service.http.hosts import HostMiddleware
 from service.http.ratelimit_install import install_rate_limiting, with_rate_limiter
 from service.http.routing import ServiceRoute
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Routes declared on the app itself (docs, /metrics) read bodies the same way too.
     app.router.route_class = ServiceRoute
-    register_error_handlers(app)
+    register_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     if settings.serves_docs:

@@ -76,10 +76,12 @@ def test_a_new_domain_is_held_apart_without_editing_the_contracts(
     teams = tmp_path / "service" / "teams"
     teams.mkdir()
     (teams / "__init__.py").write_text('"""Teams."""\n')
-    (teams / "service.py").write_text('"""Teams."""\nfrom service.users import lookup  # noqa\n')
+    (teams / "service.py").write_text(
+        '"""Teams."""\nfrom service.users import repository  # noqa\n'
+    )
     refused = _check_contracts(tmp_path)
     assert refused.returncode != 0
-    assert "service.teams.service -> service.users.lookup" in refused.stdout
+    assert "service.teams.service -> service.users.repository" in refused.stdout
 
 
 def test_users_importing_avatars_is_refused(repo_root: Path, tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ async def test_known_label_values_are_exported_at_zero_from_the_start(app_with: 
 
     # The label values metrics.py pre-initialises are the ones the avatar code emits.
     assert set(AVATAR_FORMATS) == {f.lower() for f in ACCEPTED_FORMATS}
-    assert set(AVATAR_REJECTION_REASONS) == {UnsupportedImage.slug, InvalidImage.slug}
+    assert set(AVATAR_REJECTION_REASONS) == {UnsupportedImage.reason, InvalidImage.reason}
     async with app_with() as fresh:  # a new app: nothing uploaded, nothing refused yet
         scrape = (await fresh.get("/metrics")).text
     for fmt in AVATAR_FORMATS:

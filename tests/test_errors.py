@@ -8,8 +8,8 @@ import json
 import httpx
 from fastapi import FastAPI
 
+from service.api.problems import register_problem_handlers
 from service.http.context import RequestContextMiddleware
-from service.http.error_handlers import register_error_handlers
 
 PROBLEM = "application/problem+json"
 
@@ -38,7 +38,7 @@ async def test_unexpected_exception_is_500_problem_logged_with_request_id(
     # A real app with the real middleware and handlers, plus one route that fails the way
     # a bug would; the users app has no such route to provoke.
     app = FastAPI()
-    register_error_handlers(app)
+    register_problem_handlers(app)
 
     @app.get("/bug")
     async def bug() -> None:
@@ -62,3 +62,32 @@ async def test_unexpected_exception_is_500_problem_logged_with_request_id(
     )
     assert failure["request_id"] == "bug-1"
     assert "RuntimeError" in failure["exception"]
+
+
+def test_every_domain_exception_maps_to_a_problem_of_its_own_kind() -> None:
+    # Import every module, so every exception class of the service exists.
+    import importlib
+    import pkgutil
+
+    import service
+    from service.api.problems import PROBLEMS, problem_kind
+    from service.core.errors import ServiceError
+
+    for module in pkgutil.walk_packages(service.__path__, "service."):
+        importlib.import_module(module.name)
+    pending, classes = [ServiceError], []
+    while pending:
+        subclasses = pending.pop().__subclasses__()
+        classes += subclasses
+        pending += subclasses
+    assert len(classes) > 30
+    for cls in classes:
+        # Status, type and title live in the one table, not on the exception.
+        assert not {"status", "slug", "title", "headers"} & set(vars(cls)), cls
+        # Every expected failure is a client's or a "not now" problem, never a bare 500.
+        assert problem_kind(cls).status != 500, cls
+    # Each row of the table names a distinct problem: a type URI means one status.
+    statuses: dict[str, set[int]] = {}
+    for kind in PROBLEMS.values():
+        statuses.setdefault(kind.slug, set()).add(kind.status)
+    assert all(len(found) == 1 for found in statuses.values()), statuses

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import structlog
 
 from service.avatars.storage import AvatarStorage
-from service.users import lookup
+from service.users import repository
 from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
@@ -39,7 +39,7 @@ async def migrate_avatars(
 ) -> MigrationReport:
     """Move every GridFS avatar to `target`; see the module docstring for the guarantees."""
     report = MigrationReport()
-    async for user in lookup.users_with_avatars():
+    async for user in repository.users_with_avatars():
         assert user.avatar is not None  # noqa: S101 - the query selects users with one
         old_blob = user.avatar.blob_id
         if not _is_gridfs_id(old_blob):

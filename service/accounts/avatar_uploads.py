@@ -19,7 +19,7 @@ async def check_upload(
     try:
         return await decoder.process(data)
     except (UnsupportedImage, InvalidImage) as exc:
-        metrics.avatar_rejections.labels(reason=exc.slug).inc()
+        metrics.avatar_rejections.labels(reason=exc.reason).inc()
         raise
 
 

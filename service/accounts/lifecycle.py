@@ -28,7 +28,7 @@ from service.mail import budget
 from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
 from service.mail.templates import Mail, greeting_name, render
-from service.users import lookup
+from service.users import repository
 from service.users.models import User
 from service.users.service import UserService
 
@@ -103,7 +103,7 @@ async def request_verification(
     """Mail a verification link if `email` belongs to an unverified, active user."""
     email = email.lower()
     await _throttle(email, client_ip, policy)
-    user = await lookup.find_by_email(email)
+    user = await repository.find_by_email(email)
     wanted = user is not None and user.is_active and not user.is_verified
     # Drawn for every address, known or not, so the budget shows in no answer's timing.
     allowed = await within_budget("verify_email", email, client_ip, policy)
@@ -147,7 +147,7 @@ async def forgot_password(email: str, client_ip: str, outbox: Outbox, policy: Ma
     """Mail a reset link if `email` belongs to an active user; the same work either way."""
     email = email.lower()
     await _throttle(email, client_ip, policy)
-    user = await lookup.find_by_email(email)
+    user = await repository.find_by_email(email)
     active = user if user is not None and user.is_active else None
     allowed = await within_budget("reset_password", email, client_ip, policy)
     token = await one_time.issue(

@@ -17,7 +17,7 @@ from service.auth.errors import EmailNotVerified, InvalidCredentials, InvalidRef
 from service.auth.schemas import TokenPair
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import Client, LoginPolicy
-from service.users import lookup
+from service.users import repository
 from service.users.models import User
 from service.users.service import UserService
 
@@ -89,7 +89,7 @@ async def login(
     the server failed (503: no hashing slot, deadline, database) is given back.
     """
     name = throttle.normalise_login(login_name)
-    user = await lookup.find_by_login(name)
+    user = await repository.find_by_login(name)
     # An email and its username are one account; names nobody has are counted by name.
     account = str(user.id) if user is not None else f"name:{name}"
     held = await _reserve(account, client_ip, policy)
@@ -166,7 +166,7 @@ async def refresh(
     """Rotate: the presented token dies and a new pair in the same family is issued,
     provided its user is still active and the sessions were not revoked since."""
     stored = await sessions.claim_refresh_token(token)
-    user = await lookup.find_user(stored.user_id)
+    user = await repository.find_user(stored.user_id)
     if user is None or not user.is_active or user.token_version != stored.token_version:
         # Deleted, deactivated, or the sessions were revoked after this token was issued.
         await sessions.revoke_family(stored.family_id)

@@ -31,7 +31,7 @@ from service.passkeys.ceremony import RelyingParty
 from service.passkeys.errors import PasskeyDisabled, PasskeyLoginFailed
 from service.passkeys.models import CeremonyPurpose, Passkey
 from service.passkeys.schemas import AuthenticationCredential
-from service.users import lookup
+from service.users import repository
 from service.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -46,7 +46,7 @@ async def login_options(rp: RelyingParty, username: str | None) -> dict[str, Any
             CeremonyPurpose.AUTHENTICATION, rp.challenge_ttl, any_user=True
         )
     else:
-        user = await lookup.find_by_login(throttle.normalise_login(username))
+        user = await repository.find_by_login(throttle.normalise_login(username))
         # An unknown name gets a challenge no passkey can redeem: same answer, no login.
         challenge = await challenges.issue(
             CeremonyPurpose.AUTHENTICATION, rp.challenge_ttl, user_id=user.id if user else None
@@ -114,7 +114,7 @@ async def _record_use(passkey: Passkey, new_count: int, client: AuditClient) -> 
 
 
 async def _user_of(passkey: Passkey) -> User:
-    user = await lookup.find_user(passkey.user_id)
+    user = await repository.find_user(passkey.user_id)
     if user is None or not user.is_active:
         raise PasskeyLoginFailed
     return user
@@ -189,7 +189,10 @@ async def _login(
         except (PasskeyLoginFailed, PasskeyDisabled) as exc:
             await login_attempts.failed(held)
             settled = True
-            await _note_failure(passkey, exc.slug, client_ip, audit_client)
+            reason = (
+                "passkey-disabled" if isinstance(exc, PasskeyDisabled) else "passkey-login-failed"
+            )
+            await _note_failure(passkey, reason, client_ip, audit_client)
             raise
         await login_attempts.succeeded(held)
         settled = True

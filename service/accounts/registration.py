@@ -15,7 +15,7 @@ from service.avatars.storage import AvatarStorage
 from service.core.errors import Forbidden
 from service.mail.outbox import Outbox
 from service.observability.counters import BusinessMetrics
-from service.users import lookup
+from service.users import repository
 from service.users.errors import RegistrationIncomplete
 from service.users.models import User
 from service.users.permissions import check_admin_fields, is_admin, require_admin
@@ -67,14 +67,14 @@ async def register(
     A resumed key whose user exists was created by the attempt that failed: that user is
     the answer, without hashing the password again.
     """
-    user = await lookup.find_user(user_id) if resumed and user_id else None
+    user = await repository.find_user(user_id) if resumed and user_id else None
     if user is not None:
         return user
     if not resumed:
         # Cheap checks first: a taken name costs one indexed read, not a decode and a
         # hash. Skipped on a resume, whose own earlier insert may hold the name:
         # create_user tells that apart by the id.
-        await lookup.check_available(data.username, data.email)
+        await repository.check_available(data.username, data.email)
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
     image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
     user = await users.create_user(data, hasher, user_id=user_id)

@@ -34,7 +34,7 @@ from service.auth.one_time import Purpose
 from service.auth.security import PasswordHasher
 from service.mail.outbox import Outbox
 from service.mail.templates import greeting_name, render
-from service.users import lookup
+from service.users import repository
 from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
@@ -45,7 +45,7 @@ async def _claim(token: str, new_hash: str) -> AccountToken | None:
     unused = await one_time.find_unused(Purpose.RESET_PASSWORD, token)
     if unused is None or unused.user_id is None:
         return None
-    user = await lookup.find_user(unused.user_id)
+    user = await repository.find_user(unused.user_id)
     if user is None or user.email != unused.email:
         return None  # the email changed (or the user left) since the link was mailed
     intent = Intent(password_hash=new_hash, from_version=user.token_version)

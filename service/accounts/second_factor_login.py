@@ -27,7 +27,7 @@ from service.second_factor.errors import (
     SecondFactorRequired,
 )
 from service.second_factor.policy import CHALLENGE_TTL, SecondFactorPolicy
-from service.users import lookup
+from service.users import repository
 from service.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -68,7 +68,7 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
     given back (one more attempt counted) after. A wrong code counts as a failed login.
     """
     live = await challenges.find_live(challenge_token)
-    user = await lookup.find_user(live.user_id) if live is not None else None
+    user = await repository.find_user(live.user_id) if live is not None else None
     factor = await factors.confirmed(user.id) if user is not None and user.id else None
     stale = live is None or user is None or live.token_version != user.token_version
     if stale or user is None or user.id is None or factor is None or not user.is_active:

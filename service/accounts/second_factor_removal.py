@@ -16,7 +16,7 @@ from service.second_factor import challenges, factors, recovery
 from service.second_factor.errors import SecondFactorNotEnabled, WrongSecondFactorProof
 from service.second_factor.models import SecondFactor
 from service.second_factor.policy import RECOVERY_CODE_COUNT
-from service.users import lookup
+from service.users import repository
 from service.users.models import User
 from service.users.permissions import require_admin
 
@@ -104,7 +104,7 @@ async def admin_reset(
     The role is checked before the user is looked up, so a non-admin learns no ids.
     """
     require_admin(admin, "Only an admin may reset a user's second factor.")
-    user = await lookup.get_user(user_id)
+    user = await repository.get_user(user_id)
     if not await _forget(user):
         raise SecondFactorNotEnabled
     await trail.record(

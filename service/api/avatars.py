@@ -24,7 +24,7 @@ from service.http.caching import none_match, strong_etag
 from service.http.media_types import IMAGE_MEDIA_TYPES
 from service.http.problems import problem_responses
 from service.http.routing import ServiceRoute
-from service.users import lookup
+from service.users import repository
 from service.users.schemas import UserRead
 
 router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"], route_class=ServiceRoute)
@@ -91,7 +91,7 @@ async def get_avatar(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The avatar image."""
-    user = await lookup.find_user(user_id)
+    user = await repository.find_user(user_id)
     if user is None or user.avatar is None:
         raise AvatarNotFound
     headers = {"Cache-Control": f"public, max-age={settings.avatar_cache_max_age_s}"}

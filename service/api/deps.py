@@ -34,7 +34,7 @@ from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
 from service.second_factor.policy import SecondFactorPolicy
 from service.startup.state import DatabaseState, State
-from service.users import lookup
+from service.users import repository
 from service.users.errors import NotOwner
 from service.users.models import User
 from service.users.permissions import is_admin
@@ -207,7 +207,7 @@ UserIdPath = Annotated[
 
 async def user_by_id(user_id: UserIdPath) -> User:
     """The user named in the path, or a 404."""
-    return await lookup.get_user(user_id)
+    return await repository.get_user(user_id)
 
 
 UserById = Annotated[User, Depends(user_by_id)]

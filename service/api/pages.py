@@ -23,9 +23,10 @@ from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
 from service.api.deps import AuditDep, Hasher, Mail, Users
 from service.api.page_views import LinkToken, page
+from service.api.problem_table import problem_headers, problem_kind
 from service.auth.errors import InvalidAccountToken
 from service.auth.one_time import Purpose
-from service.core.errors import ServiceError, UnsupportedMediaType
+from service.core.errors import MalformedForm, ServiceError, UnsupportedMediaType
 from service.core.types import Password
 from service.http.media_types import media_type
 from service.http.routing import ServiceRoute
@@ -43,15 +44,6 @@ FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_FIELDS = 8
 DAMAGED = "The link is incomplete or damaged: open it exactly as it was mailed."
 DEAD = "The link is invalid, expired or already used."
-
-
-class MalformedForm(ServiceError):
-    """A form body that is not UTF-8 text or holds far more fields than a page sends."""
-
-    status, slug, title = 400, "malformed-form", "Malformed Form"
-
-    def __init__(self) -> None:
-        super().__init__("The request body is not a form this page sends.")
 
 
 async def page_form(request: Request) -> dict[str, str]:
@@ -132,7 +124,11 @@ async def verify_email(form: PageForm, users: Users, audit: AuditDep) -> HTMLRes
         return _dead_link()
     except ServiceError as exc:  # busy or unavailable: the same form, to try again
         return page(
-            "verify_email.html", status=exc.status, headers=exc.headers, token=token, error=str(exc)
+            "verify_email.html",
+            status=problem_kind(type(exc)).status,
+            headers=problem_headers(exc),
+            token=token,
+            error=str(exc),
         )
     return page("verified.html", email=user.email)
 
@@ -165,5 +161,10 @@ async def reset_password(
     except InvalidAccountToken:
         return _dead_link()
     except ServiceError as exc:  # busy or unavailable: submitting again finishes the reset
-        return _password_form(token, error=str(exc), status=exc.status, headers=exc.headers)
+        return _password_form(
+            token,
+            error=str(exc),
+            status=problem_kind(type(exc)).status,
+            headers=problem_headers(exc),
+        )
     return page("password_set.html")

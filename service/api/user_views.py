@@ -1,10 +1,10 @@
 """How the users routes answer: the public view of a stored user (with absolute links
-that depend on the request), ETags and 304s, the 201 of a registration, and writes."""
+that depend on the request), ETags, `If-Match` and 304s, the 201 of a registration, and
+writes."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from beanie import PydanticObjectId
 from pydantic import TypeAdapter
@@ -13,16 +13,29 @@ from starlette.responses import Response
 
 from service.accounts import profile_changes
 from service.api.deps import request_audit
-from service.api.preconditions import etag_of, expected_version
-from service.http.caching import none_match
+from service.http.caching import match_fails, none_match, strong_etag
 from service.observability.counters import BusinessMetrics
+from service.users.errors import StaleVersion
 from service.users.listing import Page
 from service.users.models import User
 from service.users.permissions import check_admin_fields
+from service.users.repository import ListedUser
 from service.users.schemas import UserRead, UserReplace, UserUpdate
 from service.users.service import UserService
 
 _USER_LIST = TypeAdapter(list[UserRead])
+
+
+def etag_of(user: User) -> str:
+    """The entity tag of a user's current version."""
+    return strong_etag(f"{user.id}.{user.version}")
+
+
+def expected_version(user: User, if_match: str | None) -> int | None:
+    """The version a conditional write must match (None without `If-Match`), or 412."""
+    if match_fails(if_match, etag_of(user)):
+        raise StaleVersion
+    return user.version if if_match is not None else None
 
 
 def json_response(
@@ -51,12 +64,11 @@ def _avatar_url(request: Request, user_id: object, etag: str) -> str:
     return str(url.include_query_params(v=etag))
 
 
-def document_to_read(doc: dict[str, Any], request: Request) -> UserRead:
-    """A `UserRead` straight from a stored document (as listed, secrets not fetched)."""
-    read = UserRead.model_validate({**doc, "id": doc["_id"]})
-    if avatar := doc.get("avatar"):
-        read.avatar_url = _avatar_url(request, doc["_id"], avatar["etag"])
-    return read
+def listed_to_read(listed: ListedUser, request: Request) -> UserRead:
+    """A listed user's `UserRead`, with its absolute avatar URL."""
+    if listed.avatar_etag is not None:
+        listed.read.avatar_url = _avatar_url(request, listed.read.id, listed.avatar_etag)
+    return listed.read
 
 
 def to_read(user: User, request: Request) -> UserRead:
@@ -101,7 +113,9 @@ def page_response(page: Page, request: Request) -> Response:
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return json_response([document_to_read(doc, request) for doc in page.items], headers=headers)
+    return json_response(
+        [listed_to_read(listed, request) for listed in page.items], headers=headers
+    )
 
 
 async def write_user(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response, status
 from service.accounts.deletion import delete_account
 from service.accounts.registration import check_may_register, register
 from service.api import user_docs as docs
+from service.api import user_views as views
 from service.api.deps import (
     AuditDep,
     AvatarStore,
@@ -30,9 +31,7 @@ from service.api.deps import (
     Users,
 )
 from service.api.idempotent import Idempotent
-from service.api.preconditions import expected_version
 from service.api.user_params import CREATE_USER_BODY, Registration, UserListQuery
-from service.api.user_views import page_response, read_with_etag, registered_response, write_user
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
 from service.users import listing
@@ -53,7 +52,7 @@ async def get_me(
     user: CurrentUser, request: Request, if_none_match: IfNoneMatch = None
 ) -> Response:
     """The caller's own user."""
-    return read_with_etag(user, request, if_none_match)
+    return views.read_with_etag(user, request, if_none_match)
 
 
 @router.patch(
@@ -75,7 +74,7 @@ async def update_me(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update of the caller's own user."""
-    return await write_user(user, user, patch, if_match, users, metrics, request, response)
+    return await views.write_user(user, user, patch, if_match, users, metrics, request, response)
 
 
 @router.delete(
@@ -93,7 +92,7 @@ async def delete_me(
     if_match: IfMatch = None,
 ) -> Response:
     """Remove the caller's own user."""
-    version = expected_version(user, if_match)
+    version = views.expected_version(user, if_match)
     await delete_account(users, user, storage, metrics, expected_version=version)
     return Response(status_code=NO_CONTENT)
 
@@ -107,7 +106,7 @@ async def delete_me(
 )
 async def list_users(query: UserListQuery, request: Request, _: CurrentUser) -> Response:
     """One page of users."""
-    return page_response(await listing.list_users(query), request)
+    return views.page_response(await listing.list_users(query), request)
 
 
 @router.post(
@@ -148,7 +147,7 @@ async def create_user(
         caller=str(caller.id) if caller is not None else "anonymous",
         content=data.model_dump(mode="json"),
         attachment=avatar,
-        action=functools.partial(registered_response, request, action),
+        action=functools.partial(views.registered_response, request, action),
     )
 
 
@@ -182,7 +181,7 @@ async def get_user(
     _: CurrentUser, user: UserById, request: Request, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One user by id (the caller first: anonymous requests learn nothing of which exist)."""
-    return read_with_etag(user, request, if_none_match)
+    return views.read_with_etag(user, request, if_none_match)
 
 
 @router.put(
@@ -205,7 +204,7 @@ async def replace_user(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Full replacement of the mutable fields."""
-    return await write_user(caller, user, data, if_match, users, metrics, request, response)
+    return await views.write_user(caller, user, data, if_match, users, metrics, request, response)
 
 
 @router.patch(
@@ -231,7 +230,7 @@ async def update_user(
     if_match: IfMatch = None,
 ) -> UserRead:
     """Partial update."""
-    return await write_user(caller, user, patch, if_match, users, metrics, request, response)
+    return await views.write_user(caller, user, patch, if_match, users, metrics, request, response)
 
 
 @router.delete(
@@ -245,6 +244,6 @@ async def delete_user(
     user: OwnedUser, users: Users, metrics: Metrics, storage: AvatarStore, if_match: IfMatch = None
 ) -> Response:
     """Remove a user."""
-    version = expected_version(user, if_match)
+    version = views.expected_version(user, if_match)
     await delete_account(users, user, storage, metrics, expected_version=version)
     return Response(status_code=NO_CONTENT)

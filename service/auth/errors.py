@@ -1,4 +1,4 @@
-"""Authentication failures, each mapped to its problem document by `service.core.errors`."""
+"""Authentication failures; `service.api.problems` maps each to its problem document."""
 
 from __future__ import annotations
 
@@ -8,16 +8,12 @@ from service.core.errors import Forbidden, NotFound, ServiceError, TooManyReques
 class NotAuthenticated(Unauthorized):
     """No bearer token, or one that is invalid, expired or revoked."""
 
-    slug = "not-authenticated"
-
     def __init__(self, detail: str = "A valid bearer token is required.") -> None:
         super().__init__(detail)
 
 
 class InvalidCredentials(Unauthorized):
     """Wrong login or password, or an inactive account: deliberately indistinguishable."""
-
-    slug = "invalid-credentials"
 
     def __init__(self) -> None:
         super().__init__("Incorrect username or password.")
@@ -26,16 +22,12 @@ class InvalidCredentials(Unauthorized):
 class InvalidRefreshToken(Unauthorized):
     """The refresh token is unknown, expired, revoked or already used."""
 
-    slug = "invalid-refresh-token"
-
     def __init__(self) -> None:
         super().__init__("The refresh token is invalid or has been revoked; log in again.")
 
 
 class LoginThrottled(TooManyRequests):
     """Too many failed logins for this name from this address."""
-
-    slug = "login-throttled"
 
     def __init__(self, retry_after_s: int) -> None:
         super().__init__("Too many failed logins; try again later.", retry_after_s)
@@ -44,16 +36,12 @@ class LoginThrottled(TooManyRequests):
 class WrongCurrentPassword(Forbidden):
     """A password change named the wrong current password."""
 
-    slug = "wrong-current-password"
-
     def __init__(self) -> None:
         super().__init__("The current password is incorrect.")
 
 
 class EmailNotVerified(Forbidden):
     """The password was right, but logins need a verified email address first."""
-
-    slug = "email-not-verified"
 
     def __init__(self) -> None:
         super().__init__(
@@ -64,8 +52,6 @@ class EmailNotVerified(Forbidden):
 class InvalidAccountToken(ServiceError):
     """A verification or reset token that is unknown, used, expired or no longer valid."""
 
-    status, slug, title = 400, "invalid-token", "Invalid Token"
-
     def __init__(self) -> None:
         super().__init__("The link is invalid, expired or already used; ask for a new one.")
 
@@ -73,16 +59,12 @@ class InvalidAccountToken(ServiceError):
 class SessionNotFound(NotFound):
     """No active session of the caller has this id."""
 
-    slug = "session-not-found"
-
     def __init__(self) -> None:
         super().__init__("The caller has no active session with this id.")
 
 
 class AccountMailThrottled(TooManyRequests):
     """Too many verification or reset mails asked for one address from one client."""
-
-    slug = "account-mail-throttled"
 
     def __init__(self, retry_after_s: int) -> None:
         super().__init__("Too many requests for this address; try again later.", retry_after_s)

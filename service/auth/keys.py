@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, NamedTuple
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -168,15 +168,23 @@ def build_key_set(keys: Iterable[TokenKey], active_kid: str | None) -> KeySet:
     return KeySet(active=active, signer=active.private, keys=dict(by_kid))
 
 
-def describe(key_set: KeySet) -> list[dict[str, Any]]:
+class KeyRow(NamedTuple):
+    """What operators see of one key: no key material."""
+
+    kid: str
+    alg: str
+    role: str
+
+
+def describe(key_set: KeySet) -> list[KeyRow]:
     """One row per key for operators: kid, algorithm, role (no key material)."""
     return [
-        {
-            "kid": key.kid,
-            "alg": key.algorithm,
-            "role": "active"
+        KeyRow(
+            kid=key.kid,
+            alg=key.algorithm,
+            role="active"
             if key.kid == key_set.active.kid
             else ("verify-only (private)" if key.private else "verify-only (public)"),
-        }
+        )
         for key in key_set.keys.values()
     ]

@@ -13,6 +13,7 @@ from pymongo import ReturnDocument
 from service.auth.models import AccountToken, Intent
 from service.auth.security import new_refresh_token, refresh_token_digest
 from service.core.clock import utc_now
+from service.core.types import Query
 
 
 class Purpose(StrEnum):
@@ -68,7 +69,7 @@ def _document(stored: Mapping[str, Any] | None) -> AccountToken | None:
     return document
 
 
-def _live(purpose: Purpose, token: str, now: datetime) -> dict[str, Any]:
+def _live(purpose: Purpose, token: str, now: datetime) -> Query:
     return {
         "token_hash": refresh_token_digest(token),
         "purpose": purpose.value,

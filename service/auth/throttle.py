@@ -23,9 +23,9 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from service.auth.errors import LoginThrottled
 from service.auth.models import LoginFailures
@@ -52,14 +52,6 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, int((moment - now).total_seconds()) + 1)
 
 
-async def _upsert(
-    key: str, update: dict[str, Any], window_s: int, now: datetime, **on_insert: object
-) -> dict[str, Any]:
-    """Apply `update` to the key's login counter (see `core.windows`)."""
-    collection = LoginFailures.get_pymongo_collection()
-    return await upsert_window(collection, key, update, window_s, now, **on_insert)
-
-
 @dataclass(frozen=True)
 class Reservation:
     """One attempt's place in a counter, until its outcome settles it."""
@@ -78,17 +70,19 @@ async def reserve(key: str, limit: int, window_s: int, lease_s: float) -> Reserv
     now = utc_now()
     now_ms = int(now.timestamp() * 1000)
     entry = f"{now_ms + int(lease_s * 1000)}:{uuid.uuid4().hex}"
-    record = await _upsert(key, {"$push": {"inflight": entry}}, window_s, now, failures=0)
-    inflight: list[str] = list(record.get("inflight") or [])
+    record = await upsert_window(
+        LoginFailures, key, {"$push": {"inflight": entry}}, window_s, now, failures=0
+    )
+    inflight = record.inflight
     expired = [e for e in inflight if _lease_end_ms(e) <= now_ms]
     if expired:  # leases of attempts that never settled: they no longer count
         await LoginFailures.get_pymongo_collection().update_one(
             {"key": key}, {"$pullAll": {"inflight": expired}}
         )
     reservation = Reservation(key, entry)
-    if int(record.get("failures", 0)) + len(inflight) - len(expired) > limit:
+    if record.failures + len(inflight) - len(expired) > limit:
         await release(reservation)
-        raise LoginThrottled(_seconds_until(record["expires_at"], now))
+        raise LoginThrottled(_seconds_until(record.expires_at, now))
     return reservation
 
 
@@ -100,7 +94,7 @@ async def fail(reservation: Reservation) -> None:
     )
 
 
-async def _settle(reservation: Reservation, update: dict[str, Any]) -> None:
+async def _settle(reservation: Reservation, update: Mapping[str, object]) -> None:
     collection = LoginFailures.get_pymongo_collection()
     await collection.update_one({"key": reservation.key}, update)
     # A counter with nothing left in it goes; one still holding a reservation stays, so a
@@ -131,7 +125,7 @@ def mail_key(email: str, client_ip: str) -> str:
 async def seconds_over_limit(key: str, limit: int, window_s: int) -> int | None:
     """Count one request; None while within `limit`, else the seconds until the window ends."""
     now = utc_now()
-    record = await _upsert(key, {"$inc": {"failures": 1}}, window_s, now)
-    if int(record["failures"]) > limit:
-        return _seconds_until(record["expires_at"], now)
+    record = await upsert_window(LoginFailures, key, {"$inc": {"failures": 1}}, window_s, now)
+    if record.failures > limit:
+        return _seconds_until(record.expires_at, now)
     return None

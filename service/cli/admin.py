@@ -7,7 +7,7 @@ import structlog
 from service.accounts import profile_changes
 from service.audit.trail import Audit
 from service.core.types import PasswordHashing
-from service.users import lookup
+from service.users import repository
 from service.users.cache import UserCache
 from service.users.models import Role, User
 from service.users.schemas import UserCreate, UserUpdate
@@ -30,7 +30,7 @@ async def create_or_promote_admin(
     (`role.changed`, `active.changed`) with no actor: the command line did it.
     """
     users = users or UserService(UserCache())
-    existing = await lookup.find_by_username(data.username) if data.username else None
+    existing = await repository.find_by_username(data.username) if data.username else None
     if existing is not None:
         promotion = UserUpdate(role=Role.ADMIN, is_active=True)
         promoted = await profile_changes.update_user(

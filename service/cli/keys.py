@@ -31,7 +31,7 @@ def _run(args: argparse.Namespace, directory: Path) -> None:
         retire(directory, args.kid, keep_public=args.keep_public)
         print(f"retired {args.kid}" + (" (public half kept)" if args.keep_public else ""))
     for row in describe(read_directory(directory)):
-        print(f"{row['kid']}  {row['alg']:<5}  {row['role']}")
+        print(f"{row.kid}  {row.alg:<5}  {row.role}")
 
 
 def add_commands(

@@ -12,7 +12,7 @@ from bson import json_util
 from service.core.config import Settings
 from service.core.database import create_client, ensure_indexes
 from service.users.models import User
-from service.users.service import SeedOutcome, insert_seed_user
+from service.users.repository import SeedOutcome, insert_seed_user
 
 log = structlog.get_logger(__name__)
 

@@ -26,23 +26,21 @@ from prometheus_client import Counter
 
 from service.core.config import Settings
 from service.core.db_deadline import outside_database_deadline
-from service.core.errors import ServiceError
+from service.core.errors import Unavailable
 
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 
 
-class WorkerBusy(ServiceError):
+class WorkerBusy(Unavailable):
     """Every slot of a gate is taken and stayed taken for the longest allowed wait."""
-
-    status, slug, title = 503, "worker-busy", "Service Unavailable"
 
     def __init__(self, gate: str, retry_after_s: int) -> None:
         super().__init__(
             f"The server is busy ({gate}); nothing was changed. Retry after the indicated "
             "number of seconds.",
-            headers={"Retry-After": str(max(1, retry_after_s))},
+            retry_after_s,
         )
 
 

@@ -10,10 +10,11 @@ from typing import Any
 import pymongo
 import structlog
 from beanie import Document, init_beanie
+from beanie.exceptions import CollectionWasNotInitialized
 from beanie.odm.utils.typing import get_index_attributes
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import OperationFailure
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from service.core.config import Settings
 
@@ -118,3 +119,21 @@ async def ping(database: MongoDatabase, timeout_s: float) -> float:
         async with asyncio.timeout(timeout_s + 0.1):
             await database.command("ping")
     return (time.perf_counter() - started) * 1000
+
+
+# The failures `database_unavailable` judges. CollectionWasNotInitialized: the app started
+# while MongoDB was down and is still retrying.
+DATABASE_ERRORS = (PyMongoError, CollectionWasNotInitialized)
+
+
+def database_unavailable(exc: Exception) -> bool:
+    """Whether a database failure means "not now" (retry later) rather than a bug.
+
+    Timeouts of every kind (`PyMongoError.timeout`: the request's deadline, network and
+    server-side `maxTimeMS`, write concern, server selection) and lost connections
+    (`ConnectionFailure`: `AutoReconnect`, `NetworkTimeout`, `ServerSelectionTimeoutError`,
+    `NotPrimaryError`); and models not yet bound because MongoDB was down at start-up.
+    """
+    if isinstance(exc, CollectionWasNotInitialized | ConnectionFailure):
+        return True
+    return isinstance(exc, PyMongoError) and exc.timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Annotated, Protocol
 
 from pydantic import Field
@@ -16,6 +17,10 @@ Password = Annotated[
         json_schema_extra={"format": "password"},
     ),
 ]
+
+
+# A MongoDB filter or update document, as a data-access module builds and sends it.
+Query = Mapping[str, object]
 
 
 class PasswordHashing(Protocol):

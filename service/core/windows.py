@@ -7,23 +7,28 @@ racing to insert the counter meet the unique key, and the loser counts on the wi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
+from beanie import Document
 from pymongo import ReturnDocument
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+
+Counter = TypeVar("Counter", bound=Document)
 
 
 async def upsert_window(
-    collection: AsyncCollection[Any],
+    document: type[Counter],
     key: str,
-    update: dict[str, Any],
+    update: Mapping[str, object],
     window_s: int,
     now: datetime,
     **on_insert: object,
-) -> dict[str, Any]:
-    """Apply `update` to `key`'s counter, starting a new window when none is running."""
+) -> Counter:
+    """Apply `update` to `key`'s counter (a `document` with a unique `key` and an
+    `expires_at`), starting a new window when none is running; the counter after."""
+    collection = document.get_pymongo_collection()
     await collection.delete_one({"key": key, "expires_at": {"$lte": now}})
     expires_at = now + timedelta(seconds=window_s)
     update = {**update, "$setOnInsert": {"expires_at": expires_at, **on_insert}}
@@ -36,4 +41,5 @@ async def upsert_window(
             {"key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
         )
     assert record is not None  # noqa: S101 - an upsert always returns the document
-    return dict(record)
+    counter: Counter = document.model_validate(record)
+    return counter

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -55,7 +56,7 @@ def make_problem(
     detail: str | None = None,
     instance: str | None = None,
     request_id: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
+    errors: Sequence[Mapping[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> ProblemResponse:

@@ -1,4 +1,4 @@
-"""Failures of idempotent requests, as problem documents."""
+"""Failures of idempotent requests; `service.api.problems` maps each to its problem document."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from service.core.errors import Conflict, ServiceError
 
 class IdempotencyKeyReused(ServiceError):
     """The key was first used for a different request; it cannot name this one."""
-
-    status, slug, title = 422, "idempotency-key-reused", "Unprocessable Content"
 
     def __init__(self) -> None:
         super().__init__(
@@ -20,11 +18,9 @@ class IdempotencyKeyReused(ServiceError):
 class IdempotencyInProgress(Conflict):
     """The first request with this key has not answered yet."""
 
-    slug = "idempotency-key-in-progress"
-
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(
             "A request with this Idempotency-Key is still being processed; "
-            "retry after Retry-After seconds to get its outcome.",
-            headers={"Retry-After": str(max(1, retry_after_s))},
+            "retry after Retry-After seconds to get its outcome."
         )
+        self.retry_after_s = retry_after_s

@@ -13,7 +13,6 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from beanie import PydanticObjectId
@@ -86,10 +85,11 @@ async def claim(record: str, fingerprint: str, policy: IdempotencyPolicy) -> Cla
             pass
         else:
             return Claim(record, resource_id, resumed=False)
-        found = await collection.find_one({"_id": record})
-        if found is None:  # expired and deleted since the insert failed: claim again
+        stored = await collection.find_one({"_id": record})
+        if stored is None:  # expired and deleted since the insert failed: claim again
             continue
-        if found["expires_at"] <= now:
+        found = IdempotencyRecord.model_validate(stored)
+        if found.expires_at <= now:
             # Past its window but not yet deleted (FerretDB has no TTL monitor).
             await collection.delete_one({"_id": record, "expires_at": {"$lte": now}})
             continue
@@ -100,28 +100,28 @@ async def claim(record: str, fingerprint: str, policy: IdempotencyPolicy) -> Cla
 
 
 async def _existing(
-    found: dict[str, Any], fingerprint: str, policy: IdempotencyPolicy, now: datetime
+    found: IdempotencyRecord, fingerprint: str, policy: IdempotencyPolicy, now: datetime
 ) -> Claim | StoredResponse | None:
     """What a retry gets from an existing record; None when it changed meanwhile."""
-    if found["fingerprint"] != fingerprint:
+    if found.fingerprint != fingerprint:
         raise IdempotencyKeyReused
-    if found.get("response") is not None:
-        log.info("idempotency.replayed", status=found["response"]["status"])
-        return StoredResponse.model_validate(found["response"])
-    lease_expires_at: datetime = found["lease_expires_at"]
-    if lease_expires_at > now:
+    if found.response is not None:
+        log.info("idempotency.replayed", status=found.response.status)
+        return found.response
+    lease_expires_at = found.lease_expires_at
+    if lease_expires_at is not None and lease_expires_at > now:
         raise IdempotencyInProgress(_seconds_until(lease_expires_at, now))
     # The first attempt's lease ran out without an answer: take over, unless another
     # retry just did (the update matches only the lease that was read).
     taken = await IdempotencyRecord.get_pymongo_collection().find_one_and_update(
-        {"_id": found["_id"], "response": None, "lease_expires_at": lease_expires_at},
+        {"_id": found.id, "response": None, "lease_expires_at": lease_expires_at},
         {"$set": {"lease_expires_at": now + policy.lease}},
         return_document=ReturnDocument.AFTER,
     )
     if taken is None:
         return None
     log.info("idempotency.resumed")
-    return Claim(found["_id"], PydanticObjectId(found["resource_id"]), resumed=True)
+    return Claim(found.id, found.resource_id, resumed=True)
 
 
 async def complete(held: Claim, response: StoredResponse) -> None:

@@ -68,9 +68,10 @@ def client_key(client_ip: str) -> str:
 
 async def _draw(key: str, limit: int, window_s: int) -> bool:
     """Count one mail against `key`; True while the window's count is within `limit`."""
-    collection = MailBudgetCounter.get_pymongo_collection()
-    record = await upsert_window(collection, key, {"$inc": {"sent": 1}}, window_s, utc_now())
-    return int(record["sent"]) <= limit
+    counter = await upsert_window(
+        MailBudgetCounter, key, {"$inc": {"sent": 1}}, window_s, utc_now()
+    )
+    return counter.sent <= limit
 
 
 # The budgets a mail draws from: the metric's `budget` label.

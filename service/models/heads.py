@@ -55,7 +55,7 @@ async def active_version(name: str) -> int | None:
 
 async def activate(name: str, version: int, *, only_if_none: bool = False) -> bool:
     """Make `version` the active one (with `only_if_none`, only when none is); say if it is."""
-    query: dict[str, Any] = {"_id": name}
+    query: dict[str, object] = {"_id": name}
     if only_if_none:
         query["active"] = None
     result = await _heads().update_one(query, {"$set": {"active": version}})

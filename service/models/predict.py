@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+from service.core.errors import FieldError
 from service.models.documents import ModelVersion
 from service.models.errors import (
     InvalidRows,
@@ -23,12 +24,12 @@ from service.models.storage import ModelStorage
 from service.models.validation import matrix_digest, validate_rows
 
 
-def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[dict[str, Any]]:
+def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[Prediction]:
     answers = []
     for row in probabilities:
         best = max(range(len(row)), key=row.__getitem__)
         answers.append(
-            {"label": labels[best], "probabilities": dict(zip(labels, row, strict=True))}
+            Prediction(label=labels[best], probabilities=dict(zip(labels, row, strict=True)))
         )
     return answers
 
@@ -36,12 +37,12 @@ def _predictions(labels: list[str], probabilities: list[list[float]]) -> list[di
 def _not_finite(rows: list[int]) -> InvalidRows:
     return InvalidRows(
         [
-            {
-                "loc": ["body", "rows", row],
-                "msg": "the model gives no finite probabilities for this row "
+            FieldError(
+                loc=["body", "rows", row],
+                msg="the model gives no finite probabilities for this row "
                 "(its values are too large for the model)",
-                "type": "model_output_not_finite",
-            }
+                type="model_output_not_finite",
+            )
             for row in rows
         ]
     )
@@ -113,5 +114,5 @@ async def predict(
         model=model.name,
         version=model.version,
         cached=cached,
-        predictions=[Prediction.model_validate(answer) for answer in answers],
+        predictions=answers,
     )

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from service.core.admission import AdmissionGate, WorkerBusy
 from service.models.onnx_files import ModelLimits
 from service.models.ort_limits import create_session
+from service.models.schemas import Prediction
 from service.models.slots import run_in_slot
 
 # Prediction requests admitted per inference slot (running, loading or waiting for it).
@@ -68,7 +69,7 @@ class Serving:
     missing: str | None
     gate: AdmissionGate
     sessions: LruCache[str, Any]
-    predictions: LruCache[tuple[str, str], list[dict[str, Any]]]
+    predictions: LruCache[tuple[str, str], list[Prediction]]
     max_upload_bytes: int
     limits: ModelLimits
     _loading: dict[str, asyncio.Future[Any]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from service.core.errors import FieldError
 from service.models.documents import FeatureSpec
 from service.models.errors import InvalidRows
 
@@ -15,11 +16,11 @@ MAX_REPORTED_ERRORS = 50
 FLOAT32_MAX = 3.4028234663852886e38  # numpy.finfo("float32").max, without importing numpy
 
 
-def _error(row: int, feature: str | None, msg: str, kind: str) -> dict[str, Any]:
+def _error(row: int, feature: str | None, msg: str, kind: str) -> FieldError:
     loc: list[str | int] = ["body", "rows", row]
     if feature is not None:
         loc.append(feature)
-    return {"loc": loc, "msg": msg, "type": kind}
+    return FieldError(loc=loc, msg=msg, type=kind)
 
 
 def _as_float(value: int | float) -> float | None:
@@ -57,7 +58,7 @@ def validate_rows(rows: list[dict[str, Any]], features: list[FeatureSpec]) -> li
     (`["body", "rows", i, feature]`).
     """
     names = {spec.name for spec in features}
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     matrix: list[list[float]] = []
     for index, row in enumerate(rows):
         errors.extend(

@@ -1,4 +1,4 @@
-"""Passkey failures, each mapped to its problem document by `service.http.error_handlers`."""
+"""Passkey failures; `service.api.problem_table` maps each to its problem document."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from service.core.errors import Conflict, Forbidden, NotFound, ServiceError, Una
 class InvalidPasskeyResponse(ServiceError):
     """A registration response that does not verify (origin, RP id, challenge, signature)."""
 
-    status, slug, title = 400, "invalid-passkey-response", "Invalid Passkey Response"
-
 
 class PasskeyLoginFailed(Unauthorized):
     """A passkey login that did not verify: deliberately one answer for every cause."""
-
-    slug = "passkey-login-failed"
 
     def __init__(self) -> None:
         super().__init__("The passkey could not be verified; ask for new options and retry.")
@@ -22,8 +18,6 @@ class PasskeyLoginFailed(Unauthorized):
 
 class PasskeyDisabled(Forbidden):
     """A correctly signed assertion from a passkey that is disabled as possibly cloned."""
-
-    slug = "passkey-disabled"
 
     def __init__(self) -> None:
         super().__init__(
@@ -35,8 +29,6 @@ class PasskeyDisabled(Forbidden):
 class PasskeyNotFound(NotFound):
     """The caller has no passkey with this id."""
 
-    slug = "passkey-not-found"
-
     def __init__(self) -> None:
         super().__init__("The caller has no passkey with this id.")
 
@@ -44,16 +36,12 @@ class PasskeyNotFound(NotFound):
 class PasskeyAlreadyRegistered(Conflict):
     """The authenticator's credential is already registered (to this or another account)."""
 
-    slug = "passkey-already-registered"
-
     def __init__(self) -> None:
         super().__init__("This passkey is already registered.")
 
 
 class TooManyPasskeys(Conflict):
     """The caller already has as many passkeys as an account may hold."""
-
-    slug = "too-many-passkeys"
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"An account holds at most {limit} passkeys; remove one first.")

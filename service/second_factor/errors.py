@@ -1,8 +1,8 @@
-"""Second-factor failures, each mapped to its problem document by `service.core.errors`."""
+"""Second-factor failures; `service.api.problem_table` maps each to its problem document."""
 
 from __future__ import annotations
 
-from service.core.errors import Conflict, Forbidden, NotFound, ServiceError, Unauthorized
+from service.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable
 
 
 class SecondFactorRequired(Unauthorized):
@@ -12,22 +12,16 @@ class SecondFactorRequired(Unauthorized):
     unaware of second factors treats as a failed login, never as a session.
     """
 
-    slug = "second-factor-required"
-    title = "Second Factor Required"
-
     def __init__(self, challenge: str, expires_in: int, methods: list[str]) -> None:
         super().__init__(
             "Send a code from the authenticator app (or a recovery code) with this "
             "challenge to POST /auth/token/second-factor."
         )
         self.extensions = {"challenge": challenge, "expires_in": expires_in, "methods": methods}
-        self.headers = {**(self.headers or {}), "Cache-Control": "no-store"}
 
 
 class InvalidChallenge(Unauthorized):
     """The challenge is unknown, expired, already used or being used by another request."""
-
-    slug = "invalid-challenge"
 
     def __init__(self) -> None:
         super().__init__("The login challenge is invalid, expired or already used; log in again.")
@@ -36,16 +30,12 @@ class InvalidChallenge(Unauthorized):
 class InvalidSecondFactorCode(Unauthorized):
     """The code is wrong, outside its time window, already used, or a spent recovery code."""
 
-    slug = "invalid-second-factor-code"
-
     def __init__(self) -> None:
         super().__init__("The code is incorrect or was already used.")
 
 
 class WrongSecondFactorProof(Forbidden):
     """A signed-in change of the factor named a wrong password or code."""
-
-    slug = "wrong-second-factor-proof"
 
     def __init__(self) -> None:
         super().__init__("The password or the code is incorrect.")
@@ -54,8 +44,6 @@ class WrongSecondFactorProof(Forbidden):
 class WrongCode(Forbidden):
     """Confirming an enrolment with a code that is not the app's current one."""
 
-    slug = "wrong-code"
-
     def __init__(self) -> None:
         super().__init__("The code is incorrect; check the app's clock and enter the newest code.")
 
@@ -63,16 +51,12 @@ class WrongCode(Forbidden):
 class SecondFactorAlreadyEnabled(Conflict):
     """Enrolling while a confirmed factor exists: disable it first."""
 
-    slug = "second-factor-already-enabled"
-
     def __init__(self) -> None:
         super().__init__("A second factor is already enabled; disable it first.")
 
 
 class NoPendingEnrolment(Conflict):
     """Confirming without an enrolment in progress (none, expired, or already confirmed)."""
-
-    slug = "no-pending-enrolment"
 
     def __init__(self) -> None:
         super().__init__(
@@ -84,19 +68,15 @@ class NoPendingEnrolment(Conflict):
 class SecondFactorNotEnabled(NotFound):
     """The user has no second factor (confirmed, or for an admin reset, pending either)."""
 
-    slug = "second-factor-not-enabled"
-
     def __init__(self) -> None:
         super().__init__("This user has no second factor.")
 
 
-class SecondFactorUnavailable(ServiceError):
+class SecondFactorUnavailable(Unavailable):
     """A stored secret no configured SECOND_FACTOR_KEY opens: an operator's error."""
-
-    status, slug, title = 503, "second-factor-unavailable", "Service Unavailable"
 
     def __init__(self) -> None:
         super().__init__(
             "Second factors cannot be checked right now (key configuration).",
-            headers={"Retry-After": "60"},
+            retry_after_s=60,
         )

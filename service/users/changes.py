@@ -1,11 +1,9 @@
-"""Typed change sets: what a PUT or PATCH changes, and the fields derived from it.
-
-The client's part is dumped from the validated body model, so only its declared fields can
-reach `$set`; the server's part is a `TypedDict`, so a misspelt key fails type checking.
-"""
+"""What a write changes: the members a client really sent, and the fields the service
+derives from them (search copies, the look-alike skeleton, `is_verified`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from service.users.models import User
@@ -19,17 +17,17 @@ class DerivedFields(TypedDict, total=False):
     name_lower: str | None
     username_skeleton: str
     is_verified: bool
-    avatar: dict[str, Any] | None
+    avatar: dict[str, object] | None
 
 
-def client_changes(body: UserUpdate | UserReplace) -> dict[str, Any]:
+def client_changes(body: UserUpdate | UserReplace) -> dict[str, object]:
     """The members a PUT or PATCH body really changes, by the model's own field names."""
     if isinstance(body, UserReplace):  # every mutable field; admin-only ones only when sent
         return body.model_dump(exclude=set(ADMIN_ONLY_FIELDS - body.model_fields_set))
     return body.model_dump(exclude_unset=True)  # merge patch: only the members sent
 
 
-def search_fields(fields: dict[str, Any]) -> DerivedFields:
+def search_fields(fields: Mapping[str, Any]) -> DerivedFields:
     """The indexed copies of `name` and `username` that searches and look-alike checks use,
     for whichever of the two `fields` holds (a new user's fields, or a change's)."""
     derived = DerivedFields()
@@ -40,7 +38,7 @@ def search_fields(fields: dict[str, Any]) -> DerivedFields:
     return derived
 
 
-def derived_fields(user: User, changes: dict[str, Any]) -> DerivedFields:
+def derived_fields(user: User, changes: Mapping[str, object]) -> DerivedFields:
     """What the service sets beside the client's changes, so derived fields never drift."""
     derived = search_fields(changes)
     if "email" in changes and changes["email"] != user.email:

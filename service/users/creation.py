@@ -33,7 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from service.core.clock import utc_now
 from service.core.types import PasswordHashing, unusable_password_hash
-from service.users import lookup
+from service.users import repository
 from service.users.changes import search_fields
 from service.users.conflicts import duplicate_field
 from service.users.errors import DuplicateUserField, RegistrationInterrupted, UsernameTaken
@@ -144,7 +144,7 @@ async def create(
     except DuplicateUserField:
         if user_id is None:
             raise
-        if (earlier := await lookup.find_user(user_id)) is not None:
+        if (earlier := await repository.find_user(user_id)) is not None:
             return earlier
         if not await _drop_claim_under(user_id):
             raise

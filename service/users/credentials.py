@@ -6,13 +6,12 @@ them into account changes (`service.accounts`) that complete or leave no trace.
 
 from __future__ import annotations
 
-from typing import Any
-
 import structlog
 from beanie import PydanticObjectId
-from pymongo import ReturnDocument
 
 from service.core.clock import utc_now
+from service.core.types import Query
+from service.users import repository
 from service.users.cache import UserCache
 from service.users.errors import UserNotFound
 from service.users.models import User
@@ -26,11 +25,20 @@ class CredentialWrites:
     callers: UserCache
 
     async def _update_one(
-        self, user_id: PydanticObjectId | None, match: dict[str, Any], update: dict[str, Any]
+        self, user_id: PydanticObjectId | None, match: Query, update: Query
     ) -> bool:
-        result = await User.get_pymongo_collection().update_one({"_id": user_id, **match}, update)
-        self.callers.forget(user_id)
-        return bool(result.modified_count)
+        try:
+            return await repository.update_where(user_id, match, update)
+        finally:
+            self.callers.forget(user_id)
+
+    async def _find_and_update(
+        self, user_id: PydanticObjectId | None, match: Query, update: Query
+    ) -> User | None:
+        try:
+            return await repository.find_and_update(user_id, match, update)
+        finally:
+            self.callers.forget(user_id)
 
     async def set_password_hash(self, user: User, current_hash: str, new_hash: str) -> bool:
         """Re-hash the same password in place (newer parameters): store `new_hash` only if
@@ -45,25 +53,20 @@ class CredentialWrites:
 
     async def bump_token_version(self, user: User) -> int:
         """Void every access and refresh token issued so far; return the new token version."""
-        stored = await User.get_pymongo_collection().find_one_and_update(
-            {"_id": user.id}, {"$inc": {"token_version": 1}}, return_document=ReturnDocument.AFTER
-        )
-        self.callers.forget(user.id)
+        stored = await self._find_and_update(user.id, {}, {"$inc": {"token_version": 1}})
         if stored is None:
             raise UserNotFound
-        return int(stored["token_version"])
+        return stored.token_version
 
     async def _update_for_email(
-        self, user_id: PydanticObjectId, email: str, fields: dict[str, Any]
+        self, user_id: PydanticObjectId, email: str, fields: Query
     ) -> User | None:
         """Set `fields` if the user's email is still `email` (the one a link was mailed to)."""
-        stored = await User.get_pymongo_collection().find_one_and_update(
-            {"_id": user_id, "email": email},
+        return await self._find_and_update(
+            user_id,
+            {"email": email},
             {"$set": {**fields, "updated_at": utc_now()}, "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
         )
-        self.callers.forget(user_id)
-        return None if stored is None else User.model_validate(stored)
 
     async def mark_verified(self, user_id: PydanticObjectId, email: str) -> User | None:
         """Mark the user's email confirmed if it is still `email`; None if it changed.
@@ -86,16 +89,15 @@ class CredentialWrites:
         at which the new password works while a token issued before it is still accepted,
         whatever interrupts the caller after this write.
         """
-        stored = await User.get_pymongo_collection().find_one_and_update(
-            {"_id": user.id, "password_hash": current_hash},
+        stored = await self._find_and_update(
+            user.id,
+            {"password_hash": current_hash},
             {
                 "$set": {"password_hash": new_hash, "updated_at": utc_now()},
                 "$inc": {"version": 1, "token_version": 1},
             },
-            return_document=ReturnDocument.AFTER,
         )
-        self.callers.forget(user.id)
-        return None if stored is None else int(stored["token_version"])
+        return None if stored is None else stored.token_version
 
     async def reset_password_hash(
         self, user_id: PydanticObjectId, email: str, new_hash: str, *, from_version: int
@@ -108,23 +110,17 @@ class CredentialWrites:
         reset completes on retry. Receiving the link proves the owner reads that mailbox,
         so the address counts as confirmed as well.
         """
-        collection = User.get_pymongo_collection()
-        stored = await collection.find_one_and_update(
-            {"_id": user_id, "email": email, "token_version": from_version},
+        stored = await self._find_and_update(
+            user_id,
+            {"email": email, "token_version": from_version},
             {
                 "$set": {"password_hash": new_hash, "is_verified": True, "updated_at": utc_now()},
                 "$inc": {"version": 1, "token_version": 1},
             },
-            return_document=ReturnDocument.AFTER,
         )
-        self.callers.forget(user_id)
         if stored is None:  # applied already by an attempt whose answer was lost?
-            stored = await collection.find_one(
-                {
-                    "_id": user_id,
-                    "email": email,
-                    "password_hash": new_hash,
-                    "token_version": from_version + 1,
-                }
+            stored = await repository.find_matching(
+                user_id,
+                {"email": email, "password_hash": new_hash, "token_version": from_version + 1},
             )
-        return None if stored is None else User.model_validate(stored)
+        return stored

@@ -14,6 +14,7 @@ from bson.errors import InvalidId
 
 from service.core.errors import InvalidParameter
 from service.core.timestamps import to_utc
+from service.core.types import Query
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def decode_cursor(token: str, sort: SortOrder) -> Cursor:
     return Cursor(sort=sort_token, value=value, last_id=last_id)
 
 
-def after_cursor_filter(cursor: Cursor, sort: SortOrder) -> dict[str, Any]:
+def after_cursor_filter(cursor: Cursor, sort: SortOrder) -> Query:
     """The range that starts just past the cursor on (sort key, _id), in the sort's direction."""
     op = "$lt" if sort.descending else "$gt"
     return {

@@ -1,4 +1,4 @@
-"""Failures specific to users, each mapped to its problem document by `service.core.errors`."""
+"""Failures specific to users; `service.api.problems` maps each to its problem document."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ from typing import ClassVar
 
 from service.core.errors import (
     Conflict,
+    FieldError,
     Forbidden,
     InvalidParameter,
     NotFound,
     PreconditionFailed,
-    ServiceError,
+    Unavailable,
 )
 
 
 class UserNotFound(NotFound):
     """No user has this id."""
-
-    slug = "user-not-found"
 
     def __init__(self) -> None:
         super().__init__("No user has this id.")
@@ -30,20 +29,18 @@ class DuplicateUserField(Conflict):
 
     def __init__(self) -> None:
         super().__init__(f"This {self.field} is already taken.")
-        self.errors = [{"loc": ["body", self.field], "msg": "already taken", "type": "duplicate"}]
+        self.errors = [FieldError(loc=["body", self.field], msg="already taken", type="duplicate")]
 
 
 class UsernameTaken(DuplicateUserField):
     """Another user has this username."""
 
-    slug = "username-taken"
     field = "username"
 
 
 class EmailTaken(DuplicateUserField):
     """Another user has this email address."""
 
-    slug = "email-taken"
     field = "email"
 
 
@@ -64,18 +61,14 @@ class NotOwner(Forbidden):
 class AdminOnly(Forbidden):
     """Only an admin may do this."""
 
-    slug = "admin-only"
 
-
-class RegistrationInterrupted(ServiceError):
+class RegistrationInterrupted(Unavailable):
     """A registration's claim on its username and email was gone before it finished."""
-
-    status, slug, title = 503, "registration-interrupted", "Service Unavailable"
 
     def __init__(self) -> None:
         super().__init__(
             "The registration was interrupted and nothing was stored; send it again.",
-            headers={"Retry-After": "1"},
+            retry_after_s=1,
         )
 
 
@@ -90,6 +83,6 @@ class RegistrationIncomplete(InvalidParameter):
             "missing",
         )
         self.errors = [
-            {"loc": ["body", field], "msg": "Field required", "type": "missing"}
+            FieldError(loc=["body", field], msg="Field required", type="missing")
             for field in missing
         ]

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 
+from service.core.types import Query
+from service.users import repository
 from service.users.cursor import Cursor, SortOrder, after_cursor_filter, decode_cursor
-from service.users.lookup import FINISHED
-from service.users.models import User
-from service.users.schemas import ListQuery, public_projection
+from service.users.repository import FINISHED, ListedUser
+from service.users.schemas import ListQuery
 
 
 @dataclass(frozen=True)
 class Page:
     """One page of users and the cursor of the next page, if there is one."""
 
-    items: list[dict[str, Any]]
+    items: list[ListedUser]
     next_cursor: str | None
-
-
-# What a list page needs of each user: everything public, nothing secret or internal.
-PUBLIC_FIELDS = public_projection()
 
 
 def _prefix(value: str) -> dict[str, str]:
@@ -31,9 +27,9 @@ def _prefix(value: str) -> dict[str, str]:
     return {"$regex": "^" + re.escape(value.lower())}
 
 
-def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> dict[str, Any]:
+def build_list_filter(query: ListQuery, cursor: Cursor | None, sort: SortOrder) -> Query:
     """Translate list parameters into one MongoDB filter."""
-    clauses: list[dict[str, Any]] = [FINISHED]
+    clauses: list[Query] = [FINISHED]
     if query.username is not None:
         clauses.append({"username": query.username.lower()})
     if query.email is not None:
@@ -59,18 +55,14 @@ async def list_users(query: ListQuery) -> Page:
     sort = SortOrder.parse(query.sort)
     cursor = decode_cursor(query.cursor, sort) if query.cursor else None
     direction = DESCENDING if sort.descending else ASCENDING
-    documents = (
-        User.get_pymongo_collection()
-        .find(build_list_filter(query, cursor, sort), PUBLIC_FIELDS)
-        .sort([(sort.field, direction), ("_id", direction)])
-        .limit(query.limit + 1)
+    found = await repository.find_page(
+        build_list_filter(query, cursor, sort),
+        [(sort.field, direction), ("_id", direction)],
+        query.limit + 1,
     )
-    # Raw documents, validated once into the read model by the caller: building a full
-    # Document per item first costs more than the query for a 50-user page.
-    found = await documents.to_list()
     items = found[: query.limit]
     next_cursor = None
     if len(found) > query.limit:
-        last = items[-1]
-        next_cursor = Cursor(sort.token, last[sort.field], last["_id"]).encode()
+        last = items[-1].read
+        next_cursor = Cursor(sort.token, getattr(last, sort.field), last.id).encode()
     return Page(items=items, next_cursor=next_cursor)

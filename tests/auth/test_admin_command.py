@@ -14,8 +14,10 @@ from scripts.localdb import LocalServer, free_port
 from tests.service_process import REPO_ROOT, SUBPROCESS_CAP_S, running_service
 
 
-def _create_admin(url: str, database: str, username: str, password: str) -> str:
-    result = subprocess.run(
+def _run_create_admin(
+    username: str, env: dict[str, str], *, check: bool
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -27,18 +29,22 @@ def _create_admin(url: str, database: str, username: str, password: str) -> str:
             f"{username}@example.com",
         ],
         cwd=REPO_ROOT,
-        env={
-            **os.environ,
-            "MONGODB_URL": url,
-            "MONGODB_DB": database,
-            "ADMIN_PASSWORD": password,
-            "LOG_LEVEL": "WARNING",
-        },
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
-        check=True,
+        check=check,
         timeout=SUBPROCESS_CAP_S,
     )
+
+
+def _create_admin(url: str, database: str, username: str, password: str) -> str:
+    env = {
+        "MONGODB_URL": url,
+        "MONGODB_DB": database,
+        "ADMIN_PASSWORD": password,
+        "LOG_LEVEL": "WARNING",
+    }
+    result = _run_create_admin(username, env, check=True)
     assert password not in result.stdout + result.stderr
     return result.stdout
 
@@ -90,24 +96,8 @@ def test_create_admin_then_promote_and_closed_registration(
 
 
 def test_create_admin_rejects_a_weak_password(mongo_server: LocalServer) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service",
-            "create-admin",
-            "--username",
-            "weak",
-            "--email",
-            "weak@example.com",
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "MONGODB_URL": mongo_server.url, "ADMIN_PASSWORD": "short"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=SUBPROCESS_CAP_S,
-    )
+    env = {"MONGODB_URL": mongo_server.url, "ADMIN_PASSWORD": "short"}
+    result = _run_create_admin("weak", env, check=False)
     assert result.returncode == 2
     assert "password" in result.stderr
     assert "Traceback" not in result.stderr

@@ -34,6 +34,16 @@ def _to_probabilities(scalar: str) -> list[onnx.NodeProto]:
     ]
 
 
+def _sum_of_ones_of_shape(shape: str) -> list[onnx.NodeProto]:
+    """A float tensor of ones shaped by `shape`, summed and made into probabilities."""
+    ones = helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0])
+    return [
+        helper.make_node("ConstantOfShape", [shape], ["big"], value=ones),
+        helper.make_node("ReduceSum", ["big"], ["s"], keepdims=0),
+        *_to_probabilities("s"),
+    ]
+
+
 def constant_of_shape_from_input(width: int = 262_144) -> bytes:
     """ConstantOfShape to [max(X), width]: the 519-byte model that took workers to 1.8 GB."""
     nodes = [
@@ -41,14 +51,7 @@ def constant_of_shape_from_input(width: int = 262_144) -> bytes:
         helper.make_node("Cast", ["m"], ["mi"], to=TensorProto.INT64),
         helper.make_node("Reshape", ["mi", "one"], ["m1"]),
         helper.make_node("Concat", ["m1", "width"], ["shape"], axis=0),
-        helper.make_node(
-            "ConstantOfShape",
-            ["shape"],
-            ["big"],
-            value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
-        ),
-        helper.make_node("ReduceSum", ["big"], ["s"], keepdims=0),
-        *_to_probabilities("s"),
+        *_sum_of_ones_of_shape("shape"),
     ]
     return _model(nodes, [_int64("one", [1]), _int64("width", [width])])
 
@@ -132,14 +135,7 @@ def wide_rows(width: int) -> bytes:
 def huge_constant(elements: int) -> bytes:
     """A ConstantOfShape of a constant, enormous shape: too big on any row."""
     nodes = [
-        helper.make_node(
-            "ConstantOfShape",
-            ["shape"],
-            ["big"],
-            value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
-        ),
-        helper.make_node("ReduceSum", ["big"], ["s"], keepdims=0),
-        *_to_probabilities("s"),
+        *_sum_of_ones_of_shape("shape"),
     ]
     return _model(nodes, [_int64("shape", [elements])])
 

@@ -47,6 +47,6 @@ def test_prediction_requests_past_the_pending_bound_are_refused_at_once() -> Non
             admitted.enter_context(serving.admitted())
         with pytest.raises(WorkerBusy) as refused, serving.admitted():
             pass  # pragma: no cover - never admitted
-        assert refused.value.headers == {"Retry-After": "1"}
+        assert refused.value.retry_after_s == 1  # answered with `Retry-After: 1`
     with serving.admitted():  # every earlier request has left: admitted again
         pass

@@ -27,6 +27,7 @@ import pytest
 from scripts.localdb import free_port
 from tests.avatars import images
 from tests.production.conftest import ProductionService
+from tests.service_process import stop_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO_ROOT / "docker/grafana/dashboards/users-service.json"
@@ -97,12 +98,7 @@ def prometheus_for(tmp_path: Path) -> Iterator[Any]:
     for client in clients:
         client.close()
     for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _mixed_load(service: ProductionService, round_no: int) -> None:
