@@ -8,11 +8,13 @@ from pydantic import ValidationError
 
 from service.core.config import Settings
 from service.core.setting_types import Environment
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 
 PRODUCTION = {
     "environment": Environment.PRODUCTION,
     "jwt_secret": "p" * 40,
     "smtp_host": "smtp.example",
+    "second_factor_key": TEST_SECOND_FACTOR_KEY,
 }
 
 
