@@ -70,7 +70,7 @@ def test_every_domain_exception_maps_to_a_problem_of_its_own_kind() -> None:
     import pkgutil
 
     import service
-    from service.api.problems import PROBLEMS, problem_kind
+    from service.api.problem_table import PROBLEMS, problem_kind
     from service.core.errors import ServiceError
 
     for module in pkgutil.walk_packages(service.__path__, "service."):
