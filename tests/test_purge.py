@@ -66,7 +66,12 @@ def _document(collection: str, n: int, expires_at: datetime) -> dict[str, Any]:
     if collection == "second_factors":  # a pending enrolment nobody confirmed
         return {**base, "user_id": ObjectId(), "state": "pending", "sealed_secret": "v1.x.y"}
     if collection == "passkey_challenges":
-        return {**base, "challenge_hash": f"{n:064x}", "purpose": "authentication", "any_user": True}
+        return {
+            **base,
+            "challenge_hash": f"{n:064x}",
+            "purpose": "authentication",
+            "any_user": True,
+        }
     if collection == "login_challenges":
         return {**base, "challenge_hash": f"{n:064x}", "user_id": ObjectId(), "used": False}
     return {**base, "_id": f"{n:064x}", "fingerprint": "f", "resource_id": ObjectId()}
