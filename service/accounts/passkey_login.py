@@ -18,8 +18,8 @@ import structlog
 from prometheus_client import Counter
 
 from service.accounts import login_attempts
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth import service as sessions
 from service.auth import throttle
 from service.auth.errors import EmailNotVerified, LoginThrottled
@@ -80,7 +80,7 @@ async def _check_assertion(
     return passkey, ceremony.verify_assertion(rp, credential, challenge, passkey.public_key)
 
 
-async def _record_use(passkey: Passkey, new_count: int, client: AuditClient) -> None:
+async def _record_use(passkey: Passkey, new_count: int, audit: Audit) -> None:
     """Advance the counter, or (it did not grow) disable the passkey as cloned."""
     stored = passkey.sign_count
     regressed = (new_count > 0 or stored > 0) and new_count <= stored
@@ -98,10 +98,9 @@ async def _record_use(passkey: Passkey, new_count: int, client: AuditClient) -> 
             stored_count=stored,
             presented_count=new_count,
         )
-        await trail.record(
+        await audit.record(
             AuditEventType.PASSKEY_DISABLED,
             user_id=passkey.user_id,
-            client=client,
             detail={
                 "passkey_id": str(passkey.id),
                 "name": passkey.name,
@@ -120,9 +119,7 @@ async def _user_of(passkey: Passkey) -> User:
     return user
 
 
-async def _note_failure(
-    passkey: Passkey | None, reason: str, client_ip: str, client: AuditClient
-) -> None:
+async def _note_failure(passkey: Passkey | None, reason: str, client_ip: str, audit: Audit) -> None:
     log.info(
         "auth.login_failed",
         method="passkey",
@@ -131,10 +128,9 @@ async def _note_failure(
         client_ip=client_ip,
     )
     if passkey is not None:
-        await trail.record(
+        await audit.record(
             AuditEventType.LOGIN_FAILED,
             user_id=passkey.user_id,
-            client=client,
             detail={"method": "passkey", "passkey_id": str(passkey.id), "reason": reason},
         )
 
@@ -147,13 +143,20 @@ async def login(
     codec: TokenCodec,
     policy: LoginPolicy,
     outcomes: Counter,
+    audit: Audit,
     user_agent: str | None = None,
 ) -> TokenPair:
     """Verify a passkey assertion (throttled per account and address) and open a session;
-    `outcomes` counts each attempt by its outcome."""
+    `outcomes` counts each attempt by its outcome, `audit` records its events."""
     try:
         tokens = await _login(
-            credential, rp, client_ip, codec=codec, policy=policy, user_agent=user_agent
+            credential,
+            rp,
+            client_ip,
+            codec=codec,
+            policy=policy,
+            audit=audit,
+            user_agent=user_agent,
         )
     except LoginThrottled:
         outcomes.labels(outcome="throttled").inc()
@@ -175,16 +178,16 @@ async def _login(
     *,
     codec: TokenCodec,
     policy: LoginPolicy,
+    audit: Audit,
     user_agent: str | None,
 ) -> TokenPair:
-    audit_client = AuditClient(address=client_ip, user_agent=user_agent)
     passkey = await store.find_by_credential_id(credential.raw_id)
     held = await login_attempts.reserve(_account(passkey, credential.raw_id), client_ip, policy)
     settled = False
     try:
         try:
             passkey, new_count = await _check_assertion(rp, credential, passkey)
-            await _record_use(passkey, new_count, audit_client)
+            await _record_use(passkey, new_count, audit)
             user = await _user_of(passkey)
         except (PasskeyLoginFailed, PasskeyDisabled) as exc:
             await login_attempts.failed(held)
@@ -192,7 +195,7 @@ async def _login(
             reason = (
                 "passkey-disabled" if isinstance(exc, PasskeyDisabled) else "passkey-login-failed"
             )
-            await _note_failure(passkey, reason, client_ip, audit_client)
+            await _note_failure(passkey, reason, client_ip, audit)
             raise
         await login_attempts.succeeded(held)
         settled = True
@@ -204,11 +207,10 @@ async def _login(
         raise EmailNotVerified
     assert user.id is not None  # noqa: S101 - stored users always have an id
     # Recorded before the tokens exist: no session opens without its audit record.
-    await trail.record(
+    await audit.record(
         AuditEventType.PASSKEY_USED,
         user_id=user.id,
         actor_id=user.id,
-        client=audit_client,
         detail={"passkey_id": str(passkey.id), "name": passkey.name},
     )
     tokens = await sessions.issue_tokens(

@@ -8,8 +8,8 @@ from typing import Any, get_args
 import structlog
 from beanie import PydanticObjectId
 
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.passkeys import ceremony, challenges, store
 from service.passkeys.ceremony import RelyingParty
 from service.passkeys.errors import InvalidPasskeyResponse
@@ -44,7 +44,7 @@ async def add_passkey(
     credential: RegistrationCredential,
     name: str,
     rp: RelyingParty,
-    client: AuditClient,
+    audit: Audit,
 ) -> Passkey:
     """Verify the authenticator's response to a challenge issued to `user` and store the
     passkey; the audit record and the passkey are stored together or not at all."""
@@ -62,11 +62,10 @@ async def add_passkey(
     passkey = await store.add_passkey(user.id, verified, name, transports, rp.max_passkeys)
     assert passkey.id is not None  # noqa: S101 - set by the insert
     try:
-        await trail.record(
+        await audit.record(
             AuditEventType.PASSKEY_ADDED,
             user_id=user.id,
             actor_id=user.id,
-            client=client,
             detail={"passkey_id": str(passkey.id), "name": name},
         )
     except BaseException:
@@ -82,17 +81,16 @@ async def list_passkeys(user: User) -> list[Passkey]:
     return await store.list_passkeys(user.id)
 
 
-async def remove_passkey(user: User, passkey_id: PydanticObjectId, client: AuditClient) -> None:
+async def remove_passkey(user: User, passkey_id: PydanticObjectId, audit: Audit) -> None:
     """Remove one of the user's passkeys (`PasskeyNotFound` otherwise), audited; should the
     audit record fail, the passkey is put back."""
     assert user.id is not None  # noqa: S101 - stored users always have an id
     removed = await store.remove_passkey(user.id, passkey_id)
     try:
-        await trail.record(
+        await audit.record(
             AuditEventType.PASSKEY_REMOVED,
             user_id=user.id,
             actor_id=user.id,
-            client=client,
             detail={"passkey_id": str(removed.id), "name": removed.name},
         )
     except BaseException:

@@ -11,8 +11,8 @@ from prometheus_client import Counter
 
 from service.accounts.factor_attempts import attempt
 from service.accounts.factor_checks import open_secret
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth.errors import WrongCurrentPassword
 from service.auth.security import PasswordHasher
 from service.auth.service import Client, LoginPolicy
@@ -28,17 +28,15 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class Guard:
-    """What checks a signed-in change of the factor: the hasher, the throttle, the keys."""
+    """What checks a signed-in change of the factor (the hasher, the throttle, the keys)
+    and the trail that records it, bound to the request's client."""
 
     hasher: PasswordHasher
     policy: LoginPolicy
     factor_policy: SecondFactorPolicy
     outcomes: Counter
     client: Client
-
-    def audit_client(self) -> AuditClient:
-        """The request's origin as the audit trail keeps it."""
-        return AuditClient(address=self.client.address, user_agent=self.client.user_agent)
+    audit: Audit
 
 
 @dataclass(frozen=True)
@@ -104,11 +102,10 @@ async def confirm(user: User, code: str, guard: Guard) -> list[str]:
         await recovery.discard(user.id, batch=batch)
         raise NoPendingEnrolment
     await recovery.discard(user.id, except_batch=batch)
-    await trail.record(
+    await guard.audit.record(
         AuditEventType.SECOND_FACTOR_ADDED,
         user_id=user.id,
         actor_id=user.id,
-        client=guard.audit_client(),
         detail={"method": "totp"},
     )
     guard.outcomes.labels("enabled").inc()

@@ -14,8 +14,8 @@ from prometheus_client import Counter
 
 from service.accounts.factor_attempts import attempt
 from service.accounts.factor_checks import Method, spend_code
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.auth import service as sessions
 from service.auth.schemas import TokenPair
 from service.auth.security import TokenCodec
@@ -51,13 +51,15 @@ async def challenge(user: User) -> SecondFactorRequired:
 
 @dataclass(frozen=True)
 class CodeStep:
-    """What the code step needs besides the challenge and the code."""
+    """What the code step needs besides the challenge and the code, and the trail that
+    records it, bound to the request's client."""
 
     codec: TokenCodec
     policy: LoginPolicy
     factor_policy: SecondFactorPolicy
     outcomes: Counter
     client: Client
+    audit: Audit
 
 
 async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair:
@@ -92,17 +94,16 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
             await tried.failed()
             step.outcomes.labels("wrong_code").inc()
             log.info("auth.second_factor_failed", user_id=str(user.id), client_ip=client_ip)
-            await trail.record(
+            await step.audit.record(
                 AuditEventType.LOGIN_FAILED,
                 user_id=user.id,
                 actor_id=user.id,
-                client=_audit_client(step.client),
                 detail={"reason": "wrong_second_factor"},
             )
             raise InvalidSecondFactorCode
         await challenges.spend(claimed)
         await tried.succeeded(forgive=True)
-    await _record_use(user, method, factor.recovery_batch, step.client)
+    await _record_use(user, method, factor.recovery_batch, step.audit)
     step.outcomes.labels(f"login_{method.value}").inc()
     log.info("auth.login_succeeded", user_id=str(user.id), client_ip=client_ip, method=method)
     return await sessions.issue_tokens(
@@ -110,24 +111,17 @@ async def complete(challenge_token: str, code: str, step: CodeStep) -> TokenPair
     )
 
 
-def _audit_client(client: Client) -> AuditClient:
-    return AuditClient(address=client.address, user_agent=client.user_agent)
-
-
-async def _record_use(user: User, method: Method, batch: str | None, client: Client) -> None:
+async def _record_use(user: User, method: Method, batch: str | None, audit: Audit) -> None:
     """The factor's event, then the login's: the user's trail shows both."""
     event = AuditEventType.SECOND_FACTOR_USED
     detail: dict[str, str | int | bool | None] = {"method": method.value}
     if method is Method.RECOVERY_CODE:
         event = AuditEventType.RECOVERY_CODE_USED
         detail = {"remaining": await recovery.remaining(user.id, batch) if user.id else 0}
-    await trail.record(
-        event, user_id=user.id, actor_id=user.id, client=_audit_client(client), detail=detail
-    )
-    await trail.record(
+    await audit.record(event, user_id=user.id, actor_id=user.id, detail=detail)
+    await audit.record(
         AuditEventType.LOGIN_SUCCEEDED,
         user_id=user.id,
         actor_id=user.id,
-        client=_audit_client(client),
         detail={"second_factor": method.value},
     )

@@ -10,8 +10,8 @@ from prometheus_client import Counter
 from service.accounts.factor_attempts import attempt
 from service.accounts.factor_checks import spend_code
 from service.accounts.second_factor_enrolment import Guard
-from service.audit import trail
-from service.audit.models import AuditClient, AuditEventType
+from service.audit.models import AuditEventType
+from service.audit.trail import Audit
 from service.second_factor import challenges, factors, recovery
 from service.second_factor.errors import SecondFactorNotEnabled, WrongSecondFactorProof
 from service.second_factor.models import SecondFactor
@@ -60,11 +60,10 @@ async def disable(user: User, password: str, code: str, guard: Guard) -> None:
     """Turn the second factor off after the password and a current code."""
     await _prove(user, password, code, guard)
     await _forget(user)
-    await trail.record(
+    await guard.audit.record(
         AuditEventType.SECOND_FACTOR_REMOVED,
         user_id=user.id,
         actor_id=user.id,
-        client=guard.audit_client(),
         detail={"method": "totp"},
     )
     guard.outcomes.labels("disabled").inc()
@@ -85,11 +84,8 @@ async def regenerate_codes(user: User, password: str, code: str, guard: Guard) -
         await recovery.discard(factor.user_id, batch=batch)
         raise SecondFactorNotEnabled
     await recovery.discard(factor.user_id, except_batch=batch)
-    await trail.record(
-        AuditEventType.RECOVERY_CODES_REGENERATED,
-        user_id=user.id,
-        actor_id=user.id,
-        client=guard.audit_client(),
+    await guard.audit.record(
+        AuditEventType.RECOVERY_CODES_REGENERATED, user_id=user.id, actor_id=user.id
     )
     guard.outcomes.labels("recovery_codes_regenerated").inc()
     log.info("second_factor.recovery_codes_regenerated", user_id=str(user.id))
@@ -97,7 +93,7 @@ async def regenerate_codes(user: User, password: str, code: str, guard: Guard) -
 
 
 async def admin_reset(
-    admin: User, user_id: PydanticObjectId, client: AuditClient, outcomes: Counter
+    admin: User, user_id: PydanticObjectId, audit: Audit, outcomes: Counter
 ) -> None:
     """An admin removes a user's factor (pending or confirmed); audited with the admin.
 
@@ -107,11 +103,6 @@ async def admin_reset(
     user = await repository.get_user(user_id)
     if not await _forget(user):
         raise SecondFactorNotEnabled
-    await trail.record(
-        AuditEventType.SECOND_FACTOR_RESET,
-        user_id=user.id,
-        actor_id=admin.id,
-        client=client,
-    )
+    await audit.record(AuditEventType.SECOND_FACTOR_RESET, user_id=user.id, actor_id=admin.id)
     outcomes.labels("reset").inc()
     log.info("second_factor.reset", user_id=str(user.id), actor_id=str(admin.id))

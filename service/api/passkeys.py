@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Path, Response, status
 
 from service.accounts import passkey_login, passkeys
 from service.api.deps import (
+    AuditDep,
     ClientAddress,
     Codec,
     CurrentUser,
@@ -26,7 +27,6 @@ from service.api.passkey_bodies import (
     options_response,
 )
 from service.api.passkey_examples import CREATION_OPTIONS, REQUEST_OPTIONS
-from service.audit.models import AuditClient
 from service.auth.schemas import TokenPair
 from service.http.convertors import register_convertors
 from service.http.problems import problem_responses
@@ -99,16 +99,11 @@ async def add_passkey(
     body: PasskeyRegistration,
     user: CurrentUser,
     settings: SettingsDep,
-    client: ClientAddress,
-    user_agent: UserAgent = None,
+    audit: AuditDep,
 ) -> PasskeyRead:
     """Store a new passkey."""
     passkey = await passkeys.add_passkey(
-        user,
-        body.credential,
-        body.name,
-        relying_party(settings),
-        AuditClient(address=client, user_agent=user_agent),
+        user, body.credential, body.name, relying_party(settings), audit
     )
     return _read(passkey)
 
@@ -139,13 +134,10 @@ async def list_passkeys(user: CurrentUser) -> list[PasskeyRead]:
 async def remove_passkey(
     passkey_id: PasskeyIdPath,
     user: CurrentUser,
-    client: ClientAddress,
-    user_agent: UserAgent = None,
+    audit: AuditDep,
 ) -> Response:
     """Delete a passkey."""
-    await passkeys.remove_passkey(
-        user, passkey_id, AuditClient(address=client, user_agent=user_agent)
-    )
+    await passkeys.remove_passkey(user, passkey_id, audit)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,6 +188,7 @@ async def passkey_login_route(
     policy: LoginPolicyDep,
     client: ClientAddress,
     metrics: Metrics,
+    audit: AuditDep,
     user_agent: UserAgent = None,
 ) -> TokenPair:
     """Exchange a passkey assertion for tokens."""
@@ -206,6 +199,7 @@ async def passkey_login_route(
         codec=codec,
         policy=policy,
         outcomes=metrics.passkey_logins,
+        audit=audit,
         user_agent=user_agent,
     )
     response.headers.update(NO_STORE)

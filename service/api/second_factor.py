@@ -22,7 +22,6 @@ from service.api.second_factor_schemas import (
     SecondFactorStatus,
     TotpEnrolment,
 )
-from service.audit.models import AuditClient
 from service.auth.schemas import TokenPair
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
@@ -143,8 +142,7 @@ async def regenerate(
 )
 async def admin_reset(user_id: UserIdPath, admin: CurrentUser, guard: FactorGuard) -> Response:
     """Remove a user's factor as an admin."""
-    client = AuditClient(address=guard.client.address, user_agent=guard.client.user_agent)
-    await removal.admin_reset(admin, user_id, client, guard.outcomes)
+    await removal.admin_reset(admin, user_id, guard.audit, guard.outcomes)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

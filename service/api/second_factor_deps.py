@@ -9,16 +9,17 @@ from fastapi import Depends, Header, Request
 
 from service.accounts.second_factor_enrolment import Guard
 from service.accounts.second_factor_login import CodeStep
-from service.api.deps import ClientAddress, app_state, second_factor_policy
+from service.api.deps import AuditDep, ClientAddress, app_state, second_factor_policy
 from service.auth.service import Client
 
 UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
 
 async def factor_guard(
-    request: Request, client: ClientAddress, user_agent: UserAgent = None
+    request: Request, client: ClientAddress, audit: AuditDep, user_agent: UserAgent = None
 ) -> Guard:
-    """What checks a change of the caller's second factor (hasher, throttle, keys)."""
+    """What checks a change of the caller's second factor (hasher, throttle, keys), and
+    the request's trail."""
     state = app_state(request)
     return Guard(
         hasher=state.hasher,
@@ -26,11 +27,12 @@ async def factor_guard(
         factor_policy=second_factor_policy(request),
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
+        audit=audit,
     )
 
 
 async def code_step(
-    request: Request, client: ClientAddress, user_agent: UserAgent = None
+    request: Request, client: ClientAddress, audit: AuditDep, user_agent: UserAgent = None
 ) -> CodeStep:
     """What the second step of a login needs besides the challenge and the code."""
     state = app_state(request)
@@ -40,6 +42,7 @@ async def code_step(
         factor_policy=second_factor_policy(request),
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
+        audit=audit,
     )
 
 

@@ -1,10 +1,11 @@
-"""The one writer of the audit trail: every security event goes through `record`.
+"""The one writer of the audit trail: every security event goes through `Audit.record`,
+with the retention and counters built at start-up and the client of the request.
 
 The failure policy (docs/security.md): an event is written *before* the change it records
 is made, and the change is made only once its event is stored. A failed audit write
 raises `AuditUnavailable` (503) and the caller stops: the action leaves no trace and no
 action goes unrecorded. A change refused after its event was written (a lost race, a
-stale `If-Match`) withdraws the event again with `withdraw`.
+stale `If-Match`) withdraws the event again with `Audit.withdraw`.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _text(value: PydanticObjectId | None) -> str | None:
     return str(value) if value is not None else None
 
 
-async def record(
+async def _record(
     event_type: AuditEventType,
     *,
     user_id: PydanticObjectId | None,
@@ -102,7 +103,7 @@ async def record(
     return event, await _store(event, metrics)
 
 
-async def withdraw(event: AuditEvent, metrics: AuditMetrics | None = None) -> None:
+async def _withdraw(event: AuditEvent, metrics: AuditMetrics | None = None) -> None:
     """Remove an event whose change was refused after it was written (it never happened).
 
     Should the database fail here too, the event stays: the trail may then show an
@@ -141,7 +142,7 @@ class Audit:
         event_id: PydanticObjectId | None = None,
     ) -> tuple[AuditEvent, bool]:
         """`record` with this trail's retention, counters and client."""
-        return await record(
+        return await _record(
             event_type,
             user_id=user_id,
             actor_id=actor_id,
@@ -154,4 +155,4 @@ class Audit:
 
     async def withdraw(self, event: AuditEvent) -> None:
         """`withdraw` with this trail's counters."""
-        await withdraw(event, self.metrics)
+        await _withdraw(event, self.metrics)
