@@ -74,6 +74,7 @@ def _train_to_file(out: Path) -> None:
 
 
 def _create_admin(args: argparse.Namespace) -> None:
+    from prometheus_client import Counter
     from pymongo.errors import PyMongoError
 
     from service.cli.admin import create_or_promote_admin
@@ -82,6 +83,7 @@ def _create_admin(args: argparse.Namespace) -> None:
     from service.observability.logging import configure_logging
     from service.startup.builders import build_hasher
     from service.startup.documents import init_models
+    from service.startup.password_policy import build_http_client, build_password_policy
     from service.users.schemas import UserCreate
 
     settings = _load_settings()
@@ -97,11 +99,16 @@ def _create_admin(args: argparse.Namespace) -> None:
 
     async def run() -> tuple[str, bool]:
         client = create_client(settings)
+        http = build_http_client(settings)
+        checks = Counter("password_breach_checks", "Breach checks.", ["outcome"], registry=None)
+        policy = build_password_policy(settings, None, http, checks)
         try:
             await init_models(client[settings.mongodb_db])
-            user, created = await create_or_promote_admin(data, build_hasher(settings))
+            hasher = build_hasher(settings)
+            user, created = await create_or_promote_admin(data, hasher, passwords=policy)
             return str(user.id), created
         finally:
+            await http.aclose()
             await client.close()
 
     try:

@@ -7,6 +7,7 @@ import structlog
 from service.auth import service as sessions
 from service.auth.errors import WrongCurrentPassword
 from service.auth.security import PasswordHasher
+from service.passwords.policy import PasswordPolicy
 from service.users.models import User
 from service.users.service import UserService
 
@@ -21,6 +22,7 @@ async def change_password(
     *,
     session_id: str,
     hasher: PasswordHasher,
+    passwords: PasswordPolicy,
 ) -> None:
     """Set a new password after checking the current one; other sessions end.
 
@@ -34,6 +36,7 @@ async def change_password(
     if not await hasher.verify(current, user.password_hash):
         log.info("auth.password_change_failed", user_id=str(user.id))
         raise WrongCurrentPassword
+    await passwords.check(new, username=user.username, email=user.email, field="new_password")
     new_hash = await hasher.hash(new)
     # Conditional on the hash just verified: of two changes sent with the same current
     # password, one wins and the other finds the password already changed.

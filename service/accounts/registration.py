@@ -14,6 +14,7 @@ from service.avatars.storage import AvatarStorage
 from service.core.errors import Forbidden
 from service.mail.outbox import Outbox
 from service.observability.counters import BusinessMetrics
+from service.passwords.policy import PasswordPolicy
 from service.users import lookup
 from service.users.models import User
 from service.users.permissions import check_admin_fields, is_admin
@@ -37,6 +38,7 @@ async def register(
     resumed: bool,
     users: UserService,
     hasher: PasswordHasher,
+    passwords: PasswordPolicy,
     decoder: ImageDecoder,
     storage: AvatarStorage,
     metrics: BusinessMetrics,
@@ -58,6 +60,7 @@ async def register(
         # hash. Skipped on a resume, whose own earlier insert may hold the name:
         # create_user tells that apart by the id.
         await lookup.check_available(data.username, data.email)
+    await passwords.check(data.password, username=data.username, email=data.email, field="password")
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
     image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
     user = await users.create_user(data, hasher, user_id=user_id)

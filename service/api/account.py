@@ -10,7 +10,16 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from service.accounts import lifecycle, passwords, resets
-from service.api.deps import Claims, ClientAddress, CurrentUser, Hasher, Mail, MailPolicyDep, Users
+from service.api.deps import (
+    Claims,
+    ClientAddress,
+    CurrentUser,
+    Hasher,
+    Mail,
+    MailPolicyDep,
+    Passwords,
+    Users,
+)
 from service.api.user_views import to_read
 from service.auth.schemas import PasswordChange
 from service.core.types import Password
@@ -124,9 +133,11 @@ async def forgot_password(
     "the same token with the same new password again: it finishes the reset (204).",
     responses=problem_responses(400, 415, 422, 503),
 )
-async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail: Mail) -> Response:
+async def reset_password(
+    body: PasswordReset, users: Users, hasher: Hasher, mail: Mail, policy: Passwords
+) -> Response:
     """Set a new password."""
-    await resets.reset_password(users, body.token, body.new_password, hasher, mail)
+    await resets.reset_password(users, body.token, body.new_password, hasher, mail, policy)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,7 +154,12 @@ async def reset_password(body: PasswordReset, users: Users, hasher: Hasher, mail
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(
-    body: PasswordChange, caller: CurrentUser, users: Users, claims: Claims, hasher: Hasher
+    body: PasswordChange,
+    caller: CurrentUser,
+    users: Users,
+    claims: Claims,
+    hasher: Hasher,
+    policy: Passwords,
 ) -> Response:
     """Set a new password."""
     await passwords.change_password(
@@ -153,5 +169,6 @@ async def change_password(
         body.new_password,
         session_id=claims.session_id,
         hasher=hasher,
+        passwords=policy,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

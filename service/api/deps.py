@@ -30,6 +30,7 @@ from service.models.errors import ModelServingUnavailable
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.passwords.policy import PasswordPolicy
 from service.startup.state import DatabaseState, State
 from service.users import lookup
 from service.users.errors import NotOwner
@@ -84,6 +85,10 @@ async def _outbox(request: Request) -> Outbox:
     return app_state(request).mail
 
 
+async def _passwords(request: Request) -> PasswordPolicy:
+    return app_state(request).passwords
+
+
 async def _model_storage(request: Request) -> ModelStorage:
     return app_state(request).model_storage
 
@@ -108,6 +113,7 @@ Decoder = Annotated[ImageDecoder, Depends(_decoder)]
 Mail = Annotated[Outbox, Depends(_outbox)]
 ModelStore = Annotated[ModelStorage, Depends(_model_storage)]
 ServingState = Annotated[Serving, Depends(_serving)]
+Passwords = Annotated[PasswordPolicy, Depends(_passwords)]
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
 bearer_scheme = OAuth2PasswordBearer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 
 from service.core.types import PasswordHashing
+from service.passwords.policy import PasswordPolicy
 from service.users import lookup
 from service.users.cache import UserCache
 from service.users.models import Role, User
@@ -15,7 +16,10 @@ log = structlog.get_logger(__name__)
 
 
 async def create_or_promote_admin(
-    data: UserCreate, hasher: PasswordHashing, users: UserService | None = None
+    data: UserCreate,
+    hasher: PasswordHashing,
+    users: UserService | None = None,
+    passwords: PasswordPolicy | None = None,
 ) -> tuple[User, bool]:
     """Make `data.username` an active admin; create it when missing. Returns (user, created).
 
@@ -30,5 +34,9 @@ async def create_or_promote_admin(
         promoted = await users.update_user(existing, promotion, expected_version=None)
         log.info("user.promoted_to_admin", user_id=str(promoted.id))
         return promoted, False
+    if passwords is not None:  # a new admin's password is held to the same policy
+        await passwords.check(
+            data.password, username=data.username, email=data.email, field="password"
+        )
     user = await users.create_user(data.model_copy(update={"role": Role.ADMIN}), hasher)
     return user, True

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from service.core.credential_settings import CredentialSettings
 from service.core.development import with_development_defaults
 from service.core.limits import parse_limit
 from service.core.origins import parse_origin
@@ -21,7 +22,7 @@ DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production!"  # 
 HMAC_SECRET_MIN_BYTES = 32
 
 
-class Settings(TokenSettings):
+class Settings(TokenSettings, CredentialSettings):
     """Every knob of the service; each maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from service.mail.budget import BUDGETS as MAIL_BUDGETS
 from service.mail.templates import MAIL_KINDS
 from service.models.metrics import ModelMetrics
+from service.passwords.breaches import BreachOutcome
 
 # Most routes answer in 1-5 ms unloaded (bench/RESULTS.md: ~0.4 ms of CPU for a read), so
 # the low end is fine enough for p50/p95 there; 0.1 and 0.25 s are the latency SLO's
@@ -53,6 +54,7 @@ class BusinessMetrics:
     mails_sent: Counter
     mails_failed: Counter
     mails_withheld: Counter
+    password_breach_checks: Counter
     models: ModelMetrics
 
     @classmethod
@@ -136,6 +138,15 @@ class BusinessMetrics:
                 ),
                 gate=ADMISSION_GATES,
             ),
+            password_breach_checks=_with_labels(
+                Counter(
+                    "password_breach_checks",
+                    "New passwords looked up in the breach corpus (HIBP), by outcome.",
+                    ["outcome"],
+                    registry=registry,
+                ),
+                outcome=BREACH_OUTCOMES,
+            ),
             models=ModelMetrics.on(registry),
         )
 
@@ -145,6 +156,8 @@ class BusinessMetrics:
 # count in rate()/increase() and alerts on them would miss it.
 # The per-worker gates of service.core.admission.
 ADMISSION_GATES = ("hashing", "decoding", "inference")
+# service.passwords.breaches.BreachOutcome.
+BREACH_OUTCOMES = tuple(str(outcome) for outcome in BreachOutcome)
 # Lower-cased service.avatars.images.ACCEPTED_FORMATS (the label of accepted uploads).
 AVATAR_FORMATS = ("png", "jpeg", "webp", "gif")
 # The problem slugs of service.avatars.errors.UnsupportedImage and InvalidImage.

@@ -27,6 +27,7 @@ from service.startup.builders import (
     build_token_codec,
 )
 from service.startup.documents import EXPIRING_MODELS, init_models
+from service.startup.password_policy import build_http_client, build_password_policy
 from service.startup.purge import PurgePolicy, purge_periodically
 from service.startup.state import STATE_KEY, DatabaseState, State
 from service.users.cache import UserCache
@@ -103,6 +104,10 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
         )
         users = UserService(UserCache(settings.auth_cache_ttl_s))
         tokens = build_token_codec(settings)
+        http_client = build_http_client(settings)
+        passwords = build_password_policy(
+            settings, gates.hashing, http_client, metrics.password_breach_checks
+        )
         log.info("service.started", database_ready=db.initialised.is_set())
         try:
             yield {
@@ -119,10 +124,13 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     mail=outbox,
                     serving=build_serving(settings, gates.inference),
                     model_storage=ModelStorage(db.database),
+                    http_client=http_client,
+                    passwords=passwords,
                 )
             }
         finally:
             await outbox.drain()
+            await http_client.aclose()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

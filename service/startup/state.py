@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from pymongo import AsyncMongoClient
 
 from service.auth.security import PasswordHasher, TokenCodec
@@ -22,6 +23,7 @@ from service.mail.outbox import Outbox
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.passwords.policy import PasswordPolicy
 from service.users.service import UserService
 
 # The one key of the lifespan state: `request.state.app` is the `State` below.
@@ -53,3 +55,6 @@ class State:
     mail: Outbox
     serving: Serving
     model_storage: ModelStorage
+    # The one client for outbound HTTP (the breach corpus), closed at shut-down.
+    http_client: httpx.AsyncClient
+    passwords: PasswordPolicy
