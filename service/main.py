@@ -10,7 +10,17 @@ from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from service import __version__
-from service.api import account, auth, avatars, health, index, models, users, well_known
+from service.api import (
+    account,
+    auth,
+    avatars,
+    browser_sessions,
+    health,
+    index,
+    models,
+    users,
+    well_known,
+)
 from service.api.contract import publish_contract
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
@@ -44,6 +54,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     avatars.router,
     auth.router,
+    browser_sessions.router,
     well_known.router,
     models.router,
     health.router,
@@ -105,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
+            # Cookies only with browser sessions on, and then only for these origins.
+            allow_credentials=settings.session_cookies,
             allow_methods=["*"],
             allow_headers=["*"],
             expose_headers=[

@@ -35,6 +35,9 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("POST", "/auth/verify"): "auth-verify",
     ("POST", "/auth/forgot-password"): "auth-forgot-password",
     ("POST", "/auth/reset-password"): "auth-reset-password",
+    ("POST", "/auth/browser/token"): "auth-browser-token",
+    ("POST", "/auth/browser/refresh"): "auth-browser-refresh",
+    ("POST", "/auth/browser/logout"): "auth-browser-logout",
     # users
     ("POST", "/users"): "users-create",
     ("GET", "/users"): "users-list",

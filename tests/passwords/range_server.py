@@ -43,14 +43,16 @@ class RangeCorpus:
             if digest.startswith(prefix):
                 lines.append(f"{digest[5:]}:{count}")
         if padding:
-            lines += [f"{sha1_hex(p)[5:]}:0" for p in self.padded_clean if sha1_hex(p)[:5] == prefix]
+            lines += [
+                f"{sha1_hex(p)[5:]}:0" for p in self.padded_clean if sha1_hex(p)[:5] == prefix
+            ]
             lines += [f"{secrets.token_hex(18)[:35].upper()}:0" for _ in range(40)]
         return lines
 
 
 def _handler(corpus: RangeCorpus) -> type[BaseHTTPRequestHandler]:
     class RangeHandler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server naming
+        def do_GET(self) -> None:
             corpus.requests.append((self.path, self.headers.get("Add-Padding")))
             if corpus.stall:
                 corpus.released.wait()  # until the server stops: the client must give up
@@ -67,7 +69,7 @@ def _handler(corpus: RangeCorpus) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass  # quiet: pytest shows the test's own output
 
     return RangeHandler

@@ -27,7 +27,7 @@ PREFIX_PATH = re.compile(r"^/range/[0-9A-F]{5}$")
 @pytest.fixture
 def corpus() -> Iterator[RangeCorpus]:
     """The corpus the loopback server answers from."""
-    yield RangeCorpus(counts={BREACHED: 52, RARELY_BREACHED: 3}, padded_clean=[CLEAN])
+    return RangeCorpus(counts={BREACHED: 52, RARELY_BREACHED: 3}, padded_clean=[CLEAN])
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ def _assert_only_prefixes(corpus: RangeCorpus, *passwords: str) -> None:
         assert PREFIX_PATH.match(path), path
         assert padding == "true"
         for password in passwords:
-            assert sha1_hex(password)[5:] not in path and password not in path
+            assert sha1_hex(password)[5:] not in path
+            assert password not in path
 
 
 def _metric(text: str, outcome: str) -> float:
@@ -78,7 +79,8 @@ async def test_a_breached_password_is_refused_and_only_a_prefix_leaves(
         assert (_metric(after, "breached"), _metric(after, "clean")) == (1, 1)
     _assert_only_prefixes(corpus, BREACHED, CLEAN)
     logs = capsys.readouterr().out  # the other app logs to stdout
-    assert '"password.breach_checked"' in logs and sha1_hex(BREACHED)[:5] in logs
+    assert '"password.breach_checked"' in logs
+    assert sha1_hex(BREACHED)[:5] in logs
     for secret in (BREACHED, CLEAN, sha1_hex(BREACHED), sha1_hex(BREACHED)[5:]):
         assert secret not in logs
 
@@ -135,7 +137,9 @@ async def test_a_server_that_stalls_is_given_up_on_after_the_timeout(
     assert len(corpus.requests) == (1 if fail_open else 2)
 
 
-async def test_a_server_error_counts_as_unavailable(app_with: AppFactory, corpus: RangeCorpus) -> None:
+async def test_a_server_error_counts_as_unavailable(
+    app_with: AppFactory, corpus: RangeCorpus
+) -> None:
     corpus.status = 500
     with range_server(corpus) as url:
         async with app_with(hibp_enabled=True, hibp_base_url=url, hibp_fail_open=False) as http:
