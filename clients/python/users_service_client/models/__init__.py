@@ -1,9 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accepted import Accepted
+from .body_auth_browser_token import BodyAuthBrowserToken
 from .body_auth_token import BodyAuthToken
 from .body_models_versions_create import BodyModelsVersionsCreate
 from .body_users_avatar_upload import BodyUsersAvatarUpload
+from .browser_tokens import BrowserTokens
 from .check_result import CheckResult
 from .check_result_status import CheckResultStatus
 from .checks import Checks
@@ -45,9 +47,11 @@ from .version_read import VersionRead
 
 __all__ = (
     "Accepted",
+    "BodyAuthBrowserToken",
     "BodyAuthToken",
     "BodyModelsVersionsCreate",
     "BodyUsersAvatarUpload",
+    "BrowserTokens",
     "CheckResult",
     "CheckResultStatus",
     "Checks",

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
+import type { AuthBrowserLogoutData, AuthBrowserLogoutErrors, AuthBrowserLogoutResponses, AuthBrowserRefreshData, AuthBrowserRefreshErrors, AuthBrowserRefreshResponses, AuthBrowserTokenData, AuthBrowserTokenErrors, AuthBrowserTokenResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthSessionsDeleteData, AuthSessionsDeleteErrors, AuthSessionsDeleteResponses, AuthSessionsListData, AuthSessionsListErrors, AuthSessionsListResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyRequestData, AuthVerifyRequestErrors, AuthVerifyRequestResponses, AuthVerifyResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveGetData, HealthLiveGetErrors, HealthLiveGetResponses, HealthReadyGetData, HealthReadyGetErrors, HealthReadyGetResponses, IndexGetData, IndexGetErrors, IndexGetResponses, MetricsGetData, MetricsGetErrors, MetricsGetResponses, ModelsGetData, ModelsGetErrors, ModelsGetResponses, ModelsListData, ModelsListErrors, ModelsListResponses, ModelsPredictionsCreateData, ModelsPredictionsCreateErrors, ModelsPredictionsCreateResponses, ModelsVersionsCreateData, ModelsVersionsCreateErrors, ModelsVersionsCreateResponses, ModelsVersionsDeleteData, ModelsVersionsDeleteErrors, ModelsVersionsDeleteResponses, ModelsVersionsUpdateData, ModelsVersionsUpdateErrors, ModelsVersionsUpdateResponses, UserCreateData, UserCreateErrors, UserCreateResponses, UsersAvatarDeleteData, UsersAvatarDeleteErrors, UsersAvatarDeleteResponses, UsersAvatarGetData, UsersAvatarGetErrors, UsersAvatarGetResponses, UsersAvatarUploadData, UsersAvatarUploadErrors, UsersAvatarUploadResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeleteData, UsersDeleteErrors, UsersDeleteResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersMeDeleteData, UsersMeDeleteErrors, UsersMeDeleteResponses, UsersMeGetData, UsersMeGetErrors, UsersMeGetResponses, UsersMePasswordChangeData, UsersMePasswordChangeErrors, UsersMePasswordChangeResponses, UsersMeUpdateData, UsersMeUpdateErrors, UsersMeUpdateResponses, UsersReplaceData, UsersReplaceErrors, UsersReplaceResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses, WellKnownJwksGetData, WellKnownJwksGetErrors, WellKnownJwksGetResponses, WellKnownOpenidConfigurationGetData, WellKnownOpenidConfigurationGetErrors, WellKnownOpenidConfigurationGetResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -63,7 +63,7 @@ export const authForgotPassword = <ThrowOnError extends boolean = false>(options
 /**
  * Set a new password with a reset link
  *
- * Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400 `invalid-token` problem. After a 503, send the same token with the same new password again: it finishes the reset (204).
+ * Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400 `invalid-token` problem. After a 503, send the same token with the same new password again: it finishes the reset (204). The new password must pass the password-quality rules (see `POST /users`); a 422 refusal leaves the link usable.
  */
 export const authResetPassword = <ThrowOnError extends boolean = false>(options: Options<AuthResetPasswordData, ThrowOnError>) => (options.client ?? client).post<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError>({
     url: '/auth/reset-password',
@@ -77,7 +77,7 @@ export const authResetPassword = <ThrowOnError extends boolean = false>(options:
 /**
  * Change the caller's password
  *
- * Needs the current password. Every other session ends: their refresh tokens are revoked and all access tokens issued so far stop working; this session's refresh token keeps working and yields a fresh access token. The new password and the end of the old tokens come in one write: after a 503, either both happened or neither.
+ * Needs the current password. Every other session ends: their refresh tokens are revoked and all access tokens issued so far stop working; this session's refresh token keeps working and yields a fresh access token. The new password and the end of the old tokens come in one write: after a 503, either both happened or neither. The new password must pass the password-quality rules (see `POST /users`): 422 otherwise.
  */
 export const usersMePasswordChange = <ThrowOnError extends boolean = false>(options: Options<UsersMePasswordChangeData, ThrowOnError>) => (options.client ?? client).put<UsersMePasswordChangeResponses, UsersMePasswordChangeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -140,7 +140,7 @@ export const usersList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Register a user
  *
- * Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar in one request. Username and email are stored lower-case and must be unique (409 names the taken field). The password is stored only as an Argon2id hash and never returned. Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets the first answer instead of a 409 or a second user.
+ * Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar in one request. Username and email are stored lower-case and must be unique (409 names the taken field). The password is stored only as an Argon2id hash and never returned; a password that contains the username or the email's local part, that zxcvbn rates too weak, or that is in a known breach is a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in `errors`), and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production. Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets the first answer instead of a 409 or a second user.
  */
 export const usersCreate = <ThrowOnError extends boolean = false>(options: Options<UsersCreateData, ThrowOnError>) => (options.client ?? client).post<UsersCreateResponses, UsersCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -331,6 +331,35 @@ export const authSessionsDelete = <ThrowOnError extends boolean = false>(options
     url: '/auth/sessions/{session_id}',
     ...options
 });
+
+/**
+ * Log in a browser session
+ *
+ * The OAuth2 password form of `/auth/token` (throttled alike); the refresh token is set as an `HttpOnly; Secure; SameSite=Lax` cookie scoped to `/auth/browser`, the access token is in the body. Needs `SESSION_COOKIES=true`. CSRF: the request's `Origin` must be in `CORS_ORIGINS` (or the service's own) and it must carry an `X-Requested-With` header; else 403 `cross-site-request`. From a page: `fetch(url, {method: 'POST', credentials: 'include', headers: {'X-Requested-With': 'fetch'}})`.
+ */
+export const authBrowserToken = <ThrowOnError extends boolean = false>(options: Options<AuthBrowserTokenData, ThrowOnError>) => (options.client ?? client).post<AuthBrowserTokenResponses, AuthBrowserTokenErrors, ThrowOnError>({
+    ...urlSearchParamsBodySerializer,
+    url: '/auth/browser/token',
+    ...options,
+    headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        ...options.headers
+    }
+});
+
+/**
+ * Rotate a browser session's refresh cookie
+ *
+ * No body: the refresh cookie is rotated (the old one dies; a reused one revokes the session) and a fresh access token returned. Needs `SESSION_COOKIES=true`. CSRF: the request's `Origin` must be in `CORS_ORIGINS` (or the service's own) and it must carry an `X-Requested-With` header; else 403 `cross-site-request`. From a page: `fetch(url, {method: 'POST', credentials: 'include', headers: {'X-Requested-With': 'fetch'}})`.
+ */
+export const authBrowserRefresh = <ThrowOnError extends boolean = false>(options?: Options<AuthBrowserRefreshData, ThrowOnError>) => (options?.client ?? client).post<AuthBrowserRefreshResponses, AuthBrowserRefreshErrors, ThrowOnError>({ url: '/auth/browser/refresh', ...options });
+
+/**
+ * End a browser session
+ *
+ * Revokes the refresh cookie's session and clears the cookie; 204 also without one. Access tokens of the session expire within their short lifetime. Needs `SESSION_COOKIES=true`. CSRF: the request's `Origin` must be in `CORS_ORIGINS` (or the service's own) and it must carry an `X-Requested-With` header; else 403 `cross-site-request`. From a page: `fetch(url, {method: 'POST', credentials: 'include', headers: {'X-Requested-With': 'fetch'}})`.
+ */
+export const authBrowserLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthBrowserLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthBrowserLogoutResponses, AuthBrowserLogoutErrors, ThrowOnError>({ url: '/auth/browser/logout', ...options });
 
 /**
  * Public keys of access tokens (JWK Set)

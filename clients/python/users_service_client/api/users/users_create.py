@@ -116,10 +116,13 @@ def sync_detailed(
      Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
-    field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    field). The password is stored only as an Argon2id hash and never returned; a password that contains
+    the username or the email's local part, that zxcvbn rates too weak, or that is in a known breach is
+    a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in `errors`),
+    and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production. Only an
+    admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -165,10 +168,13 @@ def sync(
      Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
-    field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    field). The password is stored only as an Argon2id hash and never returned; a password that contains
+    the username or the email's local part, that zxcvbn rates too weak, or that is in a known breach is
+    a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in `errors`),
+    and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production. Only an
+    admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -209,10 +215,13 @@ async def asyncio_detailed(
      Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
-    field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    field). The password is stored only as an Argon2id hash and never returned; a password that contains
+    the username or the email's local part, that zxcvbn rates too weak, or that is in a known breach is
+    a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in `errors`),
+    and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production. Only an
+    admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -256,10 +265,13 @@ async def asyncio(
      Creates a user; open to anyone unless registration is closed (then admins only). Send JSON, or
     multipart/form-data with the same fields plus an optional `avatar` image to create user and avatar
     in one request. Username and email are stored lower-case and must be unique (409 names the taken
-    field). The password is stored only as an Argon2id hash and never returned. Only an admin may set
-    `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-Key` to make
-    retries safe: a 503 on this write may mean the user was created, and a retry with the same key gets
-    the first answer instead of a 409 or a second user.
+    field). The password is stored only as an Argon2id hash and never returned; a password that contains
+    the username or the email's local part, that zxcvbn rates too weak, or that is in a known breach is
+    a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in `errors`),
+    and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production. Only an
+    admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
+    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
+    same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
