@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
-from service.core.origins import parse_origin
+DEFAULT_HIBP = "https://api.pwnedpasswords.com"
 
 
 class PasswordSettings(BaseSettings):
@@ -15,7 +17,7 @@ class PasswordSettings(BaseSettings):
     password_min_score: int = Field(default=3, ge=0, le=4)
     # The Have I Been Pwned range API (k-anonymity: only 5 hex digits of SHA-1 leave).
     hibp_enabled: bool = True
-    hibp_base_url: str = "https://api.pwnedpasswords.com"
+    hibp_base_url: str = DEFAULT_HIBP
     hibp_timeout_s: float = Field(default=2.0, gt=0, le=30)
     # Refuse a password seen in at least this many breaches.
     hibp_min_count: int = Field(default=1, ge=1, le=1_000_000)
@@ -28,10 +30,13 @@ class PasswordSettings(BaseSettings):
     @field_validator("hibp_base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return parse_origin(value) if value.count("/") <= 3 else value.rstrip("/")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError(f"{value!r} is not an http(s) base URL such as {DEFAULT_HIBP}")
+        return value.strip().rstrip("/")
 
     @field_validator("hibp_fail_open", mode="before")
     @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
+    def _empty_fail_open_is_unset(cls, value: object) -> object:
         # `.env.example` lists every variable; an empty one means "not set".
         return None if value == "" else value

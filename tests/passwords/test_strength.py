@@ -6,9 +6,13 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
+from service.core.config import Settings
+from service.core.setting_types import Environment
 from service.passwords import breaches
 from service.passwords.breaches import BreachCheckFailed, count_in_range
+from service.startup.password_policy import fails_open
 from tests.factories import user_payload
 
 
@@ -69,3 +73,20 @@ def test_range_answers_are_parsed_and_padding_never_counts() -> None:
     assert count_in_range(f"{suffix}:7\r\nABC:0", suffix) == 7
     with pytest.raises(BreachCheckFailed):
         count_in_range(f"{suffix}:many", suffix)
+
+
+def test_settings_name_a_bad_base_url_and_fail_closed_only_in_production() -> None:
+    with pytest.raises(ValidationError, match="hibp_base_url"):
+        Settings(hibp_base_url="ftp://mirror.example")
+    assert Settings(hibp_base_url="http://127.0.0.1:9/hibp/").hibp_base_url == (
+        "http://127.0.0.1:9/hibp"
+    )
+    assert fails_open(Settings())
+    production = {
+        "environment": Environment.PRODUCTION,
+        "jwt_secret": "p" * 40,
+        "smtp_host": "smtp.example.com",
+        "public_base_url": "https://api.example.com",
+    }
+    assert not fails_open(Settings(**production))  # type: ignore[arg-type]
+    assert fails_open(Settings(**production, hibp_fail_open=True))  # type: ignore[arg-type]
