@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
+import httpx
 from beanie import PydanticObjectId
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -89,6 +90,10 @@ async def _passwords(request: Request) -> PasswordPolicy:
     return app_state(request).passwords
 
 
+async def _http_client(request: Request) -> httpx.AsyncClient:
+    return app_state(request).http_client
+
+
 async def _model_storage(request: Request) -> ModelStorage:
     return app_state(request).model_storage
 
@@ -114,6 +119,8 @@ Mail = Annotated[Outbox, Depends(_outbox)]
 ModelStore = Annotated[ModelStorage, Depends(_model_storage)]
 ServingState = Annotated[Serving, Depends(_serving)]
 Passwords = Annotated[PasswordPolicy, Depends(_passwords)]
+# The worker's one client for outbound HTTP (pooled and bounded), for any route that calls out.
+OutboundHttp = Annotated[httpx.AsyncClient, Depends(_http_client)]
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
 bearer_scheme = OAuth2PasswordBearer(

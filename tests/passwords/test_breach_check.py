@@ -192,3 +192,19 @@ async def test_a_reset_to_a_breached_password_is_refused_and_keeps_the_link(
         )
         assert done.status_code == 204, done.text
         await login(http, payload["username"], DEFAULT_PASSWORD)
+
+
+async def test_the_check_tells_nothing_about_accounts(
+    app_with: AppFactory, hibp: str, corpus: RangeCorpus
+) -> None:
+    async with app_with(hibp_enabled=True, hibp_base_url=hibp) as http:
+        taken = user_payload(password=CLEAN)
+        assert (await http.post("/users", json=taken)).status_code == 201
+        asked = len(corpus.requests)
+        # A taken name answers 409 as always, before any password check.
+        again = await http.post("/users", json={**taken, "password": BREACHED})
+        _problem(again, 409, "username-taken")
+        # A reset link that redeems nothing is refused as such; the password is not checked.
+        bogus = {"token": "x" * 43, "new_password": BREACHED}
+        _problem(await http.post("/auth/reset-password", json=bogus), 400, "invalid-token")
+        assert len(corpus.requests) == asked
