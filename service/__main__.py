@@ -76,6 +76,7 @@ def _train_to_file(out: Path) -> None:
 def _create_admin(args: argparse.Namespace) -> None:
     from datetime import timedelta
 
+    from prometheus_client import Counter
     from pymongo.errors import PyMongoError
 
     from service.audit.trail import Audit
@@ -85,6 +86,7 @@ def _create_admin(args: argparse.Namespace) -> None:
     from service.observability.logging import configure_logging
     from service.startup.builders import build_hasher
     from service.startup.documents import init_models
+    from service.startup.password_policy import build_http_client, build_password_policy
     from service.users.schemas import UserCreate
 
     settings = _load_settings()
@@ -100,12 +102,18 @@ def _create_admin(args: argparse.Namespace) -> None:
 
     async def run() -> tuple[str, bool]:
         client = create_client(settings)
+        http = build_http_client(settings)
+        checks = Counter("password_breach_checks", "Breach checks.", ["outcome"], registry=None)
+        policy = build_password_policy(settings, None, http, checks)
         try:
             await init_models(client[settings.mongodb_db])
             audit = Audit(timedelta(days=settings.audit_retention_days))
-            user, created = await create_or_promote_admin(data, build_hasher(settings), audit=audit)
+            user, created = await create_or_promote_admin(
+                data, build_hasher(settings), audit=audit, passwords=policy
+            )
             return str(user.id), created
         finally:
+            await http.aclose()
             await client.close()
 
     try:

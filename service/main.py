@@ -15,6 +15,7 @@ from service.api import (
     audit,
     auth,
     avatars,
+    browser_sessions,
     health,
     index,
     models,
@@ -62,6 +63,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     passkeys.router,
     passkey_page.router,
     second_factor.router,
+    browser_sessions.router,
     well_known.router,
     models.router,
     health.router,
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
+            # Cookies only with browser sessions on, and then only for these origins.
+            allow_credentials=settings.session_cookies,
             allow_methods=["*"],
             allow_headers=["*"],
             expose_headers=[

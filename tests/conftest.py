@@ -117,6 +117,8 @@ def settings(
         smtp_host=smtp_server[0],
         smtp_port=smtp_server[1],
         smtp_starttls=False,
+        # No test reaches the Internet: tests/passwords/ serve the range API on loopback.
+        hibp_enabled=False,
     )
 
 

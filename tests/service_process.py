@@ -39,6 +39,8 @@ _TEST_DEFAULTS = {
     "JWT_SECRET": SERVICE_PROCESS_JWT_SECRET,
     "JWT_SIGNING_KEY": SERVICE_PROCESS_SIGNING_KEY,
     "RATE_LIMIT_ENABLED": "false",
+    # No test reaches the Internet: tests/passwords/ serve the range API on loopback.
+    "HIBP_ENABLED": "false",
 }
 
 

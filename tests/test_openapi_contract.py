@@ -41,7 +41,11 @@ async def test_admin_flags_are_optional_but_never_null_in_schema_or_behaviour(
 
 
 def _create_payload() -> dict[str, Any]:
-    return {"username": "nullcheck", "email": "nullcheck@example.com", "password": "pw-123456"}
+    return {
+        "username": "nullcheck",
+        "email": "nullcheck@example.com",
+        "password": "Ochre-Tandem-Quill-58",
+    }
 
 
 async def test_swagger_examples_are_accepted_and_harmless(

@@ -32,7 +32,7 @@ def test_seed_file_holds_valid_realistic_users() -> None:
         assert user["name_lower"] == user["name"].lower()
         assert user["password_hash"].startswith("$argon2id$")
     admin = next(u for u in users if u["role"] == "admin")
-    assert PasswordHash.recommended().verify("admin-dev-password", admin["password_hash"])
+    assert PasswordHash.recommended().verify("dev-kestrel-harbor-lantern", admin["password_hash"])
 
 
 async def test_seeding_twice_inserts_once(
@@ -43,7 +43,7 @@ async def test_seeding_twice_inserts_once(
     assert await seed_users(settings) == 0
     assert await test_db["users"].count_documents({}) == expected
     # The seeded admin can log in with the password the README states.
-    tokens = await login(client, "admin", "admin-dev-password")
+    tokens = await login(client, "admin", "dev-kestrel-harbor-lantern")
     me = await client.get("/users/me", headers=bearer(tokens))
     assert me.json()["role"] == "admin"
 

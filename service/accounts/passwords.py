@@ -9,6 +9,7 @@ from service.audit.trail import Audit
 from service.auth import service as sessions
 from service.auth.errors import WrongCurrentPassword
 from service.auth.security import PasswordHasher
+from service.passwords.policy import PasswordPolicy
 from service.users.models import User
 from service.users.service import UserService
 
@@ -24,6 +25,7 @@ async def change_password(
     session_id: str,
     hasher: PasswordHasher,
     audit: Audit,
+    passwords: PasswordPolicy,
 ) -> None:
     """Set a new password after checking the current one; other sessions end.
 
@@ -39,6 +41,7 @@ async def change_password(
     if not await hasher.verify(current, user.password_hash):
         log.info("auth.password_change_failed", user_id=str(user.id))
         raise WrongCurrentPassword
+    await passwords.check(new, username=user.username, email=user.email, field="new_password")
     new_hash = await hasher.hash(new)
     event, _ = await audit.record(
         AuditEventType.PASSWORD_CHANGED, user_id=user.id, actor_id=user.id

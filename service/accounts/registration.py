@@ -15,6 +15,7 @@ from service.avatars.storage import AvatarStorage
 from service.core.errors import Forbidden
 from service.mail.outbox import Outbox
 from service.observability.counters import BusinessMetrics
+from service.passwords.policy import PasswordPolicy
 from service.users import repository
 from service.users.errors import RegistrationIncomplete
 from service.users.models import User
@@ -51,6 +52,7 @@ async def register(
     resumed: bool,
     users: UserService,
     hasher: PasswordHasher,
+    passwords: PasswordPolicy,
     decoder: ImageDecoder,
     storage: AvatarStorage,
     metrics: BusinessMetrics,
@@ -75,6 +77,10 @@ async def register(
         # hash. Skipped on a resume, whose own earlier insert may hold the name:
         # create_user tells that apart by the id.
         await repository.check_available(data.username, data.email)
+    if data.password is not None:  # an invited user chooses one later, under the same rules
+        await passwords.check(
+            data.password, username=data.username, email=data.email, field="password"
+        )
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
     image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
     user = await users.create_user(data, hasher, user_id=user_id)

@@ -34,6 +34,7 @@ from service.auth.one_time import Purpose
 from service.auth.security import PasswordHasher
 from service.mail.outbox import Outbox
 from service.mail.templates import greeting_name, render
+from service.passwords.policy import PasswordPolicy
 from service.users import repository
 from service.users.service import UserService
 
@@ -64,6 +65,20 @@ async def _resumable(token: str, new_password: str, hasher: PasswordHasher) -> A
     return stored
 
 
+async def _check_new_password(token: str, new_password: str, passwords: PasswordPolicy) -> None:
+    """Hold the new password to the policy, for the user an unused link was mailed to.
+
+    A link already claimed is a repeat of its reset, whose password passed when claimed;
+    a link that redeems nothing is refused as such by the claim.
+    """
+    unused = await one_time.find_unused(Purpose.RESET_PASSWORD, token)
+    user = await repository.find_user(unused.user_id) if unused and unused.user_id else None
+    if user is not None:
+        await passwords.check(
+            new_password, username=user.username, email=user.email, field="new_password"
+        )
+
+
 async def reset_password(
     users: UserService,
     token: str,
@@ -71,8 +86,10 @@ async def reset_password(
     hasher: PasswordHasher,
     outbox: Outbox,
     audit: Audit,
+    passwords: PasswordPolicy,
 ) -> None:
     """Redeem a reset token: new password, every session ends, the owner is told by mail."""
+    await _check_new_password(token, new_password, passwords)
     # Hash before claiming: a token is only used up by a reset that can complete.
     new_hash = await hasher.hash(new_password)
     stored = await _claim(token, new_hash) or await _resumable(token, new_password, hasher)

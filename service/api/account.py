@@ -20,6 +20,7 @@ from service.api.deps import (
     Hasher,
     Mail,
     MailPolicyDep,
+    Passwords,
     Users,
 )
 from service.api.page_views import LinkToken, moved_to_page
@@ -133,14 +134,21 @@ async def forgot_password(
     description="Redeems the token (single use, short expiry), sets the new password, ends "
     "every session (refresh and access tokens) and mails a notice: all of it or none. An "
     "invalid, used or expired token is a 400 `invalid-token` problem. After a 503, send "
-    "the same token with the same new password again: it finishes the reset (204).",
+    "the same token with the same new password again: it finishes the reset (204). The new "
+    "password must pass the password-quality rules (see `POST /users`); a 422 refusal "
+    "leaves the link usable.",
     responses=problem_responses(400, 415, 422, 503),
 )
 async def reset_password(
-    body: PasswordReset, users: Users, hasher: Hasher, mail: Mail, audit: AuditDep
+    body: PasswordReset,
+    users: Users,
+    hasher: Hasher,
+    mail: Mail,
+    audit: AuditDep,
+    policy: Passwords,
 ) -> Response:
     """Set a new password."""
-    await resets.reset_password(users, body.token, body.new_password, hasher, mail, audit)
+    await resets.reset_password(users, body.token, body.new_password, hasher, mail, audit, policy)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -153,7 +161,8 @@ async def reset_password(
     description="Needs the current password. Every other session ends: their refresh tokens "
     "are revoked and all access tokens issued so far stop working; this session's refresh "
     "token keeps working and yields a fresh access token. The new password and the end of "
-    "the old tokens come in one write: after a 503, either both happened or neither.",
+    "the old tokens come in one write: after a 503, either both happened or neither. The "
+    "new password must pass the password-quality rules (see `POST /users`): 422 otherwise.",
     responses=problem_responses(400, 401, 403, 415, 422, 503),
 )
 async def change_password(
@@ -163,6 +172,7 @@ async def change_password(
     claims: Claims,
     hasher: Hasher,
     audit: AuditDep,
+    policy: Passwords,
 ) -> Response:
     """Set a new password."""
     await passwords.change_password(
@@ -173,6 +183,7 @@ async def change_password(
         session_id=claims.session_id,
         hasher=hasher,
         audit=audit,
+        passwords=policy,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

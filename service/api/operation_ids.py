@@ -53,6 +53,9 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
         "/users/me/second-factor/recovery-codes",
     ): "users-me-second-factor-recovery-codes-create",
     ("DELETE", "/users/{user_id}/second-factor"): "users-second-factor-delete",
+    ("POST", "/auth/browser/token"): "auth-browser-token",
+    ("POST", "/auth/browser/refresh"): "auth-browser-refresh",
+    ("POST", "/auth/browser/logout"): "auth-browser-logout",
     # users
     ("POST", "/users"): "users-create",
     ("GET", "/users"): "users-list",

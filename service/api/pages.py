@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
-from service.api.deps import AuditDep, Hasher, Mail, Users
+from service.api.deps import AuditDep, Hasher, Mail, Passwords, Users
 from service.api.page_views import LinkToken, page
 from service.api.problem_table import problem_headers, problem_kind
 from service.auth.errors import InvalidAccountToken
@@ -145,7 +145,7 @@ async def reset_password_page(token: LinkToken = None) -> HTMLResponse:
 
 @router.post(RESET_PASSWORD_PAGE, response_class=HTMLResponse)
 async def reset_password(
-    form: PageForm, users: Users, hasher: Hasher, mail: Mail, audit: AuditDep
+    form: PageForm, users: Users, hasher: Hasher, mail: Mail, audit: AuditDep, policy: Passwords
 ) -> HTMLResponse:
     """Set the new password with the reset token; the outcome as a page. A refused
     password shows the form again with the reason, never with the password."""
@@ -157,7 +157,7 @@ async def reset_password(
     if problem is not None:
         return _password_form(token, error=problem, status=422)
     try:
-        await resets.reset_password(users, token, new_password, hasher, mail, audit)
+        await resets.reset_password(users, token, new_password, hasher, mail, audit, policy)
     except InvalidAccountToken:
         return _dead_link()
     except ServiceError as exc:  # busy or unavailable: submitting again finishes the reset

@@ -11,9 +11,12 @@ from service.auth import errors as auth
 from service.avatars import errors as avatars
 from service.core import errors as core
 from service.core.admission import WorkerBusy
+from service.http.csrf import CrossSiteRequestRefused
+from service.http.session_cookie import SessionCookiesDisabled
 from service.idempotency import errors as idempotency
 from service.models import errors as models
 from service.passkeys import errors as passkeys
+from service.passwords import errors as passwords
 from service.second_factor import errors as second_factor
 from service.users import errors as users
 
@@ -103,6 +106,19 @@ PROBLEMS: Mapping[type[core.ServiceError], ProblemKind] = {
     second_factor.NoPendingEnrolment: ProblemKind(409, "no-pending-enrolment", "Conflict"),
     second_factor.SecondFactorNotEnabled: ProblemKind(
         404, "second-factor-not-enabled", "Not Found"
+    ),
+    passwords.PasswordRefused: ProblemKind(422, "password-refused", "Password refused"),
+    passwords.WeakPassword: ProblemKind(422, "weak-password", "Password too weak"),
+    passwords.BreachedPassword: ProblemKind(
+        422, "breached-password", "Password found in a data breach"
+    ),
+    passwords.PasswordContainsIdentity: ProblemKind(
+        422, "password-contains-identity", "Password contains your username or email"
+    ),
+    passwords.BreachCheckUnavailable: ProblemKind(503, "breach-check-unavailable", _UNAVAILABLE),
+    CrossSiteRequestRefused: ProblemKind(403, "cross-site-request", "Cross-site request refused"),
+    SessionCookiesDisabled: ProblemKind(
+        404, "session-cookies-disabled", "Browser sessions are disabled"
     ),
     second_factor.SecondFactorUnavailable: ProblemKind(
         503, "second-factor-unavailable", _UNAVAILABLE

@@ -26,6 +26,7 @@ from service.api.deps import (
     Metrics,
     OptionalUser,
     OwnedUser,
+    Passwords,
     SettingsDep,
     UserById,
     Users,
@@ -124,6 +125,7 @@ async def create_user(
     settings: SettingsDep,
     users: Users,
     hasher: Hasher,
+    policy: Passwords,
     metrics: Metrics,
     caller: OptionalUser,
     storage: AvatarStore,
@@ -138,9 +140,9 @@ async def create_user(
     data, avatar = registration
     check_may_register(data, caller, settings.registration_open)
     action = functools.partial(
-        register, data, avatar, users=users, hasher=hasher, decoder=decoder, storage=storage,
-        metrics=metrics, mail=mail, mail_policy=mail_policy, client=client, caller=caller,
-        audit=audit,
+        register, data, avatar, users=users, hasher=hasher, passwords=policy, decoder=decoder,
+        storage=storage, metrics=metrics, mail=mail, mail_policy=mail_policy, client=client,
+        caller=caller, audit=audit,
     )  # fmt: skip
     return await idempotent.respond(
         operation="users.create",

@@ -7,6 +7,7 @@ import structlog
 from service.accounts import profile_changes
 from service.audit.trail import Audit
 from service.core.types import PasswordHashing
+from service.passwords.policy import PasswordPolicy
 from service.users import repository
 from service.users.cache import UserCache
 from service.users.models import Role, User
@@ -21,6 +22,7 @@ async def create_or_promote_admin(
     hasher: PasswordHashing,
     users: UserService | None = None,
     audit: Audit | None = None,
+    passwords: PasswordPolicy | None = None,
 ) -> tuple[User, bool]:
     """Make `data.username` an active admin; create it when missing. Returns (user, created).
 
@@ -38,5 +40,9 @@ async def create_or_promote_admin(
         )
         log.info("user.promoted_to_admin", user_id=str(promoted.id))
         return promoted, False
+    if passwords is not None and data.password is not None:  # held to the same policy
+        await passwords.check(
+            data.password, username=data.username, email=data.email, field="password"
+        )
     user = await users.create_user(data.model_copy(update={"role": Role.ADMIN}), hasher)
     return user, True

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from service.core.audit_settings import AuditSettings
+from service.core.credential_settings import CredentialSettings
 from service.core.link_settings import AccountLinkSettings
 from service.core.second_factor_settings import SecondFactorSettings
 from service.core.token_settings import TokenSettings
@@ -14,7 +15,12 @@ from service.core.webauthn_settings import WebAuthnSettings
 
 
 class SettingGroups(
-    WebAuthnSettings, TokenSettings, SecondFactorSettings, AccountLinkSettings, AuditSettings
+    WebAuthnSettings,
+    TokenSettings,
+    SecondFactorSettings,
+    CredentialSettings,
+    AccountLinkSettings,
+    AuditSettings,
 ):
-    """Passkey, token, second-factor, mailed-link and audit settings (each documented in
-    its own module)."""
+    """Passkey, token, second-factor, password/session, mailed-link and audit settings
+    (each documented in its own module)."""

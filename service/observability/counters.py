@@ -14,6 +14,7 @@ from service.audit.metrics import AuditMetrics
 from service.mail.budget import BUDGETS as MAIL_BUDGETS
 from service.mail.templates import MAIL_KINDS
 from service.models.metrics import ModelMetrics
+from service.passwords.breaches import BreachOutcome
 
 # Most routes answer in 1-5 ms unloaded (bench/RESULTS.md: ~0.4 ms of CPU for a read), so
 # the low end is fine enough for p50/p95 there; 0.1 and 0.25 s are the latency SLO's
@@ -56,6 +57,7 @@ class BusinessMetrics:
     mails_failed: Counter
     mails_withheld: Counter
     passkey_logins: Counter
+    password_breach_checks: Counter
     models: ModelMetrics
     audit: AuditMetrics
     second_factor: Counter
@@ -150,6 +152,15 @@ class BusinessMetrics:
                 ),
                 outcome=PASSKEY_LOGIN_OUTCOMES,
             ),
+            password_breach_checks=_with_labels(
+                Counter(
+                    "password_breach_checks",
+                    "New passwords looked up in the breach corpus (HIBP), by outcome.",
+                    ["outcome"],
+                    registry=registry,
+                ),
+                outcome=BREACH_OUTCOMES,
+            ),
             models=ModelMetrics.on(registry),
             audit=AuditMetrics.on(registry),
             second_factor=_with_labels(
@@ -175,6 +186,8 @@ SECOND_FACTOR_OUTCOMES = (
 )
 # The per-worker gates of service.core.admission.
 ADMISSION_GATES = ("hashing", "decoding", "inference")
+# service.passwords.breaches.BreachOutcome.
+BREACH_OUTCOMES = tuple(str(outcome) for outcome in BreachOutcome)
 # Lower-cased service.avatars.images.ACCEPTED_FORMATS (the label of accepted uploads).
 AVATAR_FORMATS = ("png", "jpeg", "webp", "gif")
 # The problem slugs of service.avatars.errors.UnsupportedImage and InvalidImage.

@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from pymongo import AsyncMongoClient
 
 from service.audit.trail import Audit
@@ -23,6 +24,7 @@ from service.mail.outbox import Outbox
 from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
+from service.passwords.policy import PasswordPolicy
 from service.second_factor.policy import SecondFactorPolicy
 from service.users.service import UserService
 
@@ -57,3 +59,6 @@ class State:
     model_storage: ModelStorage
     audit: Audit
     second_factor: SecondFactorPolicy
+    # The one client for outbound HTTP (the breach corpus), closed at shut-down.
+    http_client: httpx.AsyncClient
+    passwords: PasswordPolicy

@@ -53,7 +53,7 @@ class _AdminFields(_Input):
 CREATE_EXAMPLE: JsonDict = {
     "username": "ada.lovelace",
     "email": "ada@example.com",
-    "password": "correct-horse-battery",
+    "password": "saffron-otter-kettle-61",
     "name": "Ada Lovelace",
 }
 # An admin's invitation: no password (the user chooses one from the mailed link) and no

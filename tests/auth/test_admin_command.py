@@ -29,7 +29,8 @@ def _run_create_admin(
             f"{username}@example.com",
         ],
         cwd=REPO_ROOT,
-        env={**os.environ, **env},
+        # No test reaches the Internet: the breach check is off.
+        env={**os.environ, "HIBP_ENABLED": "false", **env},
         capture_output=True,
         text=True,
         check=check,
@@ -54,7 +55,7 @@ def test_create_admin_then_promote_and_closed_registration(
 ) -> None:
     database = f"admin_cmd_{uuid.uuid4().hex[:8]}"
     assert "created admin root" in _create_admin(
-        mongo_server.url, database, "root", "root-password-1"
+        mongo_server.url, database, "root", "Granite-Osprey-Lattice-1"
     )
     with (
         running_service(
@@ -67,17 +68,27 @@ def test_create_admin_then_promote_and_closed_registration(
     ):
         anonymous = http.post(
             "/users",
-            json={"username": "walkin", "email": "w@example.com", "password": "walkin-password"},
+            json={
+                "username": "walkin",
+                "email": "w@example.com",
+                "password": "Walnut-Cobalt-Ferry-22",
+            },
         )
         assert anonymous.status_code == 403
         assert "closed" in anonymous.json()["detail"]
-        tokens = http.post("/auth/token", data={"username": "root", "password": "root-password-1"})
+        tokens = http.post(
+            "/auth/token", data={"username": "root", "password": "Granite-Osprey-Lattice-1"}
+        )
         assert tokens.status_code == 200
         auth = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
         created = http.post(
             "/users",
             headers=auth,
-            json={"username": "invited", "email": "i@example.com", "password": "invited-password"},
+            json={
+                "username": "invited",
+                "email": "i@example.com",
+                "password": "Harbor-Mint-Sable-903",
+            },
         )
         assert created.status_code == 201
         assert created.json()["role"] == "user"
@@ -87,7 +98,7 @@ def test_create_admin_then_promote_and_closed_registration(
             mongo_server.url, database, "invited", "ignored-on-promotion"
         )
         login = http.post(
-            "/auth/token", data={"username": "invited", "password": "invited-password"}
+            "/auth/token", data={"username": "invited", "password": "Harbor-Mint-Sable-903"}
         )
         me = http.get(
             "/users/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
@@ -101,6 +112,16 @@ def test_create_admin_rejects_a_weak_password(mongo_server: LocalServer) -> None
     assert result.returncode == 2
     assert "password" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_create_admin_holds_a_new_admin_to_the_password_policy(mongo_server: LocalServer) -> None:
+    env = {"MONGODB_URL": mongo_server.url, "MONGODB_DB": f"admin_policy_{uuid.uuid4().hex[:8]}"}
+    for password, reason in (("password1234", "too easy"), ("Chief-Opsadmin-77", "username")):
+        result = _run_create_admin("opsadmin", {**env, "ADMIN_PASSWORD": password}, check=False)
+        assert result.returncode == 1, result.stderr
+        assert reason in result.stderr
+        assert password not in result.stderr + result.stdout
+        assert "Traceback" not in result.stderr
 
 
 def test_create_admin_without_a_database_says_so_in_one_line() -> None:

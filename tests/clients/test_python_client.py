@@ -176,7 +176,7 @@ def test_the_documented_snippet_reads_me(live_service: str, repo_root: Path) -> 
     code = (
         snippet.group(1)
         .replace("http://127.0.0.1:8000", live_service)
-        .replace('"admin-dev-password"', repr(PASSWORD))
+        .replace('"dev-kestrel-harbor-lantern"', repr(PASSWORD))
         .replace('"admin"', repr(user.username))
     )
     namespace: dict[str, object] = {}

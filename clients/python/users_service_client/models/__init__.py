@@ -10,9 +10,11 @@ from .authentication_credential import AuthenticationCredential
 from .authentication_credential_authenticator_attachment_type_0 import (
     AuthenticationCredentialAuthenticatorAttachmentType0,
 )
+from .body_auth_browser_token import BodyAuthBrowserToken
 from .body_auth_token import BodyAuthToken
 from .body_models_versions_create import BodyModelsVersionsCreate
 from .body_users_avatar_upload import BodyUsersAvatarUpload
+from .browser_tokens import BrowserTokens
 from .challenge_redemption import ChallengeRedemption
 from .check_result import CheckResult
 from .check_result_status import CheckResultStatus
@@ -75,9 +77,11 @@ __all__ = (
     "AuditEventType",
     "AuthenticationCredential",
     "AuthenticationCredentialAuthenticatorAttachmentType0",
+    "BodyAuthBrowserToken",
     "BodyAuthToken",
     "BodyModelsVersionsCreate",
     "BodyUsersAvatarUpload",
+    "BrowserTokens",
     "ChallengeRedemption",
     "CheckResult",
     "CheckResultStatus",

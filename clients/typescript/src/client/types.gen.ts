@@ -145,6 +145,36 @@ export type AuthenticationCredential = {
 };
 
 /**
+ * Body_auth-browser-token
+ */
+export type BodyAuthBrowserToken = {
+    /**
+     * Grant Type
+     */
+    grant_type?: string | null;
+    /**
+     * Username
+     */
+    username: string;
+    /**
+     * Password
+     */
+    password: string;
+    /**
+     * Scope
+     */
+    scope?: string;
+    /**
+     * Client Id
+     */
+    client_id?: string | null;
+    /**
+     * Client Secret
+     */
+    client_secret?: string | null;
+};
+
+/**
  * Body_auth-token
  */
 export type BodyAuthToken = {
@@ -212,6 +242,30 @@ export type BodyUsersAvatarUpload = {
      * PNG, JPEG, WebP or GIF; re-encoded to WebP, at most 512 px a side.
      */
     file: Blob | File;
+};
+
+/**
+ * BrowserTokens
+ *
+ * A browser login or rotation: the access token only; the refresh token is a cookie.
+ */
+export type BrowserTokens = {
+    /**
+     * Access Token
+     *
+     * JWT for `Authorization: Bearer`; keep it in memory.
+     */
+    access_token: string;
+    /**
+     * Token Type
+     */
+    token_type?: 'bearer';
+    /**
+     * Expires In
+     *
+     * Seconds until the access token expires.
+     */
+    expires_in: number;
 };
 
 /**
@@ -3242,6 +3296,137 @@ export type AuthTokenSecondFactorResponses = {
 };
 
 export type AuthTokenSecondFactorResponse = AuthTokenSecondFactorResponses[keyof AuthTokenSecondFactorResponses];
+
+export type AuthBrowserTokenData = {
+    body: BodyAuthBrowserToken;
+    path?: never;
+    query?: never;
+    url: '/auth/browser/token';
+};
+
+export type AuthBrowserTokenErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthBrowserTokenError = AuthBrowserTokenErrors[keyof AuthBrowserTokenErrors];
+
+export type AuthBrowserTokenResponses = {
+    /**
+     * Successful Response
+     */
+    200: BrowserTokens;
+};
+
+export type AuthBrowserTokenResponse = AuthBrowserTokenResponses[keyof AuthBrowserTokenResponses];
+
+export type AuthBrowserRefreshData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/browser/refresh';
+};
+
+export type AuthBrowserRefreshErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Content: `errors` names each invalid field.
+     */
+    422: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthBrowserRefreshError = AuthBrowserRefreshErrors[keyof AuthBrowserRefreshErrors];
+
+export type AuthBrowserRefreshResponses = {
+    /**
+     * Successful Response
+     */
+    200: BrowserTokens;
+};
+
+export type AuthBrowserRefreshResponse = AuthBrowserRefreshResponses[keyof AuthBrowserRefreshResponses];
+
+export type AuthBrowserLogoutData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/browser/logout';
+};
+
+export type AuthBrowserLogoutErrors = {
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Too Many Requests: this route group's rate limit is spent; retry later.
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthBrowserLogoutError = AuthBrowserLogoutErrors[keyof AuthBrowserLogoutErrors];
+
+export type AuthBrowserLogoutResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthBrowserLogoutResponse = AuthBrowserLogoutResponses[keyof AuthBrowserLogoutResponses];
 
 export type WellKnownJwksGetData = {
     body?: never;

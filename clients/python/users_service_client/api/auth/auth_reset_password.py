@@ -84,7 +84,8 @@ def sync_detailed(
      Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and
     access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400
     `invalid-token` problem. After a 503, send the same token with the same new password again: it
-    finishes the reset (204).
+    finishes the reset (204). The new password must pass the password-quality rules (see `POST /users`);
+    a 422 refusal leaves the link usable.
 
     Args:
         body (PasswordReset): A reset token and the new password.
@@ -118,7 +119,8 @@ def sync(
      Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and
     access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400
     `invalid-token` problem. After a 503, send the same token with the same new password again: it
-    finishes the reset (204).
+    finishes the reset (204). The new password must pass the password-quality rules (see `POST /users`);
+    a 422 refusal leaves the link usable.
 
     Args:
         body (PasswordReset): A reset token and the new password.
@@ -147,7 +149,8 @@ async def asyncio_detailed(
      Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and
     access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400
     `invalid-token` problem. After a 503, send the same token with the same new password again: it
-    finishes the reset (204).
+    finishes the reset (204). The new password must pass the password-quality rules (see `POST /users`);
+    a 422 refusal leaves the link usable.
 
     Args:
         body (PasswordReset): A reset token and the new password.
@@ -179,7 +182,8 @@ async def asyncio(
      Redeems the token (single use, short expiry), sets the new password, ends every session (refresh and
     access tokens) and mails a notice: all of it or none. An invalid, used or expired token is a 400
     `invalid-token` problem. After a 503, send the same token with the same new password again: it
-    finishes the reset (204).
+    finishes the reset (204). The new password must pass the password-quality rules (see `POST /users`);
+    a 422 refusal leaves the link usable.
 
     Args:
         body (PasswordReset): A reset token and the new password.

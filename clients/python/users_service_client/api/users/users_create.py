@@ -122,9 +122,13 @@ def sync_detailed(
     (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
     is then created with no usable password and mailed a single-use invitation link
     (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
-    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
-    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
-    same key gets the first answer instead of a 409 or a second user.
+    the password and confirms the address. as an Argon2id hash and never returned; a password that
+    contains the username or the email's local part, that zxcvbn rates too weak, or that is in a known
+    breach is a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in
+    `errors`), and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production.
+    Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an
+    `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a
+    retry with the same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -178,9 +182,13 @@ def sync(
     (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
     is then created with no usable password and mailed a single-use invitation link
     (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
-    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
-    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
-    same key gets the first answer instead of a 409 or a second user.
+    the password and confirms the address. as an Argon2id hash and never returned; a password that
+    contains the username or the email's local part, that zxcvbn rates too weak, or that is in a known
+    breach is a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in
+    `errors`), and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production.
+    Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an
+    `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a
+    retry with the same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -229,9 +237,13 @@ async def asyncio_detailed(
     (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
     is then created with no usable password and mailed a single-use invitation link
     (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
-    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
-    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
-    same key gets the first answer instead of a 409 or a second user.
+    the password and confirms the address. as an Argon2id hash and never returned; a password that
+    contains the username or the email's local part, that zxcvbn rates too weak, or that is in a known
+    breach is a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in
+    `errors`), and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production.
+    Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an
+    `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a
+    retry with the same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh
@@ -283,9 +295,13 @@ async def asyncio(
     (derived from the email or name: the first free one of `ada`, `ada2`, ...) and `password`: the user
     is then created with no usable password and mailed a single-use invitation link
     (`INVITATION_TOKEN_TTL_S`, 7 days) to choose one; redeeming it (`POST /auth/reset-password`) sets
-    the password and confirms the address. Answers 201 with `Location` and `ETag`. Send an `Idempotency-
-    Key` to make retries safe: a 503 on this write may mean the user was created, and a retry with the
-    same key gets the first answer instead of a 409 or a second user.
+    the password and confirms the address. as an Argon2id hash and never returned; a password that
+    contains the username or the email's local part, that zxcvbn rates too weak, or that is in a known
+    breach is a 422 (`password-contains-identity`, `weak-password`, `breached-password`, with a hint in
+    `errors`), and 503 `breach-check-unavailable` while the breach corpus cannot be asked in production.
+    Only an admin may set `role` or `is_active`. Answers 201 with `Location` and `ETag`. Send an
+    `Idempotency-Key` to make retries safe: a 503 on this write may mean the user was created, and a
+    retry with the same key gets the first answer instead of a 409 or a second user.
 
     Args:
         idempotency_key (None | str | Unset): Makes a retry of this request safe: send a fresh

@@ -94,7 +94,8 @@ def sync_detailed(
      Needs the current password. Every other session ends: their refresh tokens are revoked and all
     access tokens issued so far stop working; this session's refresh token keeps working and yields a
     fresh access token. The new password and the end of the old tokens come in one write: after a 503,
-    either both happened or neither.
+    either both happened or neither. The new password must pass the password-quality rules (see `POST
+    /users`): 422 otherwise.
 
     Args:
         body (PasswordChange): The current password, proving it is the user, and the new one.
@@ -128,7 +129,8 @@ def sync(
      Needs the current password. Every other session ends: their refresh tokens are revoked and all
     access tokens issued so far stop working; this session's refresh token keeps working and yields a
     fresh access token. The new password and the end of the old tokens come in one write: after a 503,
-    either both happened or neither.
+    either both happened or neither. The new password must pass the password-quality rules (see `POST
+    /users`): 422 otherwise.
 
     Args:
         body (PasswordChange): The current password, proving it is the user, and the new one.
@@ -157,7 +159,8 @@ async def asyncio_detailed(
      Needs the current password. Every other session ends: their refresh tokens are revoked and all
     access tokens issued so far stop working; this session's refresh token keeps working and yields a
     fresh access token. The new password and the end of the old tokens come in one write: after a 503,
-    either both happened or neither.
+    either both happened or neither. The new password must pass the password-quality rules (see `POST
+    /users`): 422 otherwise.
 
     Args:
         body (PasswordChange): The current password, proving it is the user, and the new one.
@@ -189,7 +192,8 @@ async def asyncio(
      Needs the current password. Every other session ends: their refresh tokens are revoked and all
     access tokens issued so far stop working; this session's refresh token keeps working and yields a
     fresh access token. The new password and the end of the old tokens come in one write: after a 503,
-    either both happened or neither.
+    either both happened or neither. The new password must pass the password-quality rules (see `POST
+    /users`): 422 otherwise.
 
     Args:
         body (PasswordChange): The current password, proving it is the user, and the new one.
