@@ -33,14 +33,15 @@ section "Dockerfile: hadolint"
 hadolint --failure-threshold warning Dockerfile
 
 section "Compose: docker compose config"
-# .env.example leaves JWT_SECRET unset on purpose (Compose refuses to start without one);
-# the check supplies a throwaway value, as an operator's .env would.
+# .env.example leaves JWT_SECRET and SECOND_FACTOR_KEY unset on purpose (Compose refuses to
+# start without them); the check supplies throwaway values, as an operator's .env would.
 export JWT_SECRET="compose-config-check-only-not-a-real-secret-0123456789"
+export SECOND_FACTOR_KEY="Y29tcG9zZS1jb25maWctY2hlY2stb25seS0wMTIzNDU="
 docker-compose --env-file .env.example -f docker-compose.yml config -q
 docker-compose --env-file .env.example -f docker-compose.yml -f docker/docker-compose.dev.yml config -q
 # The optional local S3 store (profile "s3") with the API configured for it.
 AVATAR_STORAGE=s3 docker-compose --env-file .env.example -f docker-compose.yml --profile s3 config -q
-unset JWT_SECRET
+unset JWT_SECRET SECOND_FACTOR_KEY
 
 section "Prometheus: config, alert rules, rule unit tests"
 # promtool (and the prometheus binary that tests/test_dashboard_prometheus.py runs) come
