@@ -16,6 +16,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from service.accounts import login as service
+from service.accounts import second_factor_login as second_step
 from service.accounts.cookie_sessions import end_cookie_session
 from service.api.deps import (
     AuditDep,
@@ -26,13 +27,15 @@ from service.api.deps import (
     SettingsDep,
     Users,
 )
+from service.api.second_factor_deps import CodeStepDep
+from service.api.second_factor_schemas import ChallengeRedemption
 from service.auth.errors import InvalidRefreshToken
 from service.auth.schemas import TokenPair
 from service.auth.service import Client
 from service.core.config import Settings
 from service.http.csrf import CSRF_HEADER, check_same_party
 from service.http.problems import problem_responses
-from service.http.routing import ServiceRoute
+from service.http.routing import JsonBody, ServiceRoute
 from service.http.session_cookie import RefreshCookie, SessionCookiesDisabled
 
 router = APIRouter(prefix="/auth/browser", tags=["auth"], route_class=ServiceRoute)
@@ -120,6 +123,23 @@ async def browser_login(
         user_agent=user_agent,
     )
     return _answer(response, cookie, pair)
+
+
+@router.post(
+    "/token/second-factor",
+    response_model=BrowserTokens,
+    summary="Complete a browser login with a second factor",
+    description="For a user with a second factor, `/auth/browser/token` answers 401 "
+    "`second-factor-required` with a `challenge`; this step takes it with a code, exactly "
+    "as `POST /auth/token/second-factor` does, and sets the refresh cookie." + CSRF_NOTE,
+    dependencies=[JsonBody],
+    responses=problem_responses(400, 401, 403, 404, 415, 422, 429, 503),
+)
+async def browser_second_factor(
+    body: ChallengeRedemption, cookie: BrowserCookie, step: CodeStepDep, response: Response
+) -> BrowserTokens:
+    """Exchange a login challenge and a code for an access token and a refresh cookie."""
+    return _answer(response, cookie, await second_step.complete(body.challenge, body.code, step))
 
 
 @router.post(

@@ -54,6 +54,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ): "users-me-second-factor-recovery-codes-create",
     ("DELETE", "/users/{user_id}/second-factor"): "users-second-factor-delete",
     ("POST", "/auth/browser/token"): "auth-browser-token",
+    ("POST", "/auth/browser/token/second-factor"): "auth-browser-token-second-factor",
     ("POST", "/auth/browser/refresh"): "auth-browser-refresh",
     ("POST", "/auth/browser/logout"): "auth-browser-logout",
     # users

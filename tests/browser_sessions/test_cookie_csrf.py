@@ -15,6 +15,7 @@ from service.core.setting_types import Environment
 from tests.conftest import AppFactory
 from tests.factories import DEFAULT_PASSWORD, create_user
 from tests.races import race
+from tests.second_factor.helpers import code, enable_totp, step_now
 
 FRONT_END = "http://app.localhost:5173"
 COOKIE = "__Secure-refresh"
@@ -188,3 +189,34 @@ def test_settings_refuse_a_wildcard_origin_and_insecure_cookies_outside_developm
     with pytest.raises(ValidationError, match="SESSION_COOKIE_SECURE"):
         Settings(environment=Environment.TEST, session_cookie_secure=False)
     assert Settings(session_cookie_secure=False).session_cookie_name == "refresh"
+
+
+async def test_a_browser_login_with_a_second_factor_sets_the_cookie_only_after_the_code(
+    http: httpx.AsyncClient,
+) -> None:
+    user = await create_user(http)
+    token = (
+        await http.post(
+            "/auth/token", data={"username": user["username"], "password": DEFAULT_PASSWORD}
+        )
+    ).json()
+    secret, _ = await enable_totp(http, {"Authorization": f"Bearer {token['access_token']}"})
+    form = {"username": user["username"], "password": DEFAULT_PASSWORD}
+    password_only = await http.post("/auth/browser/token", data=form, headers=BROWSER)
+    assert password_only.status_code == 401
+    assert password_only.json()["type"].endswith("second-factor-required")
+    assert "set-cookie" not in password_only.headers  # no session from the password alone
+    challenge = password_only.json()["challenge"]
+    body = {"challenge": challenge, "code": code(secret, step_now())}
+    refused = await http.post("/auth/browser/token/second-factor", json=body)  # no CSRF headers
+    assert refused.status_code == 403
+    completed = await http.post("/auth/browser/token/second-factor", json=body, headers=BROWSER)
+    assert completed.status_code == 200, completed.text
+    value, _ = _cookie_of(completed)
+    assert set(completed.json()) == {"access_token", "token_type", "expires_in"}
+    me = await http.get(
+        "/users/me", headers={"Authorization": f"Bearer {completed.json()['access_token']}"}
+    )
+    assert me.json()["id"] == user["id"]
+    refreshed = await http.post("/auth/browser/refresh", headers=_with(value))
+    assert refreshed.status_code == 200

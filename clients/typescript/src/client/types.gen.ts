@@ -3346,6 +3346,59 @@ export type AuthBrowserTokenResponses = {
 
 export type AuthBrowserTokenResponse = AuthBrowserTokenResponses[keyof AuthBrowserTokenResponses];
 
+export type AuthBrowserTokenSecondFactorData = {
+    body: ChallengeRedemption;
+    path?: never;
+    query?: never;
+    url: '/auth/browser/token/second-factor';
+};
+
+export type AuthBrowserTokenSecondFactorErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type AuthBrowserTokenSecondFactorError = AuthBrowserTokenSecondFactorErrors[keyof AuthBrowserTokenSecondFactorErrors];
+
+export type AuthBrowserTokenSecondFactorResponses = {
+    /**
+     * Successful Response
+     */
+    200: BrowserTokens;
+};
+
+export type AuthBrowserTokenSecondFactorResponse = AuthBrowserTokenSecondFactorResponses[keyof AuthBrowserTokenSecondFactorResponses];
+
 export type AuthBrowserRefreshData = {
     body?: never;
     path?: never;
