@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-import httpx
 from beanie import PydanticObjectId
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -34,7 +33,6 @@ from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
 from service.passwords.policy import PasswordPolicy
-from service.second_factor.policy import SecondFactorPolicy
 from service.startup.state import DatabaseState, State
 from service.users import repository
 from service.users.errors import NotOwner
@@ -93,10 +91,6 @@ async def _passwords(request: Request) -> PasswordPolicy:
     return app_state(request).passwords
 
 
-async def _http_client(request: Request) -> httpx.AsyncClient:
-    return app_state(request).http_client
-
-
 async def _model_storage(request: Request) -> ModelStorage:
     return app_state(request).model_storage
 
@@ -122,8 +116,6 @@ Mail = Annotated[Outbox, Depends(_outbox)]
 ModelStore = Annotated[ModelStorage, Depends(_model_storage)]
 ServingState = Annotated[Serving, Depends(_serving)]
 Passwords = Annotated[PasswordPolicy, Depends(_passwords)]
-# The worker's one client for outbound HTTP (pooled and bounded), for any route that calls out.
-OutboundHttp = Annotated[httpx.AsyncClient, Depends(_http_client)]
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
 bearer_scheme = OAuth2PasswordBearer(
@@ -238,11 +230,6 @@ async def owned_user(caller: CurrentUser, user: UserById) -> User:
 
 
 OwnedUser = Annotated[User, Depends(owned_user)]
-
-
-def second_factor_policy(request: Request) -> SecondFactorPolicy:
-    """The second-factor keys and limits (read by `api/second_factor_deps.py`)."""
-    return app_state(request).second_factor
 
 
 IfMatch = Annotated[

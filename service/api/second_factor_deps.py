@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 
 from service.accounts.second_factor_enrolment import Guard
 from service.accounts.second_factor_login import CodeStep
-from service.api.deps import AuditDep, ClientAddress, app_state, second_factor_policy
+from service.api.deps import AuditDep, ClientAddress, app_state
 from service.auth.service import Client
 
 UserAgent = Annotated[str | None, Header(include_in_schema=False)]
@@ -24,7 +24,7 @@ async def factor_guard(
     return Guard(
         hasher=state.hasher,
         policy=state.login_policy,
-        factor_policy=second_factor_policy(request),
+        factor_policy=state.second_factor,
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
         audit=audit,
@@ -39,7 +39,7 @@ async def code_step(
     return CodeStep(
         codec=state.tokens,
         policy=state.login_policy,
-        factor_policy=second_factor_policy(request),
+        factor_policy=state.second_factor,
         outcomes=state.metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
         audit=audit,

@@ -1,6 +1,5 @@
-"""The users resource: `/users` (list, register, read, change, delete), the caller's own
-user at `/users/me` (declared first, so `me` is never read as an id), and the deprecated
-`/user` registration alias."""
+"""The users resource: `/users` (list, register, read, change, delete), `/users/me` (declared
+first, so `me` is never read as an id), and the deprecated `/user` registration alias."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from service.core.setting_types import Environment
 from service.passwords import breaches
 from service.passwords.breaches import BreachCheckFailed, count_in_range
 from service.startup.password_policy import fails_open
+from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.factories import user_payload
 
 
@@ -87,6 +88,7 @@ def test_settings_name_a_bad_base_url_and_fail_closed_only_in_production() -> No
         "jwt_secret": "p" * 40,
         "smtp_host": "smtp.example.com",
         "public_base_url": "https://api.example.com",
+        "second_factor_key": TEST_SECOND_FACTOR_KEY,
     }
     assert not fails_open(Settings(**production))  # type: ignore[arg-type]
     assert fails_open(Settings(**production, hibp_fail_open=True))  # type: ignore[arg-type]
