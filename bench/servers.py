@@ -165,7 +165,7 @@ def worker_split(
     from prometheus_client.mmap_dict import MmapedDict
 
     metrics_dir = scratch / "multiproc"
-    metrics_dir.mkdir()
+    metrics_dir.mkdir(parents=True)
     server = start(
         "S x2",
         [*serve[:-2], "--workers", "2"],
@@ -201,7 +201,12 @@ def worker_split(
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
-    return {"wrk_requests": result.requests, "per_worker": per_worker, "metrics_total": total}
+    return {
+        "connections": connections,
+        "wrk_requests": result.requests,
+        "per_worker": per_worker,
+        "metrics_total": total,
+    }
 
 
 def hash_cost_ms() -> float:
