@@ -54,6 +54,16 @@ FERRETDB_USERS = 1_000
 PROFILED = ("get", "me", "list50")
 
 
+def splits(connections: int) -> list[tuple[int, dict[str, str]]]:
+    """The two-worker runs: wrk's connections, 4 times as many, and libuv accepting one
+    connection per wake-up (`UV_TCP_SINGLE_ACCEPT`, so the other worker gets a turn)."""
+    return [
+        (connections, {}),
+        (connections * 4, {}),
+        (connections, {"UV_TCP_SINGLE_ACCEPT": "1"}),
+    ]
+
+
 @contextmanager
 def _stores(scratch: Path) -> Iterator[tuple[str, str]]:
     """A database and a Redis pinned to the load core: their URLs."""
@@ -131,29 +141,13 @@ def run(plan: Plan) -> tuple[Runs, dict[str, Any]]:
             try:
                 auth = {"Authorization": f"Bearer {bench_token(user_id)}"}
                 results = rounds(plan, servers, auth, user_id, prefix, env)
-                facts: dict[str, Any] = {}
+                facts: dict[str, Any] = {
+                    "rss_mib": {s.name: round(s.rss_mib(), 1) for s in servers},
+                    "ready_s": {s.name: round(s.ready_s, 3) for s in servers},
+                }
                 if plan.extras:
                     named = {s.name: s for s in servers}
-                    facts["profiles"] = {
-                        kind: as_facts(
-                            profile(
-                                [named["S"], named["B"]], path_of(kind, user_id, prefix),
-                                auth, 7, plan.connections,
-                            )
-                        )
-                        for kind in PROFILED
-                        if kind in plan.kinds
-                    }  # fmt: skip
-                    facts["two_workers"] = [
-                        worker_split(
-                            serve, service_env, f"/users/{user_id}", auth, plan.seconds,
-                            conns, scratch / f"multiproc-{conns}",
-                        )
-                        for conns in (plan.connections, plan.connections * 4)
-                    ]  # fmt: skip
-                    facts["hash_ms"] = round(hash_cost_ms(), 1)
-                facts["rss_mib"] = {s.name: round(s.rss_mib(), 1) for s in servers}
-                facts["ready_s"] = {s.name: round(s.ready_s, 3) for s in servers}
+                    _extras(facts, plan, named, serve, service_env, auth, user_id, prefix, scratch)
             finally:
                 for server in servers:
                     server.process.terminate()
@@ -171,6 +165,47 @@ def run(plan: Plan) -> tuple[Runs, dict[str, Any]]:
         "elapsed_s": round(time.monotonic() - began, 1),
     }
     return results, facts
+
+
+def _extras(
+    facts: dict[str, Any],
+    plan: Plan,
+    named: dict[str, Server],
+    serve: list[str],
+    service_env: dict[str, str],
+    auth: dict[str, str],
+    user_id: str,
+    prefix: str,
+    scratch: Path,
+) -> None:
+    """Profiles, the two-worker split and the hash cost; each one that fails says why
+    in the facts instead of losing the run's measurements."""
+    steps = {
+        "profiles": lambda: {
+            kind: as_facts(
+                profile(
+                    [named["S"], named["B"]], path_of(kind, user_id, prefix), auth, 7,
+                    plan.connections,
+                )
+            )
+            for kind in PROFILED
+            if kind in plan.kinds
+        },
+        "two_workers": lambda: [
+            worker_split(
+                serve, {**service_env, **extra}, f"/users/{user_id}", auth, plan.seconds, conns,
+                scratch / f"multiproc-{number}",
+            ) | {"setting": " ".join(f"{k}={v}" for k, v in extra.items())}
+            for number, (conns, extra) in enumerate(splits(plan.connections))
+        ],
+        "hash_ms": lambda: round(hash_cost_ms(), 1),
+    }  # fmt: skip
+    for name, step in steps.items():
+        try:
+            facts[name] = step()
+        except Exception as exc:
+            print(f"{name} failed: {exc!r}", file=sys.stderr)
+            facts.setdefault("failed", {})[name] = repr(exc)
 
 
 def main() -> None:

@@ -103,11 +103,15 @@ def _facts(facts: dict[str, Any]) -> list[str]:
 
 
 def _two_workers(facts: dict[str, Any]) -> list[str]:
-    lines = ["| connections | wrk requests | per worker | metrics total |", "|---|---|---|---|"]
+    lines = [
+        "| connections | setting | wrk requests | per worker | metrics total |",
+        "|---|---|---|---|---|",
+    ]
     for split in facts.get("two_workers", []):
         shares = ", ".join(f"{int(n):,}" for n in sorted(split["per_worker"].values()))
         lines.append(
-            f"| {split['connections']} | {split['wrk_requests']:,} | {shares} "
+            f"| {split['connections']} | {split.get('setting') or '-'} "
+            f"| {split['wrk_requests']:,} | {shares} "
             f"| {int(split['metrics_total']):,} |"
         )
     return lines

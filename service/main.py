@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from service import __version__
 from service.api import account, auth, avatars, health, index, models, users, well_known
@@ -16,13 +19,12 @@ from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
 from service.core.config import Settings, get_settings
 from service.core.db_deadline import request_deadline
-from service.http.body_limit import BodySizeLimitMiddleware
+from service.http.body_limit import BodyLimits
 from service.http.caching import etag_key
-from service.http.context import HeadMiddleware, RequestContextMiddleware
-from service.http.deadline import DeadlineMiddleware
 from service.http.error_handlers import register_error_handlers
-from service.http.hosts import HostMiddleware
-from service.http.ratelimit_install import install_rate_limiting, with_rate_limiter
+from service.http.hosts import HostPolicy
+from service.http.pipeline import ServiceMiddleware
+from service.http.ratelimit_install import rate_limit_gate, with_rate_limiter
 from service.http.routing import ServiceRoute
 from service.observability.counters import BusinessMetrics
 from service.observability.logging import configure_logging
@@ -88,47 +90,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.serves_docs:
         add_docs_routes(app)
 
-    # Middleware added last runs first: metrics (outermost) -> request context -> host
-    # check -> CORS (so refusals below carry CORS headers) -> deadline -> rate limit
-    # (before any body is read) -> body size limit -> HEAD -> app.
-    app.add_middleware(HeadMiddleware)
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        json_max_bytes=settings.json_max_bytes,
-        avatar_max_bytes=settings.avatar_max_bytes,
-        model_max_bytes=settings.model_max_bytes,
-    )
-    limiter = install_rate_limiting(app, settings, metrics_registry)
+    # One middleware for every per-request concern (`service.http.pipeline`): request
+    # context -> host check -> CORS (so refusals below carry CORS headers) -> deadline ->
+    # rate limit (before any body is read) -> body size limit -> HEAD -> app; then the
+    # metrics and the access line.
+    gate = rate_limit_gate(settings, metrics_registry)
+    limiter = gate.limiter if gate is not None else None
     app.router.lifespan_context = with_rate_limiter(app.router.lifespan_context, limiter, settings)
-    app.add_middleware(DeadlineMiddleware, timeout_s=settings.request_timeout_s)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=[
-                *("ETag", "Link", "Location", "X-Request-ID", "Retry-After"),
-                *("RateLimit", "RateLimit-Policy"),
-            ],
-        )
     app.add_middleware(
-        HostMiddleware,
-        allowed_hosts=settings.allowed_hosts,
-        public_base_url=settings.public_base_url,
-    )
-    app.add_middleware(
-        RequestContextMiddleware,
+        ServiceMiddleware,
         max_request_id_length=settings.request_id_max_length,
         access_log=settings.access_log_enabled,
         etag_key=etag_key(settings.jwt_secret.get_secret_value()),
+        hosts=HostPolicy(
+            allowed_hosts=settings.allowed_hosts, public_base_url=settings.public_base_url
+        ),
+        timeout_s=settings.request_timeout_s,
+        rate_limit=gate,
+        body_limits=BodyLimits(
+            json_max_bytes=settings.json_max_bytes,
+            avatar_max_bytes=settings.avatar_max_bytes,
+            model_max_bytes=settings.model_max_bytes,
+        ),
+        metrics=setup_metrics(app, metrics_registry) if settings.metrics_enabled else None,
+        wrap_inner=cors_wrapper(settings.cors_origins),
     )
-    if settings.metrics_enabled:
-        setup_metrics(app, metrics_registry)
     document_schemas(app, [UserCreate])
     publish_contract(app)
     check_operation_ids(app)
     return app
+
+
+def cors_wrapper(origins: list[str]) -> Callable[[ASGIApp], ASGIApp] | None:
+    """CORS for `origins` around the middleware's inner steps, or None when there are none."""
+    if not origins:
+        return None
+    return functools.partial(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[
+            *("ETag", "Link", "Location", "X-Request-ID", "Retry-After"),
+            *("RateLimit", "RateLimit-Policy"),
+        ],
+    )
 
 
 def document_schemas(app: FastAPI, models: list[type[BaseModel]]) -> None:
