@@ -29,6 +29,7 @@ from collections.abc import Callable
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.core.db_deadline import database_deadline_scope
 from service.http.body_limit import BodyLimits, BodyTooLarge, CountingReceive, reject
 from service.http.deadline import deadline_problem
 from service.http.exchange import Exchange, copy_back, current_exchange, route_template
@@ -101,10 +102,12 @@ class ServiceMiddleware:
         clear_contextvars()
         bind_contextvars(request_id=exchange.request_id)
         try:
-            if self.hosts is not None and not self.hosts.admits(scope, exchange.host):
-                await host_refusal(scope, exchange.request_id)(scope, receive, exchange.send)
-            else:
-                await self.inner(scope, receive, exchange.send)
+            # The app sets the request's database deadline (`core.db_deadline`); it ends here.
+            with database_deadline_scope():
+                if self.hosts is not None and not self.hosts.admits(scope, exchange.host):
+                    await host_refusal(scope, exchange.request_id)(scope, receive, exchange.send)
+                else:
+                    await self.inner(scope, receive, exchange.send)
         except Exception:
             # The app has no handler for this: it is a bug. Log it with the trace, answer
             # with a problem body that reveals nothing of the internals.
