@@ -42,6 +42,7 @@ from bench.servers import (
     pin,
     seed_users,
     start,
+    stop,
     worker_split,
 )
 from bench.token_keys import SIGNING_KEY, bench_token
@@ -150,8 +151,7 @@ def run(plan: Plan) -> tuple[Runs, dict[str, Any]]:
                     _extras(facts, plan, named, serve, service_env, auth, user_id, prefix, scratch)
             finally:
                 for server in servers:
-                    server.process.terminate()
-                    server.process.wait(timeout=10)
+                    stop(server.process)
     facts |= {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load": {"before": load_before, "after": os.getloadavg()},

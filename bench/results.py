@@ -39,7 +39,9 @@ def _fmt(value: float, digits: int = 0) -> str:
 
 
 def _ratio(cpu: dict[str, float], a: str, b: str, digits: int = 2) -> str:
-    return f"{cpu[a] / cpu[b]:.{digits}f}" if a in cpu and b in cpu else "-"
+    if a not in cpu or b not in cpu or not cpu[b] or math.isnan(cpu[a] / cpu[b]):
+        return "-"
+    return f"{cpu[a] / cpu[b]:.{digits}f}"
 
 
 def _measurements(results: Runs) -> list[str]:
@@ -73,7 +75,7 @@ def _ratios(results: Runs) -> list[str]:
         rps = {name: median(runs, "rps") for name, runs in variants.items()}
         target = TARGETS.get(endpoint)
         verdict = "-"
-        if target is not None and "B" in cpu:
+        if target is not None and cpu.get("B"):
             verdict = f"≤ {target:.2f} {'met' if cpu['S'] / cpu['B'] <= target else 'NOT met'}"
         limiter = "-"
         if "S-nolimit" in cpu:
@@ -193,3 +195,20 @@ def write_results(path: Path, results: Runs, facts: dict[str, Any]) -> None:
     if profile.exists():  # the hand-written analysis of the latest profiles
         lines += [profile.read_text().rstrip(), ""]
     path.write_text("\n".join(lines))
+
+
+def main() -> None:
+    """Write the Markdown report again from a `results.json` (argument: its path)."""
+    import json
+    import sys
+
+    raw = json.loads(Path(sys.argv[1]).read_text())
+    write_results(
+        Path(sys.argv[2]) if len(sys.argv) > 2 else Path(sys.argv[1]).with_name("RESULTS.md"),
+        raw["runs"],
+        raw["facts"],
+    )
+
+
+if __name__ == "__main__":
+    main()

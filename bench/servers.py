@@ -149,9 +149,21 @@ def start(
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() - started > START_CAP_S:
+            stop(process)
             raise RuntimeError(f"{name} did not start")
         time.sleep(0.01)
     return Server(name=name, url=url, process=process, ready_s=time.monotonic() - started)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server: SIGTERM, and SIGKILL if it has not exited within a minute (a loaded
+    machine can take that long to shut two workers down)."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def worker_split(
@@ -201,8 +213,7 @@ def worker_split(
             if line.startswith("http_requests_total{") and 'handler="/users/{user_id}"' in line
         )
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        stop(server.process)
     return {
         "connections": connections,
         "wrk_requests": result.requests,
