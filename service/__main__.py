@@ -1,19 +1,43 @@
-"""Command line: `python -m service serve|seed|train|create-admin|migrate-avatars|keys`."""
+"""Command line: `python -m service serve|seed|train|create-admin|migrate-avatars|keys`.
+
+Each command imports what it uses when it runs: parsing the command line (and `--help`)
+loads no settings, database, web or crypto library.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.cli.keys import add_commands as add_key_commands
-from service.cli.serve import load_settings as _load_settings
-from service.cli.serve import serve as _serve
+
+if TYPE_CHECKING:
+    from service.core.config import Settings
+
+T = TypeVar("T")
+
+
+def _run_async(main: Coroutine[Any, Any, T]) -> T:
+    import asyncio
+
+    return asyncio.run(main)
+
+
+def _load_settings() -> Settings:
+    from service.cli.serve import load_settings
+
+    return load_settings()
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from service.cli.serve import serve
+
+    serve(args)
 
 
 def _seed(_: argparse.Namespace) -> None:
@@ -22,7 +46,7 @@ def _seed(_: argparse.Namespace) -> None:
 
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    report = asyncio.run(load_seed_users(settings))
+    report = _run_async(load_seed_users(settings))
     print(f"seeded {report.inserted} new user(s) into {settings.mongodb_db}")
     if report.skipped:
         # Not an error: someone registered these names first, and they keep them.
@@ -42,7 +66,7 @@ def _train(args: argparse.Namespace) -> None:
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
     try:
-        report = asyncio.run(train_and_register(settings))
+        report = _run_async(train_and_register(settings))
     except ImportError as exc:
         print(
             f"training needs the `train` and `ml` extras ({exc.name} is missing): "
@@ -92,6 +116,8 @@ def _create_admin(args: argparse.Namespace) -> None:
     settings = _load_settings()
     configure_logging(settings.log_level, settings.log_format)
     # The password comes from the environment or a prompt, never from argv (shell history).
+    from pydantic import ValidationError
+
     password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
     try:
         data = UserCreate(username=args.username, email=args.email, password=password)
@@ -117,7 +143,7 @@ def _create_admin(args: argparse.Namespace) -> None:
             await client.close()
 
     try:
-        user_id, created = asyncio.run(run())
+        user_id, created = _run_async(run())
     except ServiceError as exc:  # e.g. the email belongs to another user
         print(f"create-admin: {exc.detail or type(exc).__name__}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -160,7 +186,7 @@ def _migrate_avatars(args: argparse.Namespace) -> None:
         finally:
             await client.close()
 
-    print(f"migrate-avatars: {asyncio.run(run())}")
+    print(f"migrate-avatars: {_run_async(run())}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,7 +30,11 @@ async def authenticate(codec: TokenCodec, users: UserService, token: str | None)
     The user comes from the users service's short-lived cache, so a valid token usually
     costs no database read.
     """
-    claims = verified_claims(codec, token)
+    return await claims_user(users, verified_claims(codec, token))
+
+
+async def claims_user(users: UserService, claims: AccessClaims) -> User:
+    """The active user verified `claims` name, under their current token version."""
     try:
         user_id = PydanticObjectId(claims.user_id)
     except InvalidId:

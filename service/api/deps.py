@@ -14,7 +14,7 @@ from beanie import PydanticObjectId
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from service.accounts.identity import authenticate, verified_claims
+from service.accounts.identity import authenticate, claims_user, verified_claims
 from service.accounts.lifecycle import MailPolicy
 from service.audit.models import AuditClient
 from service.audit.trail import Audit
@@ -26,6 +26,7 @@ from service.core.config import Settings
 from service.http.client_address import client_address, parse_networks
 from service.http.context import bind_user_id
 from service.http.multipart import multipart_body
+from service.http.ratelimit import remembered_claims
 from service.mail.budget import MailBudget
 from service.mail.outbox import Outbox
 from service.models.errors import ModelServingUnavailable
@@ -131,10 +132,15 @@ async def current_user(request: Request, token: BearerToken) -> User:
     """The active user the bearer token was issued to, under their current token version.
 
     One dependency reading the state itself rather than a chain of small ones: each
-    dependency the framework resolves costs CPU on every authenticated request.
+    dependency the framework resolves costs CPU on every authenticated request. A token
+    the rate limiter already verified in this request is not decoded again.
     """
     state = app_state(request)
-    user = await authenticate(state.tokens, state.users, token)
+    claims = remembered_claims(request.scope, token) if token else None
+    if claims is not None:
+        user = await claims_user(state.users, claims)
+    else:
+        user = await authenticate(state.tokens, state.users, token)
     bind_user_id(str(user.id))
     return user
 

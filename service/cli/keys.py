@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from service.auth.key_store import activate, add_key, read_directory, retire
-from service.auth.keys import ALGORITHMS, KeySetError, describe
+
+class _Algorithms:
+    """The signing algorithms, as argparse choices, resolved when `--alg` is checked: the
+    crypto libraries behind them load only when a `keys` command runs."""
+
+    def __contains__(self, value: object) -> bool:
+        from service.auth.keys import ALGORITHMS
+
+        return value in ALGORITHMS
+
+    def __iter__(self) -> Iterator[str]:
+        from service.auth.keys import ALGORITHMS
+
+        return iter(ALGORITHMS)
 
 
 def _directory(args: argparse.Namespace, settings_dir: Callable[[], str]) -> Path:
@@ -20,6 +32,9 @@ def _directory(args: argparse.Namespace, settings_dir: Callable[[], str]) -> Pat
 
 
 def _run(args: argparse.Namespace, directory: Path) -> None:
+    from service.auth.key_store import activate, add_key, read_directory, retire
+    from service.auth.keys import describe
+
     if args.action == "generate":
         key = add_key(directory, args.alg, activate=args.activate)
         role = "active (signing)" if args.activate else "published, not signing"
@@ -43,7 +58,13 @@ def add_commands(
     keys.add_argument("--dir", help="key directory (default: JWT_KEYS_DIR)")
     actions = keys.add_subparsers(dest="action", required=True)
     generate = actions.add_parser("generate", help="add a new private key")
-    generate.add_argument("--alg", choices=ALGORITHMS, default="ES256")
+    generate.add_argument(
+        "--alg",
+        choices=_Algorithms(),
+        default="ES256",
+        metavar="ALG",
+        help="%(choices)s (default: %(default)s)",
+    )
     generate.add_argument(
         "--activate", action="store_true", help="sign with it at once (first key, or one replica)"
     )
@@ -57,6 +78,8 @@ def add_commands(
     )
 
     def run(args: argparse.Namespace) -> None:
+        from service.auth.keys import KeySetError
+
         try:
             _run(args, _directory(args, settings_dir))
         except (KeySetError, OSError) as exc:

@@ -19,20 +19,46 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pymongo
 from pymongo import _csot  # the deadline pymongo.timeout() sets; no public way to extend it
 
 
-def request_deadline(timeout_s: float) -> Callable[[], AsyncIterator[None]]:
-    """A dependency that runs the rest of the request under a `timeout_s` database deadline."""
+def request_deadline(timeout_s: float) -> Callable[[], Awaitable[None]]:
+    """A dependency that runs the rest of the request under a `timeout_s` database deadline.
 
-    async def database_deadline() -> AsyncIterator[None]:
-        with pymongo.timeout(timeout_s):
-            yield
+    A plain dependency that sets the deadline and leaves it set, rather than a generator
+    that would also undo it: the framework wraps each generator dependency in shielded
+    context managers, a cost on every request. Undoing it is `database_deadline_scope`'s
+    job, entered around the whole app by the service middleware.
+    """
+
+    async def database_deadline() -> None:
+        pymongo.timeout(timeout_s).__enter__()
 
     return database_deadline
+
+
+@contextlib.contextmanager
+def database_deadline_scope() -> Iterator[None]:
+    """Whatever database deadline is set inside this block is gone after it.
+
+    Resetting a context variable restores the value it had before the matching `set`,
+    whatever was set in between: a request's deadline never outlives the request, even
+    where the caller's task runs the app itself (an in-process test client).
+    """
+    tokens = (
+        _csot.TIMEOUT.set(_csot.TIMEOUT.get()),
+        _csot.DEADLINE.set(_csot.DEADLINE.get()),
+        _csot.RTT.set(_csot.RTT.get()),
+    )
+    try:
+        yield
+    finally:
+        _csot.TIMEOUT.reset(tokens[0])
+        _csot.DEADLINE.reset(tokens[1])
+        _csot.RTT.reset(tokens[2])
 
 
 @contextlib.contextmanager

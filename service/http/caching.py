@@ -15,10 +15,12 @@ import hmac
 import secrets
 from contextvars import ContextVar, Token
 
+from service.http.exchange import current_exchange
+
 _PURPOSE = b"users-service entity tags"
-# The key of the app serving this request, bound per request by the request-context
-# middleware (several apps in one process keep their own). Outside a request, a random
-# key keeps tags consistent within this process only.
+# The key of the app serving this request is on the request's exchange (several apps in
+# one process keep their own); `bind_etag_key` sets one outside any request. Without
+# either, a random key keeps tags consistent within this process only.
 _PROCESS_KEY = secrets.token_bytes(32)
 _etag_key: ContextVar[bytes | None] = ContextVar("etag_key", default=None)
 
@@ -29,7 +31,7 @@ def etag_key(secret: str) -> bytes:
 
 
 def bind_etag_key(key: bytes) -> Token[bytes | None]:
-    """Use `key` for the tags of the current request; reset with the returned token."""
+    """Use `key` for the tags made in this context; reset with the returned token."""
     return _etag_key.set(key)
 
 
@@ -45,7 +47,8 @@ def _tags(header: str) -> list[str]:
 def strong_etag(validator: str) -> str:
     """The strong entity tag of `validator` (what identifies one version), as an opaque
     quoted keyed hash."""
-    key = _etag_key.get() or _PROCESS_KEY
+    exchange = current_exchange.get()
+    key = (exchange.etag_key if exchange is not None else None) or _etag_key.get() or _PROCESS_KEY
     digest = hmac.new(key, validator.encode(), hashlib.sha256).digest()[:18]
     return f'"{base64.urlsafe_b64encode(digest).decode()}"'
 

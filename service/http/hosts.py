@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import Scope
 
 from service.core.origins import DEFAULT_PORTS
-from service.http.context import current_request_id
 from service.http.paths import UNCHECKED_HOST_PREFIXES
 from service.http.problems import make_problem
+
+_HOSTS_REMEMBERED = 64
 
 
 def host_name(header: bytes | None) -> str | None:
@@ -29,13 +31,14 @@ def host_name(header: bytes | None) -> str | None:
     return host.rsplit(":", 1)[0].rstrip(".") if host.count(":") <= 1 else host
 
 
-class HostMiddleware:
-    """Refuse hosts outside `allowed_hosts` (empty or `*`: any); apply `public_base_url`."""
+class HostPolicy:
+    """Refuse hosts outside `allowed_hosts` (empty or `*`: any); apply `public_base_url`.
 
-    def __init__(
-        self, app: ASGIApp, *, allowed_hosts: list[str], public_base_url: str | None
-    ) -> None:
-        self.app = app
+    Applied by the service middleware (`service.http.pipeline`) to HTTP and websocket
+    requests.
+    """
+
+    def __init__(self, *, allowed_hosts: list[str], public_base_url: str | None) -> None:
         patterns = [host.strip().lower() for host in allowed_hosts if host.strip()]
         self.any_host = not patterns or "*" in patterns
         self.exact = frozenset(host.strip("[]") for host in patterns if not host.startswith("*."))
@@ -46,6 +49,10 @@ class HostMiddleware:
             assert parts.hostname is not None  # noqa: S101 - checked by parse_origin
             port = parts.port or DEFAULT_PORTS[parts.scheme]
             self.origin = (parts.scheme, (parts.hostname, port), parts.netloc.encode("latin-1"))
+        # The Host header values seen and whether each is allowed: a client sends the same
+        # few, and parsing one costs more than looking it up. Bounded: past the bound,
+        # values are parsed each time.
+        self._seen: dict[bytes | None, bool] = {}
 
     def allows(self, host: str | None) -> bool:
         """Whether requests naming `host` are served."""
@@ -53,31 +60,39 @@ class HostMiddleware:
             return True
         return host is not None and (host in self.exact or host.endswith(self.suffixes))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the Host, rewrite the origin when configured, pass the request on."""
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        if not self.any_host and not scope["path"].startswith(UNCHECKED_HOST_PREFIXES):
-            header = next((v for k, v in scope["headers"] if k == b"host"), None)
-            if not self.allows(host_name(header)):
-                response = make_problem(
-                    400,
-                    slug="invalid-host",
-                    title="Bad Request",
-                    detail="The Host header names no host this service answers to.",
-                    instance=scope["path"],
-                    request_id=current_request_id(),
-                )
-                await response(scope, receive, send)
-                return
+    def _allows_header(self, header: bytes | None) -> bool:
+        allowed = self._seen.get(header)
+        if allowed is None:
+            allowed = self.allows(host_name(header))
+            if len(self._seen) < _HOSTS_REMEMBERED:
+                self._seen[header] = allowed
+        return allowed
+
+    def admits(self, scope: Scope, header: bytes | None) -> bool:
+        """Check the Host (`header`, its first value); rewrite the origin when configured.
+
+        Rewritten in place, not in a copy: the router writes `route`, `endpoint` and
+        `path_params` into the scope it is given, and the metrics and access log read them.
+        """
+        checked = not self.any_host and not scope["path"].startswith(UNCHECKED_HOST_PREFIXES)
+        if checked and not self._allows_header(header):
+            return False
         if self.origin is not None:
-            # Rewritten in place, not in a copy: the router writes `route`, `endpoint` and
-            # `path_params` into the scope it is given, and the metrics and access log
-            # outside read them from the scope they passed down.
             scheme, server, authority = self.origin
             headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
             scope["scheme"] = scheme
             scope["server"] = server
             scope["headers"] = [(b"host", authority), *headers]
-        await self.app(scope, receive, send)
+        return True
+
+
+def host_refusal(scope: Scope, request_id: str | None) -> Response:
+    """The 400 problem for a request naming a host this service does not answer to."""
+    return make_problem(
+        400,
+        slug="invalid-host",
+        title="Bad Request",
+        detail="The Host header names no host this service answers to.",
+        instance=scope["path"],
+        request_id=request_id,
+    )

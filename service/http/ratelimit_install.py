@@ -1,4 +1,5 @@
-"""Wire rate limiting into an app: the middleware, its counters, its store's lifetime."""
+"""Build rate limiting for an app: the gate the middleware applies, its counters, its
+store's lifetime."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from service.core.config import Settings
 from service.core.setting_types import Environment
 from service.http.client_address import parse_networks
 from service.http.paths import RouteGroup
-from service.http.ratelimit import RateLimitMiddleware, build_policies
+from service.http.ratelimit import RateLimitGate, build_policies
 from service.ratelimit.limiter import RateLimiter, RateLimitMetrics, Store
 from service.ratelimit.memory_store import MemoryStore
 from service.ratelimit.store import RedisStore
@@ -24,10 +25,8 @@ log = structlog.get_logger(__name__)
 Lifespan = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[Any]]
 
 
-def install_rate_limiting(
-    app: FastAPI, settings: Settings, registry: CollectorRegistry
-) -> RateLimiter | None:
-    """Add the rate-limit middleware (when enabled) and return its limiter."""
+def rate_limit_gate(settings: Settings, registry: CollectorRegistry) -> RateLimitGate | None:
+    """The rate-limit gate the settings ask for (None when disabled), counting in `registry`."""
     if not settings.rate_limit_enabled:
         return None
     url = settings.rate_limit_storage_url
@@ -51,14 +50,12 @@ def install_rate_limiting(
             RouteGroup.INFERENCE: settings.rate_limit_inference,
         }
     )
-    app.add_middleware(
-        RateLimitMiddleware,
+    return RateLimitGate(
         limiter=limiter,
         policies=policies,
         trusted_proxies=parse_networks(tuple(settings.trusted_proxies)),
         ipv6_prefix=settings.rate_limit_ipv6_prefix,
     )
-    return limiter
 
 
 def with_rate_limiter(

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from fastapi import Depends
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -126,7 +127,14 @@ class ServiceRoute(APIRoute):
     `{user_id}` in its path never takes a reserved segment such as `me`."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """Starlette's match, except that `{user_id}` is never `me`."""
+        """Starlette's match, except that `{user_id}` is never `me`.
+
+        A path this route's pattern refuses is refused here first, with one regular
+        expression: the framework's own match sets up and restores per-route state around
+        the same test, and every request tries each route declared before its own.
+        """
+        if scope["type"] == "http" and self.path_regex.match(get_route_path(scope)) is None:
+            return Match.NONE, {}
         match, child_scope = super().matches(scope)
         if match is not Match.NONE and child_scope["path_params"].get("user_id") in (
             RESERVED_USER_IDS

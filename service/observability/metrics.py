@@ -7,52 +7,52 @@ that directory and `/metrics` aggregates all worker processes from them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_fastapi_instrumentator import Instrumentator
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.http.paths import OPERATIONS_PREFIXES
-from service.http.response_watch import ResponseWatch
 from service.observability.counters import LATENCY_BUCKETS_S
 
 
-class HttpMetricsMiddleware:
+class HttpMetrics:
     """Counts requests and observes latency, labelled by route template, method and status.
 
-    Pure ASGI and deliberately small: the route template comes from the `route` the
-    router put in the scope, so no per-request route matching is repeated here, and paths
-    that matched no route (untemplated) are not counted at all.
+    Recorded by the service middleware (`service.http.pipeline`) once a request has
+    answered. The route template comes from the `route` the router put in the scope, so no
+    route matching is repeated, and paths that matched no route are not counted at all.
+    The labelled children are kept per label set: `labels()` validates and locks on
+    every call, a dictionary lookup does not. Their number is bounded by the routes.
     """
 
-    def __init__(self, app: ASGIApp, *, requests: Counter, latency: Histogram) -> None:
-        self.app = app
+    def __init__(self, requests: Counter, latency: Histogram) -> None:
         self.requests = requests
         self.latency = latency
+        self._counters: dict[tuple[str, str, int], Any] = {}
+        self._timers: dict[tuple[str, str], Any] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Time the request and count it once it has answered."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+    def record(self, template: str | None, method: str, status: int, elapsed_s: float) -> None:
+        """Count one answered request and observe its latency."""
+        if template is None or template.startswith(OPERATIONS_PREFIXES):
             return
-        response = ResponseWatch(send)
-        try:
-            await self.app(scope, receive, response.send)
-        finally:
-            route = scope.get("route")
-            # As documented: the format leaves out path convertors (`{id:objectid}`).
-            template = getattr(route, "path_format", None) or getattr(route, "path", None)
-            if isinstance(template, str) and not template.startswith(OPERATIONS_PREFIXES):
-                method = scope["method"]
-                self.requests.labels(template, method, str(response.status)).inc()
-                self.latency.labels(template, method).observe(response.elapsed_s())
+        counter = self._counters.get((template, method, status))
+        if counter is None:
+            counter = self._counters[template, method, status] = self.requests.labels(
+                template, method, str(status)
+            )
+        counter.inc()
+        timer = self._timers.get((template, method))
+        if timer is None:
+            timer = self._timers[template, method] = self.latency.labels(template, method)
+        timer.observe(elapsed_s)
 
 
-def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
-    """Instrument HTTP requests and serve `/metrics` from `registry`."""
-    app.add_middleware(
-        HttpMetricsMiddleware,
+def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> HttpMetrics:
+    """Serve `/metrics` from `registry`; the HTTP metrics for the middleware to record."""
+    metrics = HttpMetrics(
         requests=Counter(
             "http_requests",
             "HTTP requests by route template, method and status.",
@@ -85,3 +85,4 @@ def setup_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
             }
         },
     )
+    return metrics
