@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from bench.flood_report import JWT_SECRET, FloodReport, render, render_limited, write_section
-from bench.token_keys import SIGNING_KEY
+from bench.production_env import PRODUCTION_ENV
 from scripts.localdb import free_port, start_server
 from scripts.localredis import start_redis
 from service.core.config import Settings
@@ -63,13 +63,10 @@ def _start_service(
         **os.environ,
         "MONGODB_URL": mongodb_url,
         "MONGODB_DB": "flood",
-        "ENVIRONMENT": "production",
-        "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
+        **PRODUCTION_ENV,
         "JWT_SECRET": JWT_SECRET,
-        "JWT_SIGNING_KEY": SIGNING_KEY,
         "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="flood-metrics-"),
-        "ALLOWED_HOSTS": "127.0.0.1",
         # The first pass measures memory under the per-worker bounds, so the rate limiter,
         # which would refuse the flood long before those are reached, is off; the second
         # pass runs with the default limits on a real Redis.

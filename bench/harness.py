@@ -30,6 +30,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from bench.production_env import PRODUCTION_ENV
 from bench.profile import as_facts, profile
 from bench.results import write_results
 from bench.runs import KINDS, Plan, Runs, path_of, rounds
@@ -84,13 +85,10 @@ def _service_env(env: dict[str, str], redis_url: str) -> dict[str, str]:
     return {
         **env,
         "JWT_SECRET": JWT_SECRET,
-        "JWT_SIGNING_KEY": SIGNING_KEY,
-        "ENVIRONMENT": "production",
-        "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
+        **PRODUCTION_ENV,
         "LOG_LEVEL": "INFO",
         "LOG_FORMAT": "json",
         "WEB_CONCURRENCY": "1",
-        "ALLOWED_HOSTS": "127.0.0.1",
         "RATE_LIMIT_ENABLED": "true",
         "RATE_LIMIT_STORAGE_URL": redis_url,
         # Far above what a run sends: every request is counted, none refused.

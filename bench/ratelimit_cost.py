@@ -27,10 +27,11 @@ from pathlib import Path
 import httpx
 
 from bench.harness import JWT_SECRET
+from bench.production_env import PRODUCTION_ENV
 from bench.ratelimit_inprocess import limiter_cpu_us
 from bench.runs import measure
 from bench.servers import LOAD_CORE, ROOT, SERVER_CORE, ensure_wrk, pin, seed_users, start
-from bench.token_keys import SIGNING_KEY, bench_codec
+from bench.token_keys import bench_codec
 from scripts.localdb import start_server
 from scripts.localredis import start_redis
 
@@ -57,10 +58,7 @@ def main() -> None:
                 "MONGODB_URL": db.url,
                 "MONGODB_DB": database,
                 "JWT_SECRET": JWT_SECRET,
-                "JWT_SIGNING_KEY": SIGNING_KEY,
-                "ENVIRONMENT": "production",
-                "SMTP_HOST": "127.0.0.1",  # production needs one; benches send no mail
-                "ALLOWED_HOSTS": "127.0.0.1",
+                **PRODUCTION_ENV,
                 "LOG_LEVEL": "INFO",
                 "RATE_LIMIT_READ": "1000000000/hour",
             }
