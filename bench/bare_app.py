@@ -30,7 +30,7 @@ from pymongo import DESCENDING, AsyncMongoClient
 
 # The service's own list projection (derived from its read schema): the same query, the
 # same work. Only the schemas are loaded; the service's app, middleware and routes are not.
-from service.users.listing import PUBLIC_FIELDS
+from service.users.repository import PUBLIC_FIELDS
 from service.users.schemas import UserRead
 
 # The service's Argon2id cost, so POST compares like with like.
