@@ -9,8 +9,6 @@ to lock an owner out, while it bounds guessing spread over many addresses.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from service.accounts import login_attempts
 from service.auth import throttle
 from service.auth.service import LoginPolicy
 
@@ -50,19 +49,6 @@ class Attempt:
             await throttle.release(reservation)
 
 
-async def _release_shielded(held: list[throttle.Reservation]) -> None:
-    # Outside the request's deadline and shielded: a cancelled request still gives back.
-    async def release_all() -> None:
-        for reservation in held:
-            await throttle.release(reservation)
-
-    task = asyncio.create_task(release_all(), context=contextvars.Context())
-    try:
-        await asyncio.shield(task)
-    except Exception as exc:  # the leases end soon; the attempt's own error matters more
-        log.warning("auth.throttle_release_failed", error_type=type(exc).__name__)
-
-
 @asynccontextmanager
 async def attempt(
     user_id: str, client_ip: str, policy: LoginPolicy, max_code_failures: int
@@ -80,11 +66,11 @@ async def attempt(
         for key, limit in limits:
             held.append(await throttle.reserve(key, limit, policy.window_s, lease_s))
     except BaseException:
-        await _release_shielded(held)
+        await login_attempts.give_back(held)
         raise
     current = Attempt(held)
     try:
         yield current
     finally:
         if not current.settled:
-            await _release_shielded(held)
+            await login_attempts.give_back(held)

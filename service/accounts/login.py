@@ -3,12 +3,9 @@ domain) decide, the sessions (auth domain) are issued and revoked."""
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-
 import structlog
 
-from service.accounts import second_factor_login
+from service.accounts import login_attempts, second_factor_login
 from service.audit.models import AuditEventType
 from service.audit.trail import Audit
 from service.auth import service as sessions
@@ -22,44 +19,6 @@ from service.users.models import User
 from service.users.service import UserService
 
 log = structlog.get_logger(__name__)
-
-
-async def _released(held: list[throttle.Reservation]) -> None:
-    """Give back reservations whose attempt did not end in a client failure.
-
-    Run shielded and outside the request's database deadline (an empty context): the
-    request may have been cancelled by that very deadline, and the release must still
-    go out. Should it fail too, the reservations' leases end soon and stop counting.
-    """
-
-    async def release_all() -> None:
-        for reservation in held:
-            await throttle.release(reservation)
-
-    task = asyncio.create_task(release_all(), context=contextvars.Context())
-    try:
-        await asyncio.shield(task)
-    except Exception as exc:  # the attempt's own error is the one the caller must see
-        log.warning("auth.throttle_release_failed", error_type=type(exc).__name__)
-
-
-async def _reserve(account: str, client_ip: str, policy: LoginPolicy) -> list[throttle.Reservation]:
-    """Reserve the attempt on the (account, address) pair, then on the address."""
-    lease_s = policy.attempt_lease_s
-    pair = await throttle.reserve(
-        throttle.account_key(account, client_ip), policy.max_failures, policy.window_s, lease_s
-    )
-    try:
-        address = await throttle.reserve(
-            throttle.address_key(client_ip),
-            policy.max_failures_per_address,
-            policy.window_s,
-            lease_s,
-        )
-    except BaseException:
-        await _released([pair])
-        raise
-    return [pair, address]
 
 
 async def _check(
@@ -92,7 +51,7 @@ async def login(
     user = await repository.find_by_login(name)
     # An email and its username are one account; names nobody has are counted by name.
     account = str(user.id) if user is not None else f"name:{name}"
-    held = await _reserve(account, client_ip, policy)
+    held = await login_attempts.reserve(account, client_ip, policy)
     settled = False
     try:
         valid, new_hash = await _check(user, password, hasher)
@@ -107,8 +66,7 @@ async def login(
                 user_id=user.id if user else None,
                 detail={"reason": reason},
             )
-            for reservation in held:
-                await throttle.fail(reservation)
+            await login_attempts.failed(held)
             settled = True
             log.info(
                 "auth.login_failed",
@@ -126,7 +84,7 @@ async def login(
         settled = True
     finally:
         if not settled:
-            await _released(held)
+            await login_attempts.give_back(held)
     # Only after the password matched, so this answer tells nothing to a guesser.
     if policy.require_verified_email and not user.is_verified:
         await audit.record(

@@ -1,5 +1,6 @@
-"""One login attempt's places in the login throttle (`service.auth.throttle`), for login
-methods beside the password: reserve before checking, settle by the outcome."""
+"""One login attempt's places in the login throttle (`service.auth.throttle`), for every
+login method (password, passkey, second-factor code): reserve before checking, settle by
+the outcome."""
 
 from __future__ import annotations
 
