@@ -93,6 +93,8 @@ def _service_env(env: dict[str, str], redis_url: str) -> dict[str, str]:
         "RATE_LIMIT_STORAGE_URL": redis_url,
         # Far above what a run sends: every request is counted, none refused.
         "RATE_LIMIT_READ": "1000000000/hour",
+        "RATE_LIMIT_WRITE": "1000000000/hour",
+        "RATE_LIMIT_AUTH": "1000000000/hour",
     }
 
 
