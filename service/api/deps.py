@@ -34,6 +34,7 @@ from service.models.runtime import Serving
 from service.models.storage import ModelStorage
 from service.observability.counters import BusinessMetrics
 from service.passwords.policy import PasswordPolicy
+from service.second_factor.policy import SecondFactorPolicy
 from service.startup.state import DatabaseState, State
 from service.users import repository
 from service.users.errors import NotOwner
@@ -92,6 +93,10 @@ async def _passwords(request: Request) -> PasswordPolicy:
     return app_state(request).passwords
 
 
+async def _second_factor(request: Request) -> SecondFactorPolicy:
+    return app_state(request).second_factor
+
+
 async def _model_storage(request: Request) -> ModelStorage:
     return app_state(request).model_storage
 
@@ -117,6 +122,7 @@ Mail = Annotated[Outbox, Depends(_outbox)]
 ModelStore = Annotated[ModelStorage, Depends(_model_storage)]
 ServingState = Annotated[Serving, Depends(_serving)]
 Passwords = Annotated[PasswordPolicy, Depends(_passwords)]
+FactorPolicy = Annotated[SecondFactorPolicy, Depends(_second_factor)]
 
 # auto_error=False: a missing token becomes our own 401 problem, not FastAPI's plain one.
 bearer_scheme = OAuth2PasswordBearer(

@@ -5,42 +5,60 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from service.accounts.second_factor_enrolment import Guard
 from service.accounts.second_factor_login import CodeStep
-from service.api.deps import AuditDep, ClientAddress, app_state
+from service.api.deps import (
+    AuditDep,
+    ClientAddress,
+    Codec,
+    FactorPolicy,
+    Hasher,
+    LoginPolicyDep,
+    Metrics,
+)
 from service.auth.service import Client
 
 UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
 
 async def factor_guard(
-    request: Request, client: ClientAddress, audit: AuditDep, user_agent: UserAgent = None
+    hasher: Hasher,
+    policy: LoginPolicyDep,
+    factors: FactorPolicy,
+    metrics: Metrics,
+    client: ClientAddress,
+    audit: AuditDep,
+    user_agent: UserAgent = None,
 ) -> Guard:
     """What checks a change of the caller's second factor (hasher, throttle, keys), and
     the request's trail."""
-    state = app_state(request)
     return Guard(
-        hasher=state.hasher,
-        policy=state.login_policy,
-        factor_policy=state.second_factor,
-        outcomes=state.metrics.second_factor,
+        hasher=hasher,
+        policy=policy,
+        factor_policy=factors,
+        outcomes=metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
         audit=audit,
     )
 
 
 async def code_step(
-    request: Request, client: ClientAddress, audit: AuditDep, user_agent: UserAgent = None
+    codec: Codec,
+    policy: LoginPolicyDep,
+    factors: FactorPolicy,
+    metrics: Metrics,
+    client: ClientAddress,
+    audit: AuditDep,
+    user_agent: UserAgent = None,
 ) -> CodeStep:
     """What the second step of a login needs besides the challenge and the code."""
-    state = app_state(request)
     return CodeStep(
-        codec=state.tokens,
-        policy=state.login_policy,
-        factor_policy=state.second_factor,
-        outcomes=state.metrics.second_factor,
+        codec=codec,
+        policy=policy,
+        factor_policy=factors,
+        outcomes=metrics.second_factor,
         client=Client(address=client, user_agent=user_agent),
         audit=audit,
     )

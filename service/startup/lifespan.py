@@ -152,7 +152,6 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
                     model_storage=ModelStorage(db.database),
                     audit=audit,
                     second_factor=build_second_factor_policy(settings),
-                    http_client=http_client,
                     passwords=passwords,
                 )
             }

@@ -10,7 +10,6 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from pymongo import AsyncMongoClient
 
 from service.audit.trail import Audit
@@ -59,6 +58,4 @@ class State:
     model_storage: ModelStorage
     audit: Audit
     second_factor: SecondFactorPolicy
-    # The one client for outbound HTTP (the breach corpus), closed at shut-down.
-    http_client: httpx.AsyncClient
     passwords: PasswordPolicy

@@ -30,6 +30,7 @@ from scripts.localdb import LocalServer
 from scripts.localredis import LocalRedis
 from service.core.config import Settings
 from tests.conftest import TEST_SECOND_FACTOR_KEY
+from tests.passwords.range_server import RangeCorpus, range_server
 from tests.service_process import REPO_ROOT, running_service
 from tests.smtp_server import Mailbox
 
@@ -92,6 +93,10 @@ _SERVICE_VARIABLES = frozenset(name.upper() for name in Settings.model_fields) |
 }
 
 
+# Known to the lane's breach corpus: production refuses it.
+BREACHED_PASSWORD = "password-in-a-breach-2024"
+
+
 def _require_ml_extra() -> None:
     missing = [name for name in ("onnxruntime", "skl2onnx", "sklearn") if not _importable(name)]
     if missing:
@@ -106,10 +111,19 @@ def _importable(name: str) -> bool:
 
 
 @pytest.fixture(scope="session")
+def breach_corpus() -> Iterator[str]:
+    """A range server speaking the HIBP API on loopback (production checks new passwords
+    against it and fails closed): its base URL."""
+    with range_server(RangeCorpus(counts={BREACHED_PASSWORD: 12_345})) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def production_service(
     mongo_server: LocalServer,
     redis_server: LocalRedis,
     smtp_server: tuple[str, int, Mailbox],
+    breach_corpus: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProductionService]:
     """The service as production runs it, started once for the session."""
@@ -127,6 +141,7 @@ def production_service(
         "MONGODB_DB": f"production_{uuid.uuid4().hex[:8]}",
         "JWT_SECRET": PRODUCTION_JWT_SECRET,
         "SECOND_FACTOR_KEY": TEST_SECOND_FACTOR_KEY,
+        "HIBP_BASE_URL": breach_corpus,
         "JWT_KEYS_DIR": str(keys_dir),
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "ALLOWED_HOSTS": PUBLIC_HOST,

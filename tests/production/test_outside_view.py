@@ -11,6 +11,7 @@ import redis
 
 from tests.factories import DEFAULT_PASSWORD, user_payload
 from tests.production.conftest import (
+    BREACHED_PASSWORD,
     PUBLIC_BASE_URL,
     PUBLIC_HOST,
     ProductionService,
@@ -83,7 +84,17 @@ def test_a_reset_mail_reaches_the_smtp_server_with_a_public_link(
         asked = http.post("/auth/forgot-password", json={"email": payload["email"]})
     assert asked.status_code == 202, asked.text
     message = _wait_for_mail(production_service, payload["email"])
-    assert f"{PUBLIC_BASE_URL}/auth/reset-password?token=" in text_of(message)
+    assert f"{PUBLIC_BASE_URL}/account/reset-password?token=" in text_of(message)
+
+
+def test_a_breached_password_is_refused_by_the_corpus_production_asks(
+    production_service: ProductionService,
+) -> None:
+    with production_service.client() as http:
+        refused = http.post("/users", json=user_payload(password=BREACHED_PASSWORD))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["type"].endswith("breached-password")
+    assert BREACHED_PASSWORD not in refused.text
 
 
 def _wait_for_mail(service: ProductionService, address: str) -> EmailMessage:
