@@ -3,6 +3,8 @@ use case; and resuming a registration an earlier attempt with the same key began
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from beanie import PydanticObjectId
 
 from service.accounts import invitations, lifecycle
@@ -22,6 +24,26 @@ from service.users.models import User
 from service.users.permissions import check_admin_fields, is_admin, require_admin
 from service.users.schemas import UserCreate
 from service.users.service import UserService
+
+
+@dataclass(frozen=True)
+class CheckedHashing:
+    """Hashing that first holds the password to the policy. It runs once the name is
+    claimed, so the unique indexes decide before any CPU is spent on a loser, and a
+    refused password removes the claim as a failed hash does (`users.creation`). An
+    invited user has no password yet and chooses one later, under the same rules."""
+
+    hasher: PasswordHasher
+    passwords: PasswordPolicy
+    data: UserCreate
+
+    async def hash(self, password: str) -> str:
+        """The stored hash of `password`, if the policy accepts it (else 422)."""
+        data = self.data
+        await self.passwords.check(
+            password, username=data.username, email=data.email, field="password"
+        )
+        return await self.hasher.hash(password)
 
 
 def check_may_register(data: UserCreate, caller: User | None, registration_open: bool) -> None:
@@ -77,13 +99,9 @@ async def register(
         # hash. Skipped on a resume, whose own earlier insert may hold the name:
         # create_user tells that apart by the id.
         await repository.check_available(data.username, data.email)
-    if data.password is not None:  # an invited user chooses one later, under the same rules
-        await passwords.check(
-            data.password, username=data.username, email=data.email, field="password"
-        )
     # Validate the image before creating anyone, so a bad image leaves nothing behind.
     image = await check_upload(avatar, decoder, metrics) if avatar is not None else None
-    user = await users.create_user(data, hasher, user_id=user_id)
+    user = await users.create_user(data, CheckedHashing(hasher, passwords, data), user_id=user_id)
     metrics.users_created.inc()
     # Sent in the background: the 201 does not wait for the mail server.
     if data.password is None:

@@ -1,9 +1,6 @@
-"""Typed dependencies of every route: the start-up state's members, the caller, the user.
-
-Each alias is declared once here and used as a parameter's annotation; handlers never
-write `Depends()` themselves. The state members are read from `request.state.app`, the
-one typed `State` the lifespan built.
-"""
+"""Typed dependencies of every route: the start-up `State`'s members (read from
+`request.state.app`), the caller, the user. Each alias is declared once here and used as a
+parameter's annotation; handlers never write `Depends()` themselves."""
 
 from __future__ import annotations
 
@@ -166,11 +163,8 @@ async def access_claims(codec: Codec, token: BearerToken) -> AccessClaims:
 async def request_client_address(request: Request, settings: SettingsDep) -> str:
     """The caller's address, believing `X-Forwarded-For` only from trusted proxies."""
     peer = request.client.host if request.client else None
-    return client_address(
-        peer,
-        request.headers.get("x-forwarded-for"),
-        parse_networks(tuple(settings.trusted_proxies)),
-    )
+    proxies = parse_networks(tuple(settings.trusted_proxies))
+    return client_address(peer, request.headers.get("x-forwarded-for"), proxies)
 
 
 async def mail_policy(request: Request, settings: SettingsDep, metrics: Metrics) -> MailPolicy:
