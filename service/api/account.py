@@ -4,14 +4,12 @@ change of a logged-in user."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from service.accounts import lifecycle, passwords, resets
-from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
 from service.api.deps import (
     AuditDep,
     Claims,
@@ -23,7 +21,6 @@ from service.api.deps import (
     Passwords,
     Users,
 )
-from service.api.page_views import LinkToken, moved_to_page
 from service.api.user_views import to_read
 from service.auth.schemas import PasswordChange
 from service.core.types import Password
@@ -186,43 +183,3 @@ async def change_password(
         passwords=policy,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-# Links mailed before the account pages existed named these API routes, which a browser
-# can only GET; they live up to VERIFY_TOKEN_TTL_S, so those addresses lead to the pages.
-EARLIER_LINK: dict[int | str, dict[str, Any]] = {
-    308: {
-        "description": "On to the page that link opens now, with the same `token`.",
-        "headers": {"Location": {"schema": {"type": "string"}}},
-    }
-}
-
-
-@router.get(
-    "/auth/verify",
-    status_code=308,
-    response_class=RedirectResponse,
-    tags=["auth"],
-    summary="Open a verification link mailed in the earlier form",
-    description="Links mailed before the account pages named this address; it redirects "
-    "(308) to `GET /account/verify-email` with the same token, and uses nothing up.",
-    responses=EARLIER_LINK,
-)
-async def earlier_verification_link(token: LinkToken = None) -> RedirectResponse:
-    """A verification link in the form mailed before the pages: on to the page."""
-    return moved_to_page(VERIFY_EMAIL_PAGE, token)
-
-
-@router.get(
-    "/auth/reset-password",
-    status_code=308,
-    response_class=RedirectResponse,
-    tags=["auth"],
-    summary="Open a reset link mailed in the earlier form",
-    description="Links mailed before the account pages named this address; it redirects "
-    "(308) to `GET /account/reset-password` with the same token, and uses nothing up.",
-    responses=EARLIER_LINK,
-)
-async def earlier_reset_link(token: LinkToken = None) -> RedirectResponse:
-    """A reset link in the form mailed before the pages: on to the page."""
-    return moved_to_page(RESET_PASSWORD_PAGE, token)

@@ -53,8 +53,6 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
         "/users/me/second-factor/recovery-codes",
     ): "users-me-second-factor-recovery-codes-create",
     ("DELETE", "/users/{user_id}/second-factor"): "users-second-factor-delete",
-    ("GET", "/auth/verify"): "auth-verify-link",
-    ("GET", "/auth/reset-password"): "auth-reset-password-link",
     ("POST", "/auth/browser/token"): "auth-browser-token",
     ("POST", "/auth/browser/token/second-factor"): "auth-browser-token-second-factor",
     ("POST", "/auth/browser/refresh"): "auth-browser-refresh",

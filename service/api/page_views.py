@@ -9,10 +9,9 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import Query
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -59,10 +58,3 @@ def page(
 
 
 LinkToken = Annotated[str | None, Query(description="The token from the mailed link.")]
-
-
-def moved_to_page(page_path: str, token: str | None) -> RedirectResponse:
-    """A permanent redirect to `page_path` carrying `token`; relative, so it stays under
-    whatever prefix a proxy serves the service at."""
-    query = f"?{urlencode({'token': token})}" if token is not None else ""
-    return RedirectResponse(f"..{page_path}{query}", status_code=308, headers=PAGE_HEADERS)

@@ -16,7 +16,7 @@ from service.core.config import Settings
 from service.http.paths import RouteGroup, route_group
 from tests.conftest import AppFactory
 from tests.factories import create_user, user_payload
-from tests.smtp_server import Mailbox, html_of, text_of, token_of
+from tests.smtp_server import Mailbox, html_of, text_of
 
 VERIFY, RESET = "/account/verify-email", "/account/reset-password"
 UNKNOWN_TOKEN = "A" * 43  # well formed, never issued
@@ -84,30 +84,3 @@ async def test_links_can_point_at_an_external_front_end(
 def test_a_bad_link_base_fails_naming_the_variable(value: str) -> None:
     with pytest.raises(ValidationError, match="account_links_base_url"):
         Settings(account_links_base_url=value)
-
-
-@pytest.mark.parametrize(
-    ("earlier", "page", "subject"),
-    [
-        ("/auth/verify", VERIFY, "Confirm your email address"),
-        ("/auth/reset-password", RESET, "Reset your password"),
-    ],
-)
-async def test_a_link_in_the_earlier_form_leads_to_its_page(
-    client: httpx.AsyncClient, mailbox: Mailbox, earlier: str, page: str, subject: str
-) -> None:
-    # Mailed before the pages existed (a browser's GET of a POST route was a 405); such
-    # links stay valid for a day.
-    user = await create_user(client)
-    await client.post("/auth/forgot-password", json={"email": user["email"]})
-    token = token_of(await mailbox.wait_for(user["email"], subject))
-    moved = await client.get(earlier, params={"token": token})
-    assert moved.status_code == 308
-    assert moved.headers["location"] == f"..{page}?token={token}"
-    assert moved.headers["referrer-policy"] == "no-referrer"
-    assert moved.headers["cache-control"] == "no-store"
-    shown = await client.get(earlier, params={"token": token}, follow_redirects=True)
-    assert shown.status_code == 200
-    assert shown.url.path == page
-    assert f'name="token" value="{token}"' in shown.text
-    assert (await client.get(earlier)).headers["location"] == f"..{page}"

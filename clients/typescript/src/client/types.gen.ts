@@ -1306,37 +1306,6 @@ export type AuthVerifyRequestResponses = {
 
 export type AuthVerifyRequestResponse = AuthVerifyRequestResponses[keyof AuthVerifyRequestResponses];
 
-export type AuthVerifyLinkData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Token
-         *
-         * The token from the mailed link.
-         */
-        token?: string | null;
-    };
-    url: '/auth/verify';
-};
-
-export type AuthVerifyLinkErrors = {
-    /**
-     * Unprocessable Content: `errors` names each invalid field.
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable: past the request deadline; retry after `Retry-After`.
-     */
-    503: Problem;
-};
-
-export type AuthVerifyLinkError = AuthVerifyLinkErrors[keyof AuthVerifyLinkErrors];
-
 export type AuthVerifyData = {
     body: TokenRequest;
     path?: never;
@@ -1418,37 +1387,6 @@ export type AuthForgotPasswordResponses = {
 };
 
 export type AuthForgotPasswordResponse = AuthForgotPasswordResponses[keyof AuthForgotPasswordResponses];
-
-export type AuthResetPasswordLinkData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Token
-         *
-         * The token from the mailed link.
-         */
-        token?: string | null;
-    };
-    url: '/auth/reset-password';
-};
-
-export type AuthResetPasswordLinkErrors = {
-    /**
-     * Unprocessable Content: `errors` names each invalid field.
-     */
-    422: Problem;
-    /**
-     * Too Many Requests: this route group's rate limit is spent; retry later.
-     */
-    429: Problem;
-    /**
-     * Service Unavailable: past the request deadline; retry after `Retry-After`.
-     */
-    503: Problem;
-};
-
-export type AuthResetPasswordLinkError = AuthResetPasswordLinkErrors[keyof AuthResetPasswordLinkErrors];
 
 export type AuthResetPasswordData = {
     body: PasswordReset;
