@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,7 @@ from service.api.deps import (
     CurrentUser,
     Hasher,
     LoginPolicyDep,
+    UserAgent,
     Users,
 )
 from service.api.second_factor_schemas import CHALLENGE_RESPONSE
@@ -57,7 +58,7 @@ async def login(
     policy: LoginPolicyDep,
     client: ClientAddress,
     audit: AuditDep,
-    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
+    user_agent: UserAgent = None,
 ) -> TokenPair:
     """Exchange a password for tokens."""
     tokens = await service.login(
@@ -91,7 +92,7 @@ async def refresh(
     codec: Codec,
     policy: LoginPolicyDep,
     client: ClientAddress,
-    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
+    user_agent: UserAgent = None,
 ) -> TokenPair:
     """New tokens for a refresh token."""
     tokens = await service.refresh(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from service.api.deps import (
     Hasher,
     LoginPolicyDep,
     SettingsDep,
+    UserAgent,
     Users,
 )
 from service.api.second_factor_deps import CodeStepDep
@@ -76,7 +77,6 @@ async def same_party_browser(request: Request, settings: SettingsDep) -> Refresh
 
 
 BrowserCookie = Annotated[RefreshCookie, Depends(same_party_browser)]
-UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
 
 def _answer(response: Response, cookie: RefreshCookie, pair: TokenPair) -> BrowserTokens:

@@ -197,6 +197,8 @@ MailPolicyDep = Annotated[MailPolicy, Depends(mail_policy)]
 
 # Enough to tell browsers and tools apart; a longer header is cut, not stored whole.
 USER_AGENT_MAX_CHARS = 256
+# The client's User-Agent, for the sessions list and the audit trail (not in the contract).
+UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
 
 async def request_audit(request: Request) -> Audit:

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from beanie import PydanticObjectId
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from service.accounts import passkey_login, passkeys
 from service.api.deps import (
@@ -19,6 +19,7 @@ from service.api.deps import (
     LoginPolicyDep,
     Metrics,
     SettingsDep,
+    UserAgent,
 )
 from service.api.passkey_bodies import (
     PasskeyLogin,
@@ -41,7 +42,6 @@ register_convertors()
 router = APIRouter(route_class=ServiceRoute)
 PASSKEYS: list[str | Enum] = ["passkeys"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 PasskeyIdPath = Annotated[
     PydanticObjectId, Path(description="The passkey's id (from the list): 24 hex characters.")
 ]

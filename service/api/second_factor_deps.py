@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends
 
 from service.accounts.second_factor_enrolment import Guard
 from service.accounts.second_factor_login import CodeStep
@@ -17,10 +17,9 @@ from service.api.deps import (
     Hasher,
     LoginPolicyDep,
     Metrics,
+    UserAgent,
 )
 from service.auth.service import Client
-
-UserAgent = Annotated[str | None, Header(include_in_schema=False)]
 
 
 async def factor_guard(
