@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from typing import Any
 
@@ -40,15 +41,20 @@ def _rejections(metrics: str, gate: str) -> float:
 
 async def _login_holding_the_hashing_slot(client: httpx.AsyncClient) -> asyncio.Task[Any]:
     """A login that holds the one hashing slot, returned once a probe is turned away."""
-    while True:
+    for attempt in itertools.count():
+        # A name of its own each time: lost rounds must not add up in the login throttle
+        # (a throttled login is refused before hashing, and this would never end).
+        name = f"holder{attempt}"
         busy = asyncio.create_task(
-            client.post("/auth/token", data={"username": "x", "password": DEFAULT_PASSWORD})
+            client.post("/auth/token", data={"username": name, "password": DEFAULT_PASSWORD})
         )
-        probe = await client.post("/auth/token", data={"username": "x", "password": "probe"})
+        probe = await client.post("/auth/token", data={"username": name, "password": "probe"})
+        assert probe.status_code in (401, 503), probe.text
         if probe.status_code == 503 and not busy.done():
             return busy
         # The probe reached the slot first, so the login was turned away: start again.
         await busy
+    raise AssertionError("unreachable")
 
 
 async def test_logins_past_the_hashing_slots_get_503_with_retry_after(
