@@ -24,7 +24,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed ## create .venv and install the pinned dependencies
@@ -48,11 +48,14 @@ seed: install ## load seed_data/ into the database (idempotent)
 # Each server is started only when its URL is not given; a database that already has the
 # seed users and the iris model skips both steps (scripts/devstart.py), so later runs are
 # ready in seconds. Without Redis (and no way to install it) rate limits count in memory.
+# Bytecode is compiled up front (dependencies at install, the service here; a no-op when
+# current) so starts never pay for compiling, even where PYTHONDONTWRITEBYTECODE is set.
 run: install ## start the database and Redis, seed and train if missing, serve on http://127.0.0.1:8000
 	@set -e; \
 	url="$${MONGODB_URL:-}"; [[ -n "$$url" ]] || url="$$($(BIN)/python scripts/localdb.py start --data-dir $(DB_DIR))"; \
 	redis="$${RATE_LIMIT_STORAGE_URL:-}"; [[ -n "$$redis" ]] || redis="$$($(BIN)/python scripts/localredis.py start --or-memory --data-dir $(REDIS_DIR))"; \
 	echo "MongoDB at $$url, rate limits in $$redis"; \
+	$(BIN)/python -m compileall -q -j 0 service; \
 	MONGODB_URL="$$url" $(BIN)/python scripts/devstart.py; \
 	MONGODB_URL="$$url" RATE_LIMIT_STORAGE_URL="$$redis" \
 		exec $(BIN)/python -m service serve --host $(HOST) --port $(PORT)
