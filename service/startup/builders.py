@@ -14,7 +14,6 @@ from service.auth.keys import KeySet, KeySetError
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
-from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.core.admission import AdmissionGate
@@ -41,6 +40,9 @@ def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> Passw
 def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarStorage:
     """The avatar store the settings select: GridFS in `database`, or an S3 bucket."""
     if settings.avatar_storage == "s3":
+        # obstore (~4 MiB) is loaded only by a worker that stores avatars in S3.
+        from service.avatars.s3 import S3AvatarStorage, S3Location
+
         assert settings.avatar_s3_bucket is not None  # noqa: S101 - settings validate it
         return S3AvatarStorage(
             S3Location(
