@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,9 @@ def build_password_policy(
     given (a function returning the shared client, such as `OutboundClient.get`)."""
     breaches = None
     if settings.hibp_enabled and client is not None:
+        # httpx is imported by the first check: a missing one must still stop the start.
+        if importlib.util.find_spec("httpx") is None:
+            raise RuntimeError("HIBP_ENABLED=true needs httpx, which is not installed")
         config = BreachCheckConfig(
             base_url=settings.hibp_base_url,
             timeout_s=settings.hibp_timeout_s,
