@@ -11,7 +11,6 @@ from service.accounts.deletion import delete_account
 from service.accounts.registration import check_may_register, register
 from service.api import user_docs as docs
 from service.api import user_views as views
-from service.api.declared_routes import declared
 from service.api.deps import (
     AuditDep,
     AvatarStore,
@@ -38,7 +37,7 @@ from service.http.routing import JsonBody, ServiceRoute
 from service.users import listing
 from service.users.schemas import UserRead, UserReplace, UserUpdate
 
-router = APIRouter(tags=["users"], route_class=declared(ServiceRoute))
+router = APIRouter(tags=["users"], route_class=ServiceRoute)
 NO_CONTENT = status.HTTP_204_NO_CONTENT
 
 
