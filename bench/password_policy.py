@@ -112,7 +112,7 @@ async def _policy_alone(port: int) -> None:
         settings = Settings(hibp_enabled=enabled, hibp_base_url=f"http://127.0.0.1:{port}")
         checks = Counter("checks", "Checks.", ["outcome"], registry=None)
         async with build_http_client(settings) as http:
-            policy = build_password_policy(settings, None, http, checks)
+            policy = build_password_policy(settings, None, lambda: http, checks)
             for length in (23, 72, 128):
                 password = (PASSWORD * 6)[:length]
 

@@ -110,7 +110,7 @@ def _create_admin(args: argparse.Namespace) -> None:
     from service.observability.logging import configure_logging
     from service.startup.builders import build_hasher
     from service.startup.documents import init_models
-    from service.startup.password_policy import build_http_client, build_password_policy
+    from service.startup.password_policy import OutboundClient, build_password_policy
     from service.users.schemas import UserCreate
 
     settings = _load_settings()
@@ -128,9 +128,9 @@ def _create_admin(args: argparse.Namespace) -> None:
 
     async def run() -> tuple[str, bool]:
         client = create_client(settings)
-        http = build_http_client(settings)
+        http = OutboundClient(settings)
         checks = Counter("password_breach_checks", "Breach checks.", ["outcome"], registry=None)
-        policy = build_password_policy(settings, None, http, checks)
+        policy = build_password_policy(settings, None, http.get, checks)
         try:
             await init_models(client[settings.mongodb_db])
             audit = Audit(timedelta(days=settings.audit_retention_days))

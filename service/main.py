@@ -31,6 +31,7 @@ from service.api import (
     well_known,
 )
 from service.api.contract import publish_contract
+from service.api.declared_routes import DeclaredRoute
 from service.api.docs import add_docs_routes
 from service.api.operation_ids import check_operation_ids, operation_id
 from service.api.problems import register_problem_handlers
@@ -157,6 +158,9 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     OpenAPI document are the same.
     """
     for route in router.routes:
+        if isinstance(route, DeclaredRoute):  # built here for the first time
+            route.build_on(app.router)
+            continue
         if not isinstance(route, APIRoute):
             app.router.routes.append(route)
             continue

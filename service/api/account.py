@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from service.accounts import lifecycle, passwords, resets
+from service.api.declared_routes import declared
 from service.api.deps import (
     AuditDep,
     Claims,
@@ -30,7 +31,7 @@ from service.users.fields import Email
 from service.users.schemas import UserRead
 
 # Verification and resets are among the auth operations; the password change is the user's.
-router = APIRouter(route_class=ServiceRoute)
+router = APIRouter(route_class=declared(ServiceRoute))
 AUTH: list[str | Enum] = ["auth"]
 USERS: list[str | Enum] = ["users"]
 

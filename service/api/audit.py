@@ -11,6 +11,7 @@ from beanie import PydanticObjectId
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
 
+from service.api.declared_routes import declared
 from service.api.deps import CurrentUser
 from service.audit.listing import EventPage, EventQuery, list_events
 from service.audit.models import AuditEventType
@@ -20,7 +21,7 @@ from service.http.problems import problem_responses
 from service.http.routing import ServiceRoute
 from service.users.permissions import require_admin
 
-router = APIRouter(route_class=ServiceRoute)
+router = APIRouter(route_class=declared(ServiceRoute))
 USERS: list[str | Enum] = ["users"]
 AUDIT: list[str | Enum] = ["audit"]
 _EVENTS = TypeAdapter(list[AuditEventRead])

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from service.accounts import login as service
 from service.accounts import session_ends
+from service.api.declared_routes import declared
 from service.api.deps import (
     AuditDep,
     Claims,
@@ -32,7 +33,7 @@ from service.auth.service import Client
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"], route_class=ServiceRoute)
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=declared(ServiceRoute))
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

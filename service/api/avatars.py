@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Header, Request, Response, UploadFile, stat
 
 from service.accounts import avatars as service
 from service.accounts.avatar_uploads import check_upload, store_upload
+from service.api.declared_routes import declared
 from service.api.deps import (
     AvatarMultipart,
     AvatarStore,
@@ -27,7 +28,9 @@ from service.http.routing import ServiceRoute
 from service.users import repository
 from service.users.schemas import UserRead
 
-router = APIRouter(prefix="/users/{user_id}/avatar", tags=["avatars"], route_class=ServiceRoute)
+router = APIRouter(
+    prefix="/users/{user_id}/avatar", tags=["avatars"], route_class=declared(ServiceRoute)
+)
 
 # The `file` part is an image: clients (and schemathesis) learn which kinds from this.
 _IMAGE_PART = {"encoding": {"file": {"contentType": IMAGE_MEDIA_TYPES}}}

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from service.accounts import login as service
 from service.accounts import second_factor_login as second_step
 from service.accounts.cookie_sessions import end_cookie_session
+from service.api.declared_routes import declared
 from service.api.deps import (
     AuditDep,
     ClientAddress,
@@ -39,7 +40,7 @@ from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
 from service.http.session_cookie import RefreshCookie, SessionCookiesDisabled
 
-router = APIRouter(prefix="/auth/browser", tags=["auth"], route_class=ServiceRoute)
+router = APIRouter(prefix="/auth/browser", tags=["auth"], route_class=declared(ServiceRoute))
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 CSRF_NOTE = (

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import PyMongoError
 
+from service.api.declared_routes import declared
 from service.api.deps import AvatarStore, Database, SettingsDep
 from service.core.database import ping
 from service.http.routing import ServiceRoute
 from service.startup.state import DatabaseState
 
-router = APIRouter(tags=["operations"], route_class=ServiceRoute)
+router = APIRouter(tags=["operations"], route_class=declared(ServiceRoute))
 
 
 class CheckResult(BaseModel):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import __version__
+from service.api.declared_routes import declared
 from service.api.deps import SettingsDep
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=declared(APIRoute))
 
 
 class IndexLinks(BaseModel):

@@ -19,6 +19,7 @@ from fastapi import (
 )
 from pydantic import TypeAdapter, ValidationError
 
+from service.api.declared_routes import declared
 from service.api.deps import CurrentUser, Metrics, ModelStore, ServingState
 from service.core.errors import InvalidParameter
 from service.http.caching import none_match, strong_etag
@@ -44,7 +45,7 @@ from service.models.writes import Upload
 from service.users.models import User
 from service.users.permissions import require_admin
 
-router = APIRouter(prefix="/models", tags=["models"], route_class=ServiceRoute)
+router = APIRouter(prefix="/models", tags=["models"], route_class=declared(ServiceRoute))
 
 ModelName = Annotated[str, Path(pattern=MODEL_NAME, description="The model's name.")]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31, description="A version of the model.")]

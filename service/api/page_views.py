@@ -5,23 +5,19 @@ token on the page (no referrer, no cache, no framing)."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-# StrictUndefined: a template naming a value the handler did not pass fails loudly.
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
-    undefined=StrictUndefined,
-)
 # Our own file, inserted verbatim: the policy names the hash of exactly these bytes.
 STYLE = (TEMPLATE_DIR / "account" / "page.css").read_text(encoding="utf-8")
 STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
@@ -49,11 +45,26 @@ PAGE_HEADERS = {
 }
 
 
+@functools.cache
+def _environment() -> Environment:
+    # Built (and Jinja2 imported) by the first page shown, not by every worker at start.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    # StrictUndefined: a template naming a value the handler did not pass fails loudly.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+    )
+
+
 def page(
     template: str, *, status: int = 200, headers: Mapping[str, str] | None = None, **context: Any
 ) -> HTMLResponse:
     """Render `account/<template>` with `context` as an HTML response with the page headers."""
-    html = _ENV.get_template(f"account/{template}").render(style=Markup(STYLE), **context)  # noqa: S704 - our own stylesheet
+    from markupsafe import Markup
+
+    html = _environment().get_template(f"account/{template}").render(style=Markup(STYLE), **context)  # noqa: S704 - our own stylesheet
     return HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
 
 

@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from service.accounts import lifecycle, resets
 from service.accounts.lifecycle import RESET_PASSWORD_PAGE, VERIFY_EMAIL_PAGE
+from service.api.declared_routes import declared
 from service.api.deps import AuditDep, Hasher, Mail, Passwords, Users
 from service.api.page_views import LinkToken, page
 from service.api.problem_table import problem_headers, problem_kind
@@ -31,7 +32,7 @@ from service.core.types import Password
 from service.http.media_types import media_type
 from service.http.routing import ServiceRoute
 
-router = APIRouter(route_class=ServiceRoute, include_in_schema=False)
+router = APIRouter(route_class=declared(ServiceRoute), include_in_schema=False)
 
 # What `service.auth` issues: URL-safe base64 (43 characters); anything else is no token.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")

@@ -12,9 +12,10 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from service.api.declared_routes import declared
 from service.http.routing import ServiceRoute
 
-router = APIRouter(route_class=ServiceRoute, include_in_schema=False)
+router = APIRouter(route_class=declared(ServiceRoute), include_in_schema=False)
 
 SCRIPT = (Path(__file__).parent.parent / "static" / "passkeys" / "passkeys.js").read_bytes()
 # Only this origin's own script and API; no inline code, no framing, no plugins.

@@ -11,6 +11,7 @@ from beanie import PydanticObjectId
 from fastapi import APIRouter, Path, Response, status
 
 from service.accounts import passkey_login, passkeys
+from service.api.declared_routes import declared
 from service.api.deps import (
     AuditDep,
     ClientAddress,
@@ -39,7 +40,7 @@ from service.passkeys.schemas import (
 )
 
 register_convertors()
-router = APIRouter(route_class=ServiceRoute)
+router = APIRouter(route_class=declared(ServiceRoute))
 PASSKEYS: list[str | Enum] = ["passkeys"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 PasskeyIdPath = Annotated[

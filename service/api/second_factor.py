@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response, status
 from service.accounts import second_factor_enrolment as enrolment
 from service.accounts import second_factor_login as second_step
 from service.accounts import second_factor_removal as removal
+from service.api.declared_routes import declared
 from service.api.deps import CurrentUser, UserIdPath
 from service.api.second_factor_deps import CodeStepDep, FactorGuard
 from service.api.second_factor_schemas import (
@@ -26,7 +27,7 @@ from service.auth.schemas import TokenPair
 from service.http.problems import problem_responses
 from service.http.routing import JsonBody, ServiceRoute
 
-router = APIRouter(tags=["second factor"], route_class=ServiceRoute)
+router = APIRouter(tags=["second factor"], route_class=declared(ServiceRoute))
 
 ME = "/users/me/second-factor"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

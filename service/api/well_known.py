@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from service.api.declared_routes import declared
 from service.api.deps import Codec, SettingsDep
 from service.auth.well_known import (
     DISCOVERY_PATH,
@@ -19,7 +20,7 @@ from service.auth.well_known import (
 )
 from service.http.routing import ServiceRoute
 
-router = APIRouter(tags=["auth"], route_class=ServiceRoute)
+router = APIRouter(tags=["auth"], route_class=declared(ServiceRoute))
 
 
 @router.get(

@@ -6,10 +6,12 @@ import io
 import struct
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from service.avatars.errors import InvalidImage, UnsupportedImage
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Only these decoders may even look at the bytes; everything else is a 415.
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -47,6 +49,9 @@ def process_avatar(data: bytes, limits: ImageLimits) -> ProcessedImage:
     single pixel is decoded. Re-encoding keeps the first frame, applies the EXIF
     orientation, and writes no metadata at all (EXIF, GPS, ICC, comments are gone).
     """
+    # Pillow is imported by the first upload, not by every worker at start.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Our own limit is far below Pillow's bomb threshold; never let it warn.

@@ -38,7 +38,7 @@ def prepare_multiprocess_metrics() -> None:
 def check_keys(settings: Settings) -> None:
     """Exit 2 with one clear line when the signing keys are missing or unreadable."""
     from service.auth.keys import KeySetError
-    from service.startup.builders import load_key_set
+    from service.startup.key_set import load_key_set
 
     # Before any worker starts: a missing or bad key is one clear line, not a traceback.
     try:

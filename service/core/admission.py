@@ -53,7 +53,9 @@ class AdmissionGate:
         self.name = name
         self.slots = slots
         self.max_wait_s = max_wait_s
-        self._limiter = anyio.CapacityLimiter(slots)
+        # Made by the first job: anyio's event-loop backend (~80 ms and up to 6 MiB to
+        # import) is then loaded by the first request that needs a thread, not at start.
+        self._limiter: anyio.CapacityLimiter | None = None
         self._rejections = rejections.labels(gate=name) if rejections is not None else None
 
     async def run_sync(self, func: Callable[..., T], *args: object) -> T:
@@ -65,9 +67,12 @@ class AdmissionGate:
             return await self._run_sync(func, *args)
 
     async def _run_sync(self, func: Callable[..., T], *args: object) -> T:
+        if self._limiter is None:  # no await before it: one limiter per gate
+            self._limiter = anyio.CapacityLimiter(self.slots)
+        limiter = self._limiter
         try:
             with anyio.fail_after(self.max_wait_s):
-                await self._limiter.acquire()
+                await limiter.acquire()
         except TimeoutError:
             if self._rejections is not None:
                 self._rejections.inc()
@@ -76,7 +81,7 @@ class AdmissionGate:
         try:
             return await anyio.to_thread.run_sync(func, *args)
         finally:
-            self._limiter.release()
+            limiter.release()
 
 
 @dataclass(frozen=True)

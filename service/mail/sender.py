@@ -8,7 +8,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-import aiosmtplib
 import orjson
 import structlog
 
@@ -57,6 +56,8 @@ class SmtpSender:
 
     async def send(self, mail: Mail) -> None:
         """Deliver `mail`; aiosmtplib's errors propagate so the outbox can retry."""
+        import aiosmtplib  # by the first mail, not by every worker at start
+
         config = self._config
         await aiosmtplib.send(
             to_message(mail, config.sender),

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 # Mail kinds: the template names, the `kind` of log events and the metrics label.
 MAIL_KINDS = ("verify_email", "reset_password", "password_changed", "invitation")
 
-# Autoescape in HTML only (a name like `<b>Ada</b>` must not become markup); StrictUndefined
-# so a template that names a missing value fails loudly instead of mailing a blank link.
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-)
+
+@functools.cache
+def _environment() -> Environment:
+    # Built (and Jinja2 imported) by the first mail, not by every worker at start.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    # Autoescape in HTML only (a name like `<b>Ada</b>` must not become markup);
+    # StrictUndefined so a template that names a missing value fails loudly instead of
+    # mailing a blank link.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,6 @@ def render(kind: str, to: str, **context: Any) -> Mail:
     if kind not in MAIL_KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
     context = {k: one_line(v) if isinstance(v, str) else v for k, v in context.items()}
-    text = _ENV.get_template(f"{kind}.txt").render(**context)
-    html = _ENV.get_template(f"{kind}.html").render(**context)
+    text = _environment().get_template(f"{kind}.txt").render(**context)
+    html = _environment().get_template(f"{kind}.html").render(**context)
     return Mail(kind=kind, to=to, subject=SUBJECTS[kind], text=text, html=html)

@@ -11,36 +11,28 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
-
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_client_data_json
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AttestationConveyancePreference,
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
+from typing import TYPE_CHECKING, Any
 
 from service.core.webauthn_settings import WebAuthnSettings
 from service.passkeys.errors import InvalidPasskeyResponse, PasskeyLoginFailed
 from service.passkeys.schemas import AuthenticationCredential, RegistrationCredential
 
-# ES256 first: every platform authenticator has it; EdDSA and RS256 for security keys.
-ALGORITHMS = [
-    COSEAlgorithmIdentifier.ECDSA_SHA_256,
-    COSEAlgorithmIdentifier.EDDSA,
-    COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
-]
+if TYPE_CHECKING:
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+
+# py_webauthn (with its attestation formats, ASN.1 and CBOR) is ~8 MiB and 90 modules per
+# worker: every function here imports what it uses, so only a ceremony loads it.
+
+
+def algorithms() -> list[COSEAlgorithmIdentifier]:
+    """ES256 first: every platform authenticator has it; EdDSA and RS256 for security keys."""
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+
+    return [
+        COSEAlgorithmIdentifier.ECDSA_SHA_256,
+        COSEAlgorithmIdentifier.EDDSA,
+        COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +63,8 @@ class NewPasskey:
 
 
 def _as_json(options: Any) -> dict[str, Any]:
+    from webauthn import options_to_json
+
     parsed: dict[str, Any] = json.loads(options_to_json(options))
     return parsed
 
@@ -86,6 +80,16 @@ def registration_options(
 ) -> dict[str, Any]:
     """`PublicKeyCredentialCreationOptionsJSON` for one user; `registered` (credential ids)
     are excluded, so an authenticator is not registered twice."""
+    from webauthn import generate_registration_options
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import (
+        AttestationConveyancePreference,
+        AuthenticatorSelectionCriteria,
+        PublicKeyCredentialDescriptor,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     options = generate_registration_options(
         rp_id=rp.rp_id,
         rp_name=rp.name,
@@ -104,7 +108,7 @@ def registration_options(
             PublicKeyCredentialDescriptor(id=base64url_to_bytes(credential_id))
             for credential_id in registered
         ],
-        supported_pub_key_algs=ALGORITHMS,
+        supported_pub_key_algs=algorithms(),
     )
     return _as_json(options)
 
@@ -112,6 +116,9 @@ def registration_options(
 def authentication_options(rp: RelyingParty, challenge: bytes) -> dict[str, Any]:
     """`PublicKeyCredentialRequestOptionsJSON` naming no credential: the authenticator
     offers the passkeys it holds for this RP id."""
+    from webauthn import generate_authentication_options
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     options = generate_authentication_options(
         rp_id=rp.rp_id,
         challenge=challenge,
@@ -124,6 +131,9 @@ def authentication_options(rp: RelyingParty, challenge: bytes) -> dict[str, Any]
 
 def challenge_of(client_data_json: str) -> bytes | None:
     """The challenge a response's `clientDataJSON` (base64url) carries; None if malformed."""
+    from webauthn.helpers import base64url_to_bytes, parse_client_data_json
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         return parse_client_data_json(base64url_to_bytes(client_data_json)).challenge
     except (ValueError, TypeError, KeyError, WebAuthnException):
@@ -132,6 +142,8 @@ def challenge_of(client_data_json: str) -> bytes | None:
 
 def user_handle_bytes(user_handle: str) -> bytes | None:
     """The bytes of an assertion's `userHandle` (base64url); None if it is not base64url."""
+    from webauthn.helpers import base64url_to_bytes
+
     try:
         return base64url_to_bytes(user_handle)
     except ValueError:
@@ -143,6 +155,10 @@ def verify_registration(
 ) -> NewPasskey:
     """Check an attestation against the challenge, RP id and origins (or raise
     `InvalidPasskeyResponse` saying what did not match)."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         verified = verify_registration_response(
             credential=credential.model_dump(by_alias=True),
@@ -150,7 +166,7 @@ def verify_registration(
             expected_rp_id=rp.rp_id,
             expected_origin=list(rp.origins),
             require_user_verification=True,
-            supported_pub_key_algs=ALGORITHMS,
+            supported_pub_key_algs=algorithms(),
         )
     except WebAuthnException as exc:
         raise InvalidPasskeyResponse(f"The passkey could not be registered: {exc}") from None
@@ -169,6 +185,9 @@ def verify_assertion(
     """Check an assertion's signature, challenge, RP id, origin and user verification;
     return the authenticator's new sign count (the caller judges it against the stored
     one, so that only a correctly signed counter can mark a passkey as cloned)."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         verified = verify_authentication_response(
             credential=credential.model_dump(by_alias=True),

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import httpx
 import structlog
 from prometheus_client import Counter
 
 from service.core.db_deadline import outside_database_deadline
+
+if TYPE_CHECKING:
+    import httpx
 
 log = structlog.get_logger(__name__)
 
@@ -73,16 +77,22 @@ def count_in_range(body: str, suffix: str) -> int:
 
 
 class BreachChecker:
-    """The range API through one shared HTTP client, counted by outcome."""
+    """The range API through one shared HTTP client, counted by outcome.
 
-    def __init__(self, client: httpx.AsyncClient, config: BreachCheckConfig, checks: Counter):
+    `client` returns the worker's shared client; it is called for each check, so the
+    client (httpx, its TLS context) can be built on the first check instead of at start.
+    """
+
+    def __init__(
+        self, client: Callable[[], httpx.AsyncClient], config: BreachCheckConfig, checks: Counter
+    ):
         self._client = client
         self._config = config
         self._checks = checks
 
     async def _range(self, prefix: str) -> str:
         url = f"{self._config.base_url}/range/{prefix}"
-        async with self._client.stream("GET", url, headers={"Add-Padding": "true"}) as answer:
+        async with self._client().stream("GET", url, headers={"Add-Padding": "true"}) as answer:
             if answer.status_code != 200:
                 raise BreachCheckFailed(f"status {answer.status_code}")
             body = bytearray()
@@ -98,6 +108,8 @@ class BreachChecker:
         The whole exchange (connection, every read) ends within the configured timeout; its
         time does not count against the request's database deadline.
         """
+        import httpx  # loaded with the client, by the first check
+
         prefix, suffix = split_hash(password)
         try:
             with outside_database_deadline():

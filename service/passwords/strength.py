@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no type information
-
 # zxcvbn's cost grows faster than linearly with length (measured: ~15-30 ms at 72
 # characters, up to ~150 ms at 128). Its estimate of a prefix is a lower bound for the
 # whole password (more characters only add guesses), so the tail is not scored.
@@ -18,6 +16,10 @@ def score(password: str) -> tuple[int, str | None]:
     CPU-bound: call it in a worker thread. `user_inputs` is never passed: zxcvbn stores
     them in a module-level dictionary, which concurrent threads would share.
     """
+    # Imported on the first score: its dictionaries take ~13 MiB per worker, and only
+    # registrations and password changes need them (`tests/test_lean_start.py`).
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no type information
+
     result = zxcvbn(password[:SCORED_PREFIX], max_length=SCORED_PREFIX)
     suggestions = result.get("feedback", {}).get("suggestions") or []
     warning = result.get("feedback", {}).get("warning") or None

@@ -7,25 +7,22 @@ service agree on hashing cost, storage and token parameters.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from service.auth.key_store import ensure_development_keys, read_directory, read_variables
-from service.auth.keys import KeySet, KeySetError
+from service.auth.keys import KeySet
 from service.auth.security import PasswordHasher, TokenCodec
 from service.auth.service import LoginPolicy
 from service.avatars.images import ImageLimits
-from service.avatars.s3 import S3AvatarStorage, S3Location
 from service.avatars.service import ImageDecoder
 from service.avatars.storage import AvatarStorage, GridFSAvatarStorage
 from service.core.admission import AdmissionGate
 from service.core.config import Settings
 from service.core.database import MongoDatabase
-from service.core.setting_types import Environment
 from service.mail.sender import LogSender, MailSender, SmtpConfig, SmtpSender
 from service.models.onnx_files import ENABLE_HINT, ModelLimits, runtime_missing
 from service.models.runtime import LruCache, Serving
 from service.second_factor.policy import SecondFactorPolicy
 from service.second_factor.sealing import Keyring
+from service.startup.key_set import load_key_set
 
 
 def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> PasswordHasher:
@@ -41,6 +38,9 @@ def build_hasher(settings: Settings, gate: AdmissionGate | None = None) -> Passw
 def build_avatar_storage(settings: Settings, database: MongoDatabase) -> AvatarStorage:
     """The avatar store the settings select: GridFS in `database`, or an S3 bucket."""
     if settings.avatar_storage == "s3":
+        # obstore (~4 MiB) is loaded only by a worker that stores avatars in S3.
+        from service.avatars.s3 import S3AvatarStorage, S3Location
+
         assert settings.avatar_s3_bucket is not None  # noqa: S101 - settings validate it
         return S3AvatarStorage(
             S3Location(
@@ -91,28 +91,6 @@ def build_model_limits(settings: Settings) -> ModelLimits:
         arena_max_bytes=settings.model_arena_max_bytes,
         run_timeout_s=settings.model_run_timeout_s,
     )
-
-
-def load_key_set(settings: Settings) -> KeySet:
-    """The access-token keys: JWT_SIGNING_KEY (+ JWT_VERIFY_KEYS), else JWT_KEYS_DIR.
-
-    Development and tests create a key in an empty directory; production never does.
-    KeySetError names the variable to fix.
-    """
-    directory = Path(settings.jwt_keys_dir)
-    try:
-        if settings.jwt_signing_key is not None:
-            verify = settings.jwt_verify_keys
-            return read_variables(
-                settings.jwt_signing_key.get_secret_value(),
-                verify.get_secret_value() if verify else None,
-            )
-        if settings.environment is Environment.PRODUCTION:
-            return read_directory(directory)
-        return ensure_development_keys(directory, settings.jwt_algorithm)
-    except (KeySetError, OSError) as exc:
-        source = "JWT_SIGNING_KEY/JWT_VERIFY_KEYS" if settings.jwt_signing_key else "JWT_KEYS_DIR"
-        raise KeySetError(f"{source}: {exc}") from None
 
 
 def build_token_codec(settings: Settings, keys: KeySet | None = None) -> TokenCodec:

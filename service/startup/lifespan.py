@@ -35,7 +35,7 @@ from service.startup.builders import (
     build_token_codec,
 )
 from service.startup.documents import EXPIRING_MODELS, init_models
-from service.startup.password_policy import build_http_client, build_password_policy
+from service.startup.password_policy import OutboundClient, build_password_policy
 from service.startup.purge import PurgePolicy, purge_periodically
 from service.startup.state import STATE_KEY, DatabaseState, State
 from service.users.cache import UserCache
@@ -129,10 +129,9 @@ def build_lifespan(settings: Settings, metrics: BusinessMetrics) -> Any:
             build_mail_sender(settings), sent=metrics.mails_sent, failed=metrics.mails_failed
         )
         users = UserService(UserCache(settings.auth_cache_ttl_s))
-        tokens = build_token_codec(settings)
-        http_client = build_http_client(settings)
+        http_client = OutboundClient(settings)
         passwords = build_password_policy(
-            settings, gates.hashing, http_client, metrics.password_breach_checks
+            settings, gates.hashing, http_client.get, metrics.password_breach_checks
         )
         log.info("service.started", database_ready=db.initialised.is_set())
         try:

@@ -16,7 +16,7 @@ from service.__main__ import main
 from service.auth.key_store import ensure_development_keys, read_directory
 from service.auth.keys import KeySet, generate_pem, parse_pem, public_pem
 from service.core.config import Settings
-from service.startup.builders import load_key_set
+from service.startup.key_set import load_key_set
 from tests.conftest import TEST_SECOND_FACTOR_KEY
 from tests.service_process import REPO_ROOT
 
