@@ -5,9 +5,9 @@ writes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from beanie import PydanticObjectId
-from pydantic import TypeAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,6 +15,7 @@ from service.accounts import profile_changes
 from service.api.deps import request_audit
 from service.http.caching import match_fails, none_match, strong_etag
 from service.observability.counters import BusinessMetrics
+from service.users import read_json
 from service.users.errors import StaleVersion
 from service.users.listing import Page
 from service.users.models import User
@@ -23,7 +24,7 @@ from service.users.repository import ListedUser
 from service.users.schemas import UserRead, UserReplace, UserUpdate
 from service.users.service import UserService
 
-_USER_LIST = TypeAdapter(list[UserRead])
+_JSON = "application/json"
 
 
 def etag_of(user: User) -> str:
@@ -38,37 +39,17 @@ def expected_version(user: User, if_match: str | None) -> int | None:
     return user.version if if_match is not None else None
 
 
-def json_response(
-    content: UserRead | list[UserRead],
-    *,
-    status_code: int = 200,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Serialise read models straight to JSON bytes.
-
-    Returning a ready `Response` spares the framework from validating the model again
-    against `response_model` (which only documents the route) and from a second encoding
-    pass: about 20 µs per user on the hottest routes.
-    """
-    body = (
-        content.model_dump_json().encode()
-        if isinstance(content, UserRead)
-        else _USER_LIST.dump_json(content)
-    )
-    return Response(body, status_code=status_code, headers=headers, media_type="application/json")
-
-
 def _avatar_url(request: Request, user_id: object, etag: str) -> str:
     # The image's hash in the URL: a new avatar is a new URL, so caches never serve the old.
     url = request.url_for("get_avatar", user_id=str(user_id))
     return str(url.include_query_params(v=etag))
 
 
-def listed_to_read(listed: ListedUser, request: Request) -> UserRead:
-    """A listed user's `UserRead`, with its absolute avatar URL."""
-    if listed.avatar_etag is not None:
-        listed.read.avatar_url = _avatar_url(request, listed.read.id, listed.avatar_etag)
-    return listed.read
+def listed_fields(listed: ListedUser, request: Request) -> dict[str, Any]:
+    """A listed user's `UserRead` fields, with its absolute avatar URL."""
+    document, tag = listed
+    url = None if tag is None else _avatar_url(request, document["_id"], tag)
+    return read_json.document_fields(document, url)
 
 
 def to_read(user: User, request: Request) -> UserRead:
@@ -79,12 +60,22 @@ def to_read(user: User, request: Request) -> UserRead:
     return read
 
 
+def user_response(
+    user: User, request: Request, *, status_code: int = 200, headers: dict[str, str]
+) -> Response:
+    """The user as its `UserRead`, rendered from the stored user without validating it
+    again (`users.read_json`)."""
+    url = None if user.avatar is None else _avatar_url(request, user.id, user.avatar.etag)
+    body = read_json.dumps(read_json.user_fields(user, url))
+    return Response(body, status_code=status_code, headers=headers, media_type=_JSON)
+
+
 def read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
     """The user with its `ETag`, or 304 when the client's copy is current."""
     etag = etag_of(user)
     if none_match(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    return json_response(to_read(user, request), headers={"ETag": etag})
+    return user_response(user, request, headers={"ETag": etag})
 
 
 def created_response(request: Request, user: User) -> Response:
@@ -93,7 +84,7 @@ def created_response(request: Request, user: User) -> Response:
         "Location": str(request.url_for("get_user", user_id=str(user.id))),
         "ETag": etag_of(user),
     }
-    return json_response(to_read(user, request), status_code=201, headers=headers)
+    return user_response(user, request, status_code=201, headers=headers)
 
 
 # `accounts.registration.register` with everything but the id and the resume flag bound.
@@ -113,9 +104,8 @@ def page_response(page: Page, request: Request) -> Response:
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return json_response(
-        [listed_to_read(listed, request) for listed in page.items], headers=headers
-    )
+    body = read_json.dumps([listed_fields(listed, request) for listed in page.items])
+    return Response(body, headers=headers, media_type=_JSON)
 
 
 async def write_user(

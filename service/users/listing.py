@@ -63,6 +63,6 @@ async def list_users(query: ListQuery) -> Page:
     items = found[: query.limit]
     next_cursor = None
     if len(found) > query.limit:
-        last = items[-1].read
-        next_cursor = Cursor(sort.token, getattr(last, sort.field), last.id).encode()
+        last = items[-1].document
+        next_cursor = Cursor(sort.token, last.get(sort.field), last["_id"]).encode()
     return Page(items=items, next_cursor=next_cursor)
