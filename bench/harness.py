@@ -34,7 +34,7 @@ from pymongo import MongoClient
 from bench.production_env import PRODUCTION_ENV
 from bench.profile import as_facts, profile
 from bench.results import write_results
-from bench.runs import KINDS, Plan, Runs, path_of, rounds
+from bench.runs import KINDS, Plan, Runs, connections_for, path_of, rounds
 from bench.servers import (
     LOAD_CORE,
     ROOT,
@@ -188,7 +188,7 @@ def _extras(
             kind: as_facts(
                 profile(
                     [named["S"], named["B"]], path_of(kind, user_id, prefix), auth, 7,
-                    plan.connections,
+                    connections_for(kind, plan),
                 )
             )
             for kind in PROFILED

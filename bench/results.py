@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.profile import table
+from bench.runs import ENDPOINTS, SATURATED_CONNECTIONS
 
 Runs = dict[str, dict[str, list[dict[str, float]]]]
 # S/B CPU per request that each endpoint must stay within, every production feature on.
@@ -138,7 +139,8 @@ def write_results(path: Path, results: Runs, facts: dict[str, Any]) -> None:
         "",
         "Written by `make bench` (`bench/harness.py`); numbers are medians over "
         f"{facts['rounds']} interleaved rounds of {facts['seconds']:g} s with "
-        f"{facts['connections']} connections, spread is min-max.",
+        f"{facts['connections']} connections ({_saturated()}: a few in flight saturate the "
+        "database or the hashing, see `bench/runs.py`), spread is min-max.",
         "",
         f"- date: {facts['date']}",
         f"- machine: {facts['cores']} cores ({facts['cpu']}); server pinned to core 0, wrk, "
@@ -195,6 +197,10 @@ def write_results(path: Path, results: Runs, facts: dict[str, Any]) -> None:
     if profile.exists():  # the hand-written analysis of the latest profiles
         lines += [profile.read_text().rstrip(), ""]
     path.write_text("\n".join(lines))
+
+
+def _saturated() -> str:
+    return ", ".join(f"`{ENDPOINTS[k]}` {n}" for k, n in SATURATED_CONNECTIONS.items())
 
 
 def main() -> None:
