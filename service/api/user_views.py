@@ -5,17 +5,18 @@ writes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from beanie import PydanticObjectId
+from fastapi import Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
 from service.accounts import profile_changes
-from service.api.deps import request_audit
+from service.api.deps import UserIdPath, request_audit
 from service.http.caching import match_fails, none_match, strong_etag
 from service.observability.counters import BusinessMetrics
-from service.users import read_json
+from service.users import read_json, repository
 from service.users.errors import StaleVersion
 from service.users.listing import Page
 from service.users.models import User
@@ -76,6 +77,29 @@ def read_with_etag(user: User, request: Request, if_none_match: str | None) -> R
     if none_match(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
     return user_response(user, request, headers={"ETag": etag})
+
+
+async def public_user_by_id(user_id: UserIdPath) -> ListedUser:
+    """The user named in the path as a read shows it, or a 404."""
+    return await repository.get_public(user_id)
+
+
+PublicUserById = Annotated[ListedUser, Depends(public_user_by_id)]
+# What a user stored before versions were counted reads as (the model's default).
+_FIRST_VERSION = User.model_fields["version"].default
+
+
+def read_public_with_etag(
+    listed: ListedUser, request: Request, if_none_match: str | None
+) -> Response:
+    """A user read by `public_user_by_id`, with its `ETag` (the one `etag_of` gives the
+    same user), or 304 when the client's copy is current."""
+    document = listed.document
+    etag = strong_etag(f"{document['_id']}.{document.get('version', _FIRST_VERSION)}")
+    if none_match(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    body = read_json.dumps(listed_fields(listed, request))
+    return Response(body, headers={"ETag": etag}, media_type=_JSON)
 
 
 def created_response(request: Request, user: User) -> Response:

@@ -27,7 +27,6 @@ from service.api.deps import (
     OwnedUser,
     Passwords,
     SettingsDep,
-    UserById,
     Users,
 )
 from service.api.idempotent import Idempotent
@@ -179,10 +178,10 @@ router.add_api_route(
     },
 )
 async def get_user(
-    _: CurrentUser, user: UserById, request: Request, if_none_match: IfNoneMatch = None
+    _: CurrentUser, user: views.PublicUserById, request: Request, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One user by id (the caller first: anonymous requests learn nothing of which exist)."""
-    return views.read_with_etag(user, request, if_none_match)
+    return views.read_public_with_etag(user, request, if_none_match)
 
 
 @router.put(

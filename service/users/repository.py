@@ -195,6 +195,19 @@ async def find_page(query: Query, order: list[tuple[str, int]], limit: int) -> l
     return [_listed(document) for document in documents]
 
 
+# A read of one user: its public fields and the version its entity tag names.
+READ_FIELDS = {**PUBLIC_FIELDS, "version": 1}
+
+
+async def get_public(user_id: PydanticObjectId) -> ListedUser:
+    """The user with this id as a read shows it (not built into a `User`: the hot read
+    path renders the stored fields, `read_json`), or `UserNotFound`."""
+    document = await _users().find_one({"_id": user_id, **FINISHED}, READ_FIELDS)
+    if document is None:
+        raise UserNotFound
+    return _listed(document)
+
+
 class SeedOutcome(Enum):
     """What inserting one seed user did."""
 
