@@ -31,6 +31,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from bench.image_env import image_python
 from bench.production_env import PRODUCTION_ENV
 from bench.profile import as_facts, profile
 from bench.results import write_results
@@ -102,7 +103,8 @@ def _service_env(env: dict[str, str], redis_url: str) -> dict[str, str]:
 def _start_variants(
     names: tuple[str, ...], service_env: dict[str, str], env: dict[str, str]
 ) -> tuple[list[str], list[Server]]:
-    serve = [sys.executable, "-m", "service", "serve", "--workers", "1"]
+    python = image_python()
+    serve = [python, "-m", "service", "serve", "--workers", "1"]
     extra = {
         "S": {},
         "S-quiet": {"ACCESS_LOG_ENABLED": "false", "METRICS_ENABLED": "false"},
@@ -112,7 +114,7 @@ def _start_variants(
     for name in names:
         if name == "B":
             bare_env = {**env, "JWT_SIGNING_KEY": SIGNING_KEY}
-            command = [sys.executable, "-m", "bench.bare_app"]
+            command = [python, "-m", "bench.bare_app"]
             servers.append(start("B", command, bare_env, "/health/ready"))
         else:
             servers.append(start(name, serve, {**service_env, **extra[name]}, "/health/ready"))
