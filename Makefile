@@ -75,10 +75,15 @@ create-admin: install ## create or promote an admin (ADMIN_PASSWORD, USERNAME, E
 # The rate-limit tests need a real Redis and the browser tests Debian's Chromium: each is
 # installed here when missing and permitted, or the run stops at once with one line
 # saying why (rather than a dozen failing tests).
+# Two pytest-xdist workers, each with its own database server, Redis and browser; a module
+# (and each directory that starts one service for its modules) stays on one worker, so
+# its fixtures start once (tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install tools $(TS_CLIENT)/node_modules/.installed ## run the test suite against a real database and Redis, with coverage (>= 90 %)
 	@$(BIN)/python scripts/localredis.py ensure
 	@$(BIN)/python scripts/browser.py ensure >/dev/null
-	$(BIN)/python -m pytest --cov=service --cov-report=term-missing:skip-covered --cov-report=xml
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup \
+		--cov=service --cov-report=term-missing:skip-covered --cov-report=xml
 
 # A long schemathesis session: FUZZ_EXAMPLES cases per operation and stateful scenarios
 # (make test runs 6 and 8, derandomised), with a fresh random seed each time.

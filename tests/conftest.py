@@ -43,6 +43,9 @@ TEST_SECOND_FACTOR_KEY = "dGVzdC1vbmx5LXNlY29uZC1mYWN0b3Ita2V5LTMyYnk="
 # tests of those deadlines need no process of their own.
 SERVED_HEAD_TIMEOUT_S = 1.0
 SERVED_REQUEST_TIMEOUT_S = 1.5
+TESTS_DIR = Path(__file__).resolve().parent
+# Directories whose conftest starts one service for all their modules.
+WHOLE_DIRECTORIES = frozenset({"production", "clients"})
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -50,6 +53,35 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     line = fuzz_stats.summary()
     if line:
         terminalreporter.write_line(line)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Name the marker pytest-xdist schedules by, so a run without xdist knows it too."""
+    config.addinivalue_line("markers", "xdist_group(name): tests one xdist worker runs")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each module on one xdist worker (`make test` runs two, `--dist loadgroup`), so
+    a module's fixtures start once; a directory whose conftest starts a service of its own
+    (the production lane, the clients' live service) stays whole on one worker too."""
+    for item in items:
+        relative = item.path.relative_to(TESTS_DIR)
+        whole = relative.parts[0] in WHOLE_DIRECTORIES
+        group = relative.parts[0] if whole else relative.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker: hand the schemathesis counts to the controller's summary."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_counts"] = dict(fuzz_stats.COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On the xdist controller: add up what each worker's schemathesis run counted."""
+    fuzz_stats.COUNTS.update(getattr(node, "workeroutput", {}).get("fuzz_counts", {}))
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,7 @@ def running_s3(log_path: Path) -> Iterator[S3Server]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a cap against a hung start
         while True:
             try:
                 httpx.get(url, timeout=1)
@@ -61,7 +61,7 @@ def running_s3(log_path: Path) -> Iterator[S3Server]:
         yield S3Server(endpoint_url=url)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
 
 
 def create_bucket(server: S3Server, bucket: str) -> None:

@@ -110,10 +110,11 @@ def running_service(
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Stop a child process: politely first, then for certain after 10 s."""
+    """Stop a child process: politely first (so it writes its coverage data, which takes
+    a while on a loaded machine), then for certain after 60 s."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

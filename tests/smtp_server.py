@@ -43,7 +43,7 @@ class Mailbox:
             return [m for m in self.messages if m["To"] == address]
 
     async def wait_for(
-        self, address: str, subject: str, *, count: int = 1, timeout_s: float = 60.0
+        self, address: str, subject: str, *, count: int = 1, timeout_s: float = 120.0
     ) -> EmailMessage:
         """The `count`-th message to `address` whose subject contains `subject`."""
         deadline = time.monotonic() + timeout_s

@@ -11,7 +11,7 @@ import httpx
 
 def _raw_exchange(base_url: str, request: bytes) -> tuple[bytes, bytes]:
     address = urlsplit(base_url)
-    with socket.create_connection((address.hostname, address.port), timeout=10) as conn:
+    with socket.create_connection((address.hostname, address.port), timeout=60) as conn:
         conn.sendall(request)
         received = b""
         while chunk := conn.recv(65536):
@@ -30,7 +30,7 @@ UNPARSEABLE = [
 def test_unparseable_requests_get_a_problem_document(served: str) -> None:
     answers = [_raw_exchange(served, request) for request in UNPARSEABLE]
     # The server keeps serving well-formed requests.
-    assert httpx.get(f"{served}/health/live", timeout=10).status_code == 200
+    assert httpx.get(f"{served}/health/live", timeout=60).status_code == 200
     for request, (head, body) in zip(UNPARSEABLE, answers, strict=True):
         lines = head.decode("latin-1").split("\r\n")
         assert lines[0].startswith("HTTP/1.1 400"), request

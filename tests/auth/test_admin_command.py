@@ -64,7 +64,7 @@ def test_create_admin_then_promote_and_closed_registration(
             tmp_path / "service.log",
             extra_env={"REGISTRATION_OPEN": "false"},
         ) as base_url,
-        httpx.Client(base_url=base_url, timeout=10) as http,
+        httpx.Client(base_url=base_url, timeout=60) as http,
     ):
         anonymous = http.post(
             "/users",

@@ -81,9 +81,9 @@ def prometheus_for(tmp_path: Path) -> Iterator[Any]:
                 stderr=subprocess.STDOUT,
             )
         processes.append(process)
-        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
         clients.append(api)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a cap against a hung start
         while True:
             try:
                 if api.get("/-/ready").status_code == 200:

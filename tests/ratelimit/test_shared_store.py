@@ -176,7 +176,7 @@ def test_store_down_fails_open_to_each_workers_own_count_then_recovers(
                     "RATE_LIMIT_STORE_RETRY_S": "0.5",
                 },
             ) as base_url,
-            httpx.Client(base_url=base_url, timeout=10) as client,
+            httpx.Client(base_url=base_url, timeout=60) as client,
         ):
             assert [get(client, "192.0.2.1").status_code for _ in range(4)] == [404] * 3 + [429]
 
@@ -195,7 +195,7 @@ def test_store_down_fails_open_to_each_workers_own_count_then_recovers(
             # from an address of its own, admitted unchecked until then).
             redis.restart()
             probes = 0
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a cap, not an expectation
             back = get(client, "192.0.2.100")
             while "ratelimit" not in back.headers and time.monotonic() < deadline:
                 probes += 1

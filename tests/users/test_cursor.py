@@ -37,6 +37,8 @@ def test_username_cursor_ascending_uses_gt() -> None:
         "e30",  # {}
         "WzEsMl0",  # [1, 2]
     ],
+    # Fixed ids: every xdist worker must collect the same test names.
+    ids=["not-a-date", "naive-time", "empty-object", "array"],
 )
 def test_malformed_cursors_are_rejected(token: str) -> None:
     with pytest.raises(InvalidParameter):
