@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Query
 from fastapi.responses import HTMLResponse
 
+from service.core.templating import template_environment
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -47,15 +49,7 @@ PAGE_HEADERS = {
 
 @functools.cache
 def _environment() -> Environment:
-    # Built (and Jinja2 imported) by the first page shown, not by every worker at start.
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    # StrictUndefined: a template naming a value the handler did not pass fails loudly.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
-        undefined=StrictUndefined,
-    )
+    return template_environment(TEMPLATE_DIR, escape_strings=True)
 
 
 def page(

@@ -28,9 +28,13 @@ from service.users.service import UserService
 _JSON = "application/json"
 
 
+def _version_etag(user_id: object, version: object) -> str:
+    return strong_etag(f"{user_id}.{version}")
+
+
 def etag_of(user: User) -> str:
     """The entity tag of a user's current version."""
-    return strong_etag(f"{user.id}.{user.version}")
+    return _version_etag(user.id, user.version)
 
 
 def expected_version(user: User, if_match: str | None) -> int | None:
@@ -71,12 +75,22 @@ def user_response(
     return Response(body, status_code=status_code, headers=headers, media_type=_JSON)
 
 
-def read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
-    """The user with its `ETag`, or 304 when the client's copy is current."""
-    etag = etag_of(user)
+def _conditional_read(
+    etag: str, if_none_match: str | None, render: Callable[[], Response]
+) -> Response:
+    # The body is rendered only when the client's copy is not current.
     if none_match(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    return user_response(user, request, headers={"ETag": etag})
+    response = render()
+    response.headers["ETag"] = etag
+    return response
+
+
+def read_with_etag(user: User, request: Request, if_none_match: str | None) -> Response:
+    """The user with its `ETag`, or 304 when the client's copy is current."""
+    return _conditional_read(
+        etag_of(user), if_none_match, lambda: user_response(user, request, headers={})
+    )
 
 
 async def public_user_by_id(user_id: UserIdPath) -> ListedUser:
@@ -95,11 +109,12 @@ def read_public_with_etag(
     """A user read by `public_user_by_id`, with its `ETag` (the one `etag_of` gives the
     same user), or 304 when the client's copy is current."""
     document = listed.document
-    etag = strong_etag(f"{document['_id']}.{document.get('version', _FIRST_VERSION)}")
-    if none_match(if_none_match, etag):
-        return Response(status_code=304, headers={"ETag": etag})
-    body = read_json.dumps(listed_fields(listed, request))
-    return Response(body, headers={"ETag": etag}, media_type=_JSON)
+    etag = _version_etag(document["_id"], document.get("version", _FIRST_VERSION))
+    return _conditional_read(
+        etag,
+        if_none_match,
+        lambda: Response(read_json.dumps(listed_fields(listed, request)), media_type=_JSON),
+    )
 
 
 def created_response(request: Request, user: User) -> Response:

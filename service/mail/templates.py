@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+from service.core.templating import template_environment
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 # Mail kinds: the template names, the `kind` of log events and the metrics label.
 MAIL_KINDS = ("verify_email", "reset_password", "password_changed", "invitation")
@@ -19,18 +21,9 @@ MAIL_KINDS = ("verify_email", "reset_password", "password_changed", "invitation"
 
 @functools.cache
 def _environment() -> Environment:
-    # Built (and Jinja2 imported) by the first mail, not by every worker at start.
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    # Autoescape in HTML only (a name like `<b>Ada</b>` must not become markup);
-    # StrictUndefined so a template that names a missing value fails loudly instead of
-    # mailing a blank link.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    # Escaped in the HTML part only: a name like `<b>Ada</b>` reads as written in the
+    # text part and never becomes markup in the HTML part.
+    return template_environment(TEMPLATE_DIR, escape_strings=False, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
